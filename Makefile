@@ -1,0 +1,59 @@
+# Practice API - every developer task has a target here. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The Lambda runtime is python3.13; pyenv users get it through PYENV_VERSION.
+export PYENV_VERSION ?= 3.13.0
+PYTHON ?= python3.13
+VENV := .venv
+VENV_SAM := .venv-sam
+PY := $(VENV)/bin/python
+SAM := $(VENV_SAM)/bin/sam
+export SAM_CLI_TELEMETRY := 0
+
+.PHONY: help venv sam-venv test lint typecheck format validate build load-course clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements-dev.txt shared/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(VENV_SAM)/.installed:
+	$(PYTHON) -m venv $(VENV_SAM)
+	$(VENV_SAM)/bin/pip install --quiet aws-sam-cli==1.170.0
+	touch $@
+
+venv: $(VENV)/.installed ## Create the virtual environment with the app's dependencies
+
+sam-venv: $(VENV_SAM)/.installed ## Install the SAM CLI in its own virtual environment
+
+test: venv sam-venv lint typecheck ## Run everything CI runs: lint, types, SAM validate/build, tests with coverage
+	SAM_CLI=$(abspath $(SAM)) $(PY) -m pytest --cov --cov-report=term
+
+lint: venv ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv ## Apply ruff's formatting and safe fixes
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+typecheck: venv ## mypy (strict) over the library and the handlers
+	$(VENV)/bin/mypy shared functions
+
+validate: sam-venv ## sam validate --lint
+	$(SAM) validate --lint
+
+build: sam-venv ## sam build (the deployable artefacts in .aws-sam/build)
+	$(SAM) build
+
+load-course: venv ## Load the sample course into a deployed table: make load-course TABLE=<name>
+	@test -n "$(TABLE)" || { echo "usage: make load-course TABLE=<PracticeTableName output>"; exit 2; }
+	TABLE=$(TABLE) $(PY) -m practice_local.load_course
+
+clean: ## Remove build output and virtual environments
+	rm -rf .aws-sam $(VENV) $(VENV_SAM) .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -1,0 +1,101 @@
+"""The one place where errors become HTTP responses: `{"error": {"code", "message"}}`."""
+
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+from practice.errors import (
+    ConcurrentUpdate,
+    CourseNotFound,
+    InvalidRequest,
+    InvalidResults,
+    PracticeError,
+    SessionConflict,
+    SessionNotFound,
+    StoreUnavailable,
+    Unauthenticated,
+)
+from practice.models.api import ErrorDetail, ErrorResponse
+
+STATUS_BY_ERROR: dict[type[PracticeError], HTTPStatus] = {
+    Unauthenticated: HTTPStatus.UNAUTHORIZED,
+    InvalidRequest: HTTPStatus.BAD_REQUEST,
+    InvalidResults: HTTPStatus.UNPROCESSABLE_ENTITY,
+    SessionNotFound: HTTPStatus.NOT_FOUND,
+    SessionConflict: HTTPStatus.CONFLICT,
+    ConcurrentUpdate: HTTPStatus.CONFLICT,
+    CourseNotFound: HTTPStatus.SERVICE_UNAVAILABLE,
+    StoreUnavailable: HTTPStatus.SERVICE_UNAVAILABLE,
+}
+RETRY_AFTER_SECONDS = "1"
+
+
+def error_response(
+    status: HTTPStatus, code: str, message: str, details: list[dict[str, Any]] | None = None
+) -> Response[str]:
+    body = ErrorResponse(error=ErrorDetail(code=code, message=message, details=details))
+    headers = {"Retry-After": RETRY_AFTER_SECONDS} if status == HTTPStatus.SERVICE_UNAVAILABLE else None
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=body.model_dump_json(exclude_none=True),
+        headers=headers,
+    )
+
+
+def register_error_handlers(app: APIGatewayHttpResolver, logger: Logger) -> None:
+    @app.exception_handler(PracticeError)
+    def domain_error(error: PracticeError) -> Response[str]:
+        status = next(s for cls, s in STATUS_BY_ERROR.items() if isinstance(error, cls))
+        log = logger.warning if status >= HTTPStatus.INTERNAL_SERVER_ERROR else logger.info
+        log("request refused", extra={"error_code": error.code, "status": int(status)})
+        return error_response(status, error.code, error.message)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(error: RequestValidationError) -> Response[str]:
+        problems = [
+            {"location": list(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type", "")}
+            for e in error.errors()
+        ]
+        if any(problem["type"] == "json_invalid" for problem in problems):
+            return error_response(
+                HTTPStatus.BAD_REQUEST, "invalid_json", "the request body is not valid JSON"
+            )
+        first = problems[0] if problems else {"location": [], "message": "invalid request"}
+        where = ".".join(str(part) for part in first["location"])
+        message = f"{where}: {first['message']}" if where else str(first["message"])
+        return error_response(HTTPStatus.UNPROCESSABLE_ENTITY, "validation_error", message, problems)
+
+    @app.exception_handler(IdempotencyAlreadyInProgressError)
+    def retry_in_flight(_: IdempotencyAlreadyInProgressError) -> Response[str]:
+        return error_response(
+            HTTPStatus.CONFLICT, "request_in_progress", "a request with this Idempotency-Key is still running"
+        )
+
+    @app.exception_handler(IdempotencyValidationError)
+    def key_reused(_: IdempotencyValidationError) -> Response[str]:
+        return error_response(
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused",
+            "this Idempotency-Key was used for a different request",
+        )
+
+    @app.not_found
+    def route_not_found(_: Exception) -> Response[str]:
+        event = app.current_event
+        return error_response(
+            HTTPStatus.NOT_FOUND, "route_not_found", f"no route {event.http_method} {event.path}"
+        )
+
+    @app.exception_handler(Exception)
+    def unexpected(error: Exception) -> Response[str]:
+        logger.exception("unhandled error")
+        return error_response(
+            HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", "something went wrong on our side"
+        )

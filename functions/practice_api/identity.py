@@ -1,0 +1,22 @@
+"""Who is calling: the JWT authorizer's `sub` claim; in explicit local mode, `?user_id=`."""
+
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
+from practice.errors import Unauthenticated
+from practice.models.learner import UserId
+from pydantic import TypeAdapter, ValidationError
+
+_user_id = TypeAdapter(UserId)
+
+
+def caller_id(event: APIGatewayProxyEventV2, *, local_mode: bool) -> str:
+    authorizer = event.request_context.authorizer
+    claims = authorizer.jwt_claim if authorizer else None
+    candidate = (claims or {}).get("sub")
+    if candidate is None and local_mode:
+        candidate = event.get_query_string_value("user_id")
+    if not candidate:
+        raise Unauthenticated("sign in first: the request carries no identity")
+    try:
+        return _user_id.validate_python(candidate)
+    except ValidationError as error:
+        raise Unauthenticated("the caller's identity is not a valid user id") from error

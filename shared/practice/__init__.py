@@ -1,0 +1,1 @@
+"""The practice domain: daily packs, practice sessions, XP, streaks and FSRS scheduling."""

@@ -1,0 +1,1 @@
+"""Models by role: `content` (the course), `learner` (stored learner state), `api` (HTTP shapes)."""

@@ -1,0 +1,117 @@
+"""What the backend stores about a learner: profile, practice sessions and phrase cards."""
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+UserId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:@|+-]{1,128}$")]
+
+
+class Rating(StrEnum):
+    """The four FSRS ratings, as the API spells them."""
+
+    AGAIN = "again"
+    HARD = "hard"
+    GOOD = "good"
+    EASY = "easy"
+
+
+class Profile(BaseModel):
+    """The learner's settings and progress. `version` guards every update (optimistic locking);
+    version 0 means the profile is not stored yet."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_id: UserId
+    time_zone: str
+    day_start_hour: int = Field(ge=0, le=23)
+    daily_new_limit: int = Field(ge=0, le=50)
+    course_id: str
+    streak: int = 0
+    best_streak: int = 0
+    last_practice_day: date | None = None
+    sessions_on_last_day: int = 0
+    new_on_last_day: int = 0
+    total_xp: int = 0
+    next_new_position: int = 0
+    version: int = 0
+
+
+class PhraseResult(BaseModel):
+    """One phrase's result as stored on the completed session."""
+
+    model_config = ConfigDict(frozen=True)
+
+    phrase_id: str
+    rating: Rating
+    response_time_ms: int | None = None
+
+
+class XpAward(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    phrases: int = 0
+    session_bonus: int = 0
+    streak_bonus: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.phrases + self.session_bonus + self.streak_bonus
+
+
+class Session(BaseModel):
+    """A practice session. Open while `ended_at` is None; completed exactly once."""
+
+    model_config = ConfigDict(frozen=True)
+
+    session_id: str
+    user_id: UserId
+    pack_id: str
+    course_id: str
+    review_phrase_ids: tuple[str, ...]
+    new_phrase_ids: tuple[str, ...]
+    dialog_id: str | None = None
+    drill_id: str | None = None
+    started_at: AwareDatetime
+    ended_at: AwareDatetime | None = None
+    duration_seconds: int | None = None
+    xp: XpAward = XpAward()
+    streak_before: int = 0
+    streak_after: int = 0
+    results: tuple[PhraseResult, ...] = ()
+    # Fingerprint of the completion request, so a retry can be told from a different completion.
+    results_digest: str | None = None
+    learner_total_xp: int | None = None
+    learner_best_streak: int | None = None
+
+    @property
+    def served_phrase_ids(self) -> tuple[str, ...]:
+        return self.review_phrase_ids + self.new_phrase_ids
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+
+class CardState(BaseModel):
+    """A phrase's spaced-repetition state: the fields of an `fsrs.Card`, plus our bookkeeping."""
+
+    model_config = ConfigDict(frozen=True)
+
+    phrase_id: str
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: AwareDatetime
+    last_review: AwareDatetime | None
+    reps: int = 0
+    lapses: int = 0
+    version: int = 0
+
+
+def utc_iso(instant: datetime) -> str:
+    """Fixed-width UTC ISO 8601, so strings sort in time order (used as the due-index sort key)."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -1,0 +1,78 @@
+"""Domain objects to API response bodies."""
+
+from practice.models.api import (
+    DialogItem,
+    DialogLineItem,
+    DrillItem,
+    LearnerTotals,
+    PhraseItem,
+    PracticePackResponse,
+    SessionResponse,
+)
+from practice.models.content import Course, Dialog, Drill, Phrase
+from practice.models.learner import Session
+from practice.packs import DailyPack
+
+
+def phrase_item(phrase: Phrase) -> PhraseItem:
+    return PhraseItem(**phrase.model_dump(exclude={"tags"}), tags=list(phrase.tags))
+
+
+def dialog_item(dialog: Dialog, course: Course) -> DialogItem:
+    lines = []
+    for line in dialog.lines:
+        phrase = course.phrase_by_id[line.phrase_id]
+        lines.append(
+            DialogLineItem(
+                speaker=line.speaker,
+                phrase_id=phrase.phrase_id,
+                text=phrase.text,
+                translation=phrase.translation,
+            )
+        )
+    return DialogItem(dialog_id=dialog.dialog_id, title=dialog.title, topic=dialog.topic, lines=lines)
+
+
+def drill_item(drill: Drill, course: Course) -> DrillItem:
+    phrases = [phrase_item(course.phrase_by_id[pid]) for pid in drill.phrase_ids]
+    return DrillItem(
+        drill_id=drill.drill_id, title=drill.title, focus=drill.focus, tip=drill.tip, phrases=phrases
+    )
+
+
+def pack_response(pack: DailyPack, session: Session, course: Course) -> PracticePackResponse:
+    return PracticePackResponse(
+        pack_id=pack.pack_id,
+        session_id=session.session_id,
+        started_at=session.started_at,
+        review_phrases=[phrase_item(p) for p in pack.review],
+        new_phrases=[phrase_item(p) for p in pack.new],
+        dialog=dialog_item(pack.dialog, course) if pack.dialog else None,
+        pronunciation_drill=drill_item(pack.drill, course) if pack.drill else None,
+    )
+
+
+def session_response(session: Session) -> SessionResponse:
+    learner = None
+    if session.learner_total_xp is not None and session.learner_best_streak is not None:
+        learner = LearnerTotals(
+            total_xp=session.learner_total_xp,
+            streak=session.streak_after,
+            best_streak=session.learner_best_streak,
+        )
+    return SessionResponse(
+        session_id=session.session_id,
+        pack_id=session.pack_id,
+        status="open" if session.is_open else "completed",
+        started_at=session.started_at,
+        ended_at=session.ended_at,
+        duration_seconds=session.duration_seconds,
+        xp_phrases=session.xp.phrases,
+        xp_session_bonus=session.xp.session_bonus,
+        xp_streak_bonus=session.xp.streak_bonus,
+        total_xp=session.xp.total,
+        streak_before=session.streak_before,
+        streak_after=session.streak_after,
+        phrase_ids=list(session.served_phrase_ids),
+        learner=learner,
+    )

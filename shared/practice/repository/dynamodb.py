@@ -1,0 +1,311 @@
+"""The DynamoDB implementation of PracticeRepository: one table, string keys `pk`/`sk`.
+
+| item         | pk                | sk                        |
+|--------------|-------------------|---------------------------|
+| profile      | USER#<user_id>    | PROFILE                   |
+| session      | USER#<user_id>    | SESSION#<ulid>            |
+| card         | USER#<user_id>    | CARD#<phrase_id>          |  due-index: due_pk=USER#<user_id>, due_at
+| course       | COURSE#<course>   | META / PHRASE#<position> / DIALOG#<id> / DRILL#<id> |
+"""
+
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import BotoCoreError, ClientError
+
+from practice.errors import ConcurrentUpdate, SessionConflict, StoreUnavailable
+from practice.models.content import Course, Dialog, Drill, Phrase
+from practice.models.learner import CardState, Profile, Session, utc_iso
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+DUE_INDEX = "due-index"
+PROFILE_SK = "PROFILE"
+_THROTTLING = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+    }
+)
+_BATCH_GET_ATTEMPTS = 5
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def user_pk(user_id: str) -> str:
+    return f"USER#{user_id}"
+
+
+class DynamoRepository:
+    def __init__(self, client: "DynamoDBClient", table_name: str) -> None:
+        self._client = client
+        self._table = table_name
+
+    # -- profile and pack -------------------------------------------------------------------
+
+    def get_profile(self, user_id: str) -> Profile | None:
+        item = self._get(user_pk(user_id), PROFILE_SK)
+        return Profile.model_validate(item) if item else None
+
+    def due_phrase_ids(self, user_id: str, due_before: datetime, limit: int) -> list[str]:
+        with _dynamodb_errors():
+            response = self._client.query(
+                TableName=self._table,
+                IndexName=DUE_INDEX,
+                KeyConditionExpression="due_pk = :pk AND due_at < :before",
+                ExpressionAttributeValues={
+                    ":pk": {"S": user_pk(user_id)},
+                    ":before": {"S": utc_iso(due_before)},
+                },
+                Limit=limit,
+                ScanIndexForward=True,
+            )
+        return [item["sk"]["S"].removeprefix("CARD#") for item in response["Items"]]
+
+    def start_session(self, session: Session, profile: Profile | None) -> None:
+        session_put = {"TableName": self._table, "Item": _serialize(_session_item(session))}
+        session_put["ConditionExpression"] = "attribute_not_exists(pk)"
+        with _dynamodb_errors():
+            if profile is None:
+                try:
+                    self._client.put_item(**session_put)  # type: ignore[arg-type]
+                except self._client.exceptions.ConditionalCheckFailedException as error:
+                    raise ConcurrentUpdate("session id collision; retry the request") from error
+                return
+            self._transact(
+                [{"Put": session_put}, {"Put": self._versioned_put(_profile_item(profile), profile.version)}]
+            )
+
+    def get_session(self, user_id: str, session_id: str) -> Session | None:
+        item = self._get(user_pk(user_id), f"SESSION#{session_id}")
+        return Session.model_validate(item) if item else None
+
+    # -- completion -------------------------------------------------------------------------
+
+    def load_for_completion(
+        self, user_id: str, session_id: str, phrase_ids: list[str]
+    ) -> tuple[Session | None, Profile | None, dict[str, CardState]]:
+        pk = user_pk(user_id)
+        sort_keys = [f"SESSION#{session_id}", PROFILE_SK, *(f"CARD#{pid}" for pid in phrase_ids)]
+        items = self._batch_get(pk, sort_keys)
+        session = items.pop(f"SESSION#{session_id}", None)
+        profile = items.pop(PROFILE_SK, None)
+        cards = {sk.removeprefix("CARD#"): CardState.model_validate(item) for sk, item in items.items()}
+        return (
+            Session.model_validate(session) if session else None,
+            Profile.model_validate(profile) if profile else None,
+            cards,
+        )
+
+    def complete_session(self, session: Session, profile: Profile, cards: list[CardState]) -> None:
+        session_put = {
+            "TableName": self._table,
+            "Item": _serialize(_session_item(session)),
+            "ConditionExpression": "#status = :open",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {":open": {"S": "open"}},
+        }
+        writes: list[dict[str, Any]] = [
+            {"Put": session_put},
+            {"Put": self._versioned_put(_profile_item(profile), profile.version)},
+            *(
+                {"Put": self._versioned_put(_card_item(profile.user_id, card), card.version)}
+                for card in cards
+            ),
+        ]
+        self._transact(writes, session_index=0)
+
+    # -- course content ---------------------------------------------------------------------
+
+    def load_course(self, course_id: str) -> Course | None:
+        items: list[dict[str, Any]] = []
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": f"COURSE#{course_id}"}},
+        }
+        with _dynamodb_errors():
+            while True:
+                page = self._client.query(**request)
+                items.extend(_deserialize(item) for item in page["Items"])
+                if "LastEvaluatedKey" not in page:
+                    break
+                request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        by_kind: dict[str, list[dict[str, Any]]] = {"META": [], "PHRASE": [], "DIALOG": [], "DRILL": []}
+        for item in items:  # sort keys arrive in order, so phrases keep their course position
+            by_kind[item["sk"].split("#", 1)[0]].append(item["data"])
+        if not by_kind["META"]:
+            return None
+        return Course.model_validate(
+            {
+                **by_kind["META"][0],
+                "phrases": by_kind["PHRASE"],
+                "dialogs": by_kind["DIALOG"],
+                "drills": by_kind["DRILL"],
+            }
+        )
+
+    def put_course(self, course: Course) -> None:
+        """Replace-by-key load of a course (idempotent: loading twice writes the same items)."""
+        pk = f"COURSE#{course.course_id}"
+        header = course.model_dump(mode="json", exclude={"phrases", "dialogs", "drills"})
+        items = [{"pk": pk, "sk": "META", "data": header}]
+        items += [_content_item(pk, f"PHRASE#{i:05d}", p) for i, p in enumerate(course.phrases)]
+        items += [_content_item(pk, f"DIALOG#{d.dialog_id}", d) for d in course.dialogs]
+        items += [_content_item(pk, f"DRILL#{d.drill_id}", d) for d in course.drills]
+        with _dynamodb_errors():
+            for start in range(0, len(items), 25):
+                pending: Any = {
+                    self._table: [
+                        {"PutRequest": {"Item": _serialize(item)}} for item in items[start : start + 25]
+                    ]
+                }
+                for attempt in range(_BATCH_GET_ATTEMPTS):
+                    pending = self._client.batch_write_item(RequestItems=pending)["UnprocessedItems"]
+                    if not pending:
+                        break
+                    time.sleep(0.05 * 2**attempt)
+                else:
+                    raise StoreUnavailable("the course could not be written; try again")
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _get(self, pk: str, sk: str) -> dict[str, Any] | None:
+        with _dynamodb_errors():
+            response = self._client.get_item(
+                TableName=self._table, Key={"pk": {"S": pk}, "sk": {"S": sk}}, ConsistentRead=True
+            )
+        return _deserialize(response["Item"]) if "Item" in response else None
+
+    def _batch_get(self, pk: str, sort_keys: list[str]) -> dict[str, dict[str, Any]]:
+        keys: list[dict[str, Any]] = [{"pk": {"S": pk}, "sk": {"S": sk}} for sk in dict.fromkeys(sort_keys)]
+        found: dict[str, dict[str, Any]] = {}
+        with _dynamodb_errors():
+            for attempt in range(_BATCH_GET_ATTEMPTS):
+                response = self._client.batch_get_item(
+                    RequestItems={self._table: {"Keys": keys, "ConsistentRead": True}}
+                )
+                for raw in response["Responses"].get(self._table, []):
+                    item = _deserialize(raw)
+                    found[item["sk"]] = item
+                unprocessed: dict[str, Any] = dict(response.get("UnprocessedKeys") or {})
+                keys = unprocessed.get(self._table, {}).get("Keys", [])
+                if not keys:
+                    return found
+                time.sleep(0.02 * 2**attempt)
+        raise StoreUnavailable("DynamoDB kept part of a read unprocessed; try again")
+
+    def _versioned_put(self, item: dict[str, Any], read_version: int) -> dict[str, Any]:
+        """A Put of `item` (already at read_version + 1) that fails if someone wrote in between."""
+        put: dict[str, Any] = {"TableName": self._table, "Item": _serialize(item)}
+        if read_version == 0:
+            put["ConditionExpression"] = "attribute_not_exists(pk)"
+        else:
+            put["ConditionExpression"] = "version = :read_version"
+            put["ExpressionAttributeValues"] = {":read_version": {"N": str(read_version)}}
+        return put
+
+    def _transact(self, writes: list[dict[str, Any]], session_index: int | None = None) -> None:
+        try:
+            with _dynamodb_errors():
+                self._client.transact_write_items(TransactItems=writes)  # type: ignore[arg-type]
+        except self._client.exceptions.TransactionCanceledException as error:
+            codes = [reason.get("Code", "None") for reason in error.response.get("CancellationReasons", [])]
+            if any(
+                code in {"ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"}
+                for code in codes
+            ):
+                raise StoreUnavailable("DynamoDB is throttling requests; retry shortly") from error
+            if (
+                session_index is not None
+                and len(codes) > session_index
+                and codes[session_index] == "ConditionalCheckFailed"
+            ):
+                raise SessionConflict("the session is no longer open", code="session_not_open") from error
+            raise ConcurrentUpdate("the learner's data changed during the request; retry it") from error
+
+
+@contextmanager
+def _dynamodb_errors() -> Iterator[None]:
+    """Throttling and outages that outlived botocore's retries become StoreUnavailable (503)."""
+    try:
+        yield
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in _THROTTLING:
+            raise StoreUnavailable("DynamoDB is throttling requests; retry shortly") from error
+        raise
+    except BotoCoreError as error:  # connection failures and timeouts after retries
+        raise StoreUnavailable("the data store could not be reached; retry shortly") from error
+
+
+def _profile_item(profile: Profile) -> dict[str, Any]:
+    data = profile.model_dump(mode="json")
+    data["version"] = profile.version + 1
+    return {"pk": user_pk(profile.user_id), "sk": PROFILE_SK, "entity": "profile", **data}
+
+
+def _session_item(session: Session) -> dict[str, Any]:
+    status = "open" if session.is_open else "completed"
+    return {
+        "pk": user_pk(session.user_id),
+        "sk": f"SESSION#{session.session_id}",
+        "entity": "session",
+        "status": status,
+        **session.model_dump(mode="json"),
+    }
+
+
+def _card_item(user_id: str, card: CardState) -> dict[str, Any]:
+    data = card.model_dump(mode="json")
+    data["version"] = card.version + 1
+    return {
+        "pk": user_pk(user_id),
+        "sk": f"CARD#{card.phrase_id}",
+        "entity": "card",
+        "due_pk": user_pk(user_id),
+        "due_at": utc_iso(card.due),
+        **data,
+    }
+
+
+def _content_item(pk: str, sk: str, content: Phrase | Dialog | Drill) -> dict[str, Any]:
+    return {"pk": pk, "sk": sk, "data": content.model_dump(mode="json")}
+
+
+def _to_dynamo(value: Any) -> Any:
+    """DynamoDB numbers are Decimals; floats go through repr so they round-trip exactly."""
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, dict):
+        return {key: _to_dynamo(inner) for key, inner in value.items()}
+    if isinstance(value, list | tuple):
+        return [_to_dynamo(inner) for inner in value]
+    return value
+
+
+def _from_dynamo(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {key: _from_dynamo(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_from_dynamo(inner) for inner in value]
+    return value
+
+
+def _serialize(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: _serializer.serialize(_to_dynamo(value)) for key, value in item.items()}
+
+
+def _deserialize(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: _from_dynamo(_deserializer.deserialize(value)) for key, value in item.items()}

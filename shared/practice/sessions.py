@@ -1,0 +1,104 @@
+"""Practice sessions: starting one with today's pack, reading one back, completing one."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from ulid import ULID
+
+from practice.content import CourseCatalog
+from practice.errors import ConcurrentUpdate, SessionNotFound
+from practice.learner_day import day_end, learner_day, parse_time_zone
+from practice.models.api import PracticePackResponse, SessionResponse
+from practice.models.learner import Profile, Session
+from practice.packs import build_daily_pack
+from practice.presenters import pack_response, session_response
+from practice.repository import PracticeRepository
+from practice.settings import Settings
+
+Clock = Callable[[], datetime]
+_WRITE_ATTEMPTS = 3
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class PracticeService:
+    def __init__(
+        self,
+        repository: PracticeRepository,
+        catalog: CourseCatalog,
+        settings: Settings,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._repository = repository
+        self._catalog = catalog
+        self._settings = settings
+        self._clock = clock
+
+    def start_daily_session(self, user_id: str, time_zone: str | None = None) -> PracticePackResponse:
+        """Build today's pack in the learner's day and start a session for it.
+
+        A first visit creates the profile; `time_zone` (the X-Timezone header) moves the learner
+        to that zone. Three DynamoDB requests whatever the learner's history: profile, due cards
+        (limited), and the write.
+        """
+        if time_zone is not None:
+            parse_time_zone(time_zone)  # reject before any I/O
+        for attempt in range(_WRITE_ATTEMPTS):
+            try:
+                return self._start(user_id, time_zone)
+            except ConcurrentUpdate:  # a parallel first visit created the profile: read it again
+                if attempt == _WRITE_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _start(self, user_id: str, time_zone: str | None) -> PracticePackResponse:
+        now = self._clock()
+        stored = self._repository.get_profile(user_id)
+        profile = stored or self._new_profile(user_id, time_zone)
+        if time_zone is not None and time_zone != profile.time_zone:
+            profile = profile.model_copy(update={"time_zone": time_zone})
+        course = self._catalog.get(profile.course_id)
+        zone = parse_time_zone(profile.time_zone)
+        day = learner_day(now, zone, profile.day_start_hour)
+
+        due = self._repository.due_phrase_ids(
+            user_id, day_end(day, zone, profile.day_start_hour), self._settings.max_reviews_per_pack
+        )
+        pack = build_daily_pack(
+            course=course,
+            profile=profile,
+            day=day,
+            due_phrase_ids=due,
+            max_reviews=self._settings.max_reviews_per_pack,
+        )
+        session = Session(
+            session_id=str(ULID.from_datetime(now)),
+            user_id=user_id,
+            pack_id=pack.pack_id,
+            course_id=course.course_id,
+            review_phrase_ids=tuple(p.phrase_id for p in pack.review),
+            new_phrase_ids=tuple(p.phrase_id for p in pack.new),
+            dialog_id=pack.dialog.dialog_id if pack.dialog else None,
+            drill_id=pack.drill.drill_id if pack.drill else None,
+            started_at=now,
+        )
+        self._repository.start_session(session, profile if profile != stored else None)
+        return pack_response(pack, session, course)
+
+    def get_session(self, user_id: str, session_id: str) -> SessionResponse:
+        session = self._repository.get_session(user_id, session_id)
+        if session is None:
+            raise SessionNotFound(f"no session '{session_id}'")
+        return session_response(session)
+
+    def _new_profile(self, user_id: str, time_zone: str | None) -> Profile:
+        settings = self._settings
+        return Profile(
+            user_id=user_id,
+            time_zone=time_zone or settings.default_time_zone,
+            day_start_hour=settings.default_day_start_hour,
+            daily_new_limit=settings.default_daily_new_limit,
+            course_id=settings.default_course_id,
+        )

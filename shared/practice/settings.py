@@ -1,0 +1,38 @@
+"""Runtime settings, read once from the environment and validated at cold start."""
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# DynamoDB transactions take at most 100 items; completion writes the session, the profile
+# and one card per phrase, so a pack may hold at most 98 phrases.
+MAX_PHRASES_PER_PACK = 98
+
+
+class Settings(BaseSettings):
+    """Environment variables of the API function (names are the field names, upper-cased)."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore")
+
+    table_name: str = Field(min_length=3)
+    idempotency_table_name: str = Field(min_length=3)
+    # Honour the design note's `?user_id=` instead of a JWT. The template never sets it.
+    local_mode: bool = False
+
+    default_course_id: str = "es-en"
+    default_time_zone: str = "UTC"
+    default_day_start_hour: int = Field(4, ge=0, le=23)
+    default_daily_new_limit: int = Field(10, ge=0, le=50)
+    max_reviews_per_pack: int = Field(30, ge=1, le=MAX_PHRASES_PER_PACK - 50)
+
+    idempotency_ttl_seconds: int = Field(24 * 3600, ge=60)
+    max_session_duration_seconds: int = Field(2 * 3600, ge=60)
+    completion_window_hours: int = Field(48, ge=1)
+    course_cache_seconds: int = Field(300, ge=0)
+
+
+@lru_cache(maxsize=1)
+def load_settings() -> Settings:
+    """The settings of this process; raises a pydantic ValidationError naming what is missing."""
+    return Settings()  # values come from the environment

@@ -1,0 +1,34 @@
+"""The composition root: one DynamoDB client per container, and the service built on it."""
+
+from typing import TYPE_CHECKING
+
+import boto3
+from botocore.config import Config
+
+from practice.content import CourseCatalog
+from practice.repository.dynamodb import DynamoRepository
+from practice.sessions import PracticeService
+from practice.settings import Settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+# Standard retry mode backs off on throttling; what survives it becomes a 503. Short timeouts
+# keep a stuck connection from eating the function's whole budget.
+CLIENT_CONFIG = Config(
+    retries={"mode": "standard", "max_attempts": 4},
+    connect_timeout=2,
+    read_timeout=5,
+    tcp_keepalive=True,
+)
+
+
+def dynamodb_client() -> "DynamoDBClient":
+    """A DynamoDB client; AWS_ENDPOINT_URL_DYNAMODB points it at a local emulator."""
+    return boto3.client("dynamodb", config=CLIENT_CONFIG)
+
+
+def build_service(settings: Settings, client: "DynamoDBClient | None" = None) -> PracticeService:
+    repository = DynamoRepository(client or dynamodb_client(), settings.table_name)
+    catalog = CourseCatalog(repository, settings.course_cache_seconds)
+    return PracticeService(repository, catalog, settings)

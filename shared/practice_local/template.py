@@ -1,0 +1,77 @@
+"""Reading template.yaml: the tables it defines, so local runs and tests share its schema."""
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE_PATH = REPO_ROOT / "template.yaml"
+
+
+class _CloudFormationLoader(yaml.SafeLoader):
+    """SafeLoader that keeps intrinsic functions (!Ref, !Sub, ...) as {"Fn": value} mappings."""
+
+
+def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    name = "Ref" if suffix == "Ref" else f"Fn::{suffix}"
+    if isinstance(node, yaml.ScalarNode):
+        return {name: loader.construct_scalar(node)}
+    if isinstance(node, yaml.SequenceNode):
+        return {name: loader.construct_sequence(node, deep=True)}
+    return {name: loader.construct_mapping(node, deep=True)}  # type: ignore[arg-type]
+
+
+_CloudFormationLoader.add_multi_constructor("!", _intrinsic)  # type: ignore[no-untyped-call]
+
+
+def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as handle:
+        template: dict[str, Any] = yaml.load(handle, Loader=_CloudFormationLoader)  # noqa: S506 - safe subclass
+    return template
+
+
+def table_definitions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """`CreateTable` arguments (without TableName) of each AWS::DynamoDB::Table, by logical id."""
+    tables = {}
+    for logical_id, resource in template["Resources"].items():
+        if resource["Type"] != "AWS::DynamoDB::Table":
+            continue
+        props = resource["Properties"]
+        definition: dict[str, Any] = {
+            "AttributeDefinitions": props["AttributeDefinitions"],
+            "KeySchema": props["KeySchema"],
+            "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
+        }
+        if "GlobalSecondaryIndexes" in props:
+            definition["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+        if "SSESpecification" in props:
+            definition["SSESpecification"] = {"Enabled": props["SSESpecification"]["SSEEnabled"]}
+        if "TimeToLiveSpecification" in props:
+            definition["TimeToLiveSpecification"] = props["TimeToLiveSpecification"]
+        tables[logical_id] = definition
+    return tables
+
+
+def create_tables(client: Any, names: dict[str, str], template: dict[str, Any] | None = None) -> None:
+    """Create the template's tables under the given physical `names` (logical id -> name)."""
+    for logical_id, definition in table_definitions(template or load_template()).items():
+        ttl = definition.pop("TimeToLiveSpecification", None)
+        client.create_table(TableName=names[logical_id], **definition)
+        client.get_waiter("table_exists").wait(TableName=names[logical_id])
+        if ttl:
+            client.update_time_to_live(TableName=names[logical_id], TimeToLiveSpecification=ttl)
+
+
+def function_environment(template: dict[str, Any], logical_id: str, names: dict[str, str]) -> dict[str, str]:
+    """The environment the template gives a function, with table references resolved to `names`."""
+    globals_env = template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
+    own_env = template["Resources"][logical_id]["Properties"].get("Environment", {}).get("Variables", {})
+    environment = {}
+    for key, value in {**globals_env, **own_env}.items():
+        resolved = value
+        if isinstance(value, dict) and "Ref" in value:
+            ref = value["Ref"]
+            resolved = names.get(ref) or template.get("Parameters", {}).get(ref, {}).get("Default", "")
+        environment[key] = str(resolved)
+    return environment

@@ -1,0 +1,56 @@
+"""Shared fixtures. The environment is the one template.yaml gives the API function, set before
+the handler module is imported (its settings are read at import, as on a cold start)."""
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from practice_local.template import function_environment, load_template
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+EVENTS_DIR = REPO_ROOT / "events"
+COURSES_DIR = REPO_ROOT / "content" / "courses"
+TABLE_NAMES = {"PracticeTable": "practice-test", "IdempotencyTable": "practice-idempotency-test"}
+
+os.environ.update(
+    {
+        "AWS_DEFAULT_REGION": "eu-west-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "POWERTOOLS_DEV": "false",
+        **function_environment(load_template(), "PracticeApiFunction", TABLE_NAMES),
+    }
+)
+os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
+os.environ.pop("AWS_PROFILE", None)
+
+
+@dataclass
+class LambdaContext:
+    function_name: str = "PracticeApiFunction"
+    memory_limit_in_mb: int = 1024
+    invoked_function_arn: str = "arn:aws:lambda:eu-west-1:123456789012:function:PracticeApiFunction"
+    aws_request_id: str = "c6af9ac6-7b61-11e6-9a41-93e812345678"
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 10_000
+
+
+def load_event(name: str) -> dict[str, Any]:
+    event: dict[str, Any] = json.loads((EVENTS_DIR / name).read_text())
+    return event
+
+
+@pytest.fixture
+def lambda_context() -> LambdaContext:
+    return LambdaContext()
+
+
+@pytest.fixture
+def template() -> dict[str, Any]:
+    return load_template()
