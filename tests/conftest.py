@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from practice_local.template import function_environment, load_template
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -14,12 +14,13 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
+
 from error_handlers import register_error_handlers
 from identity import caller_id
 from practice.models.api import PracticePackResponse
 from practice.settings import load_settings
 from practice.wiring import build_service, dynamodb_client
-from pydantic import BaseModel
 
 settings = load_settings()
 client = dynamodb_client()

@@ -10,6 +10,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyValidationError,
 )
+
 from practice.errors import (
     ConcurrentUpdate,
     CourseNotFound,

@@ -1,9 +1,10 @@
 """Who is calling: the JWT authorizer's `sub` claim; in explicit local mode, `?user_id=`."""
 
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
+from pydantic import TypeAdapter, ValidationError
+
 from practice.errors import Unauthenticated
 from practice.models.learner import UserId
-from pydantic import TypeAdapter, ValidationError
 
 _user_id = TypeAdapter(UserId)
 

@@ -1,5 +1,6 @@
 """Reading template.yaml: the tables it defines, so local runs and tests share its schema."""
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -75,3 +76,39 @@ def function_environment(template: dict[str, Any], logical_id: str, names: dict[
             resolved = names.get(ref) or template.get("Parameters", {}).get(ref, {}).get("Default", "")
         environment[key] = str(resolved)
     return environment
+
+
+@dataclass(frozen=True)
+class HttpApiRoute:
+    """One `Type: HttpApi` event of a function: `Method Path`, e.g. `GET /sessions/{session_id}`."""
+
+    method: str
+    path: str
+
+    @property
+    def route_key(self) -> str:
+        return "$default" if self.path == "$default" else f"{self.method} {self.path}"
+
+
+def http_api_routes(template: dict[str, Any], logical_id: str) -> list[HttpApiRoute]:
+    """The routes a function's HttpApi events declare; no Method means ANY, no Path the `$default`
+    route (as SAM does)."""
+    events = template["Resources"][logical_id]["Properties"].get("Events", {})
+    routes = []
+    for event in events.values():
+        if event.get("Type") != "HttpApi":
+            continue
+        props = event.get("Properties") or {}
+        method = str(props.get("Method", "ANY")).upper()
+        if method == "X-AMAZON-APIGATEWAY-ANY-METHOD":
+            method = "ANY"
+        routes.append(HttpApiRoute(method, str(props.get("Path", "$default"))))
+    return routes
+
+
+def function_property(template: dict[str, Any], logical_id: str, name: str) -> Any:
+    """A function's own property, else the template's Globals.Function one (None if neither)."""
+    own = template["Resources"][logical_id]["Properties"]
+    if name in own:
+        return own[name]
+    return template.get("Globals", {}).get("Function", {}).get(name)

@@ -7,10 +7,10 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
+
 from practice.content import load_courses
 from practice.repository.dynamodb import DynamoRepository
 from practice_local.template import create_tables
-
 from tests.conftest import COURSES_DIR, TABLE_NAMES, LambdaContext, load_event
 
 

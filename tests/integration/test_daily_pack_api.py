@@ -1,13 +1,26 @@
 """GET /api/v2/practice/daily through the real handler, with DynamoDB answered by moto."""
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
+from practice.models.learner import CardState
+from practice.repository.dynamodb import _serialize as serialize
+from practice.repository.dynamodb import card_item
 from tests.conftest import TABLE_NAMES, load_event
+from tests.integration.conftest import daily_event
+
+TABLE = TABLE_NAMES["PracticeTable"]
 
 
-def session_item(dynamodb: Any, user_id: str, session_id: str) -> dict[str, Any]:
-    key = {"pk": {"S": f"USER#{user_id}"}, "sk": {"S": f"SESSION#{session_id}"}}
-    return dynamodb.get_item(TableName=TABLE_NAMES["PracticeTable"], Key=key)["Item"]
+def items_of(dynamodb: Any, user_id: str, prefix: str) -> list[dict[str, Any]]:
+    response = dynamodb.query(
+        TableName=TABLE,
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"USER#{user_id}"}},
+    )
+    return [item for item in response["Items"] if item["sk"]["S"].startswith(prefix)]
 
 
 def test_sample_event_starts_a_session_with_a_pack(invoke, dynamodb):
@@ -24,8 +37,202 @@ def test_sample_event_starts_a_session_with_a_pack(invoke, dynamodb):
     assert body["review_phrases"] == []
     assert body["dialog"]["lines"]
     assert body["pronunciation_drill"]["phrases"]
-    item = session_item(dynamodb, "learner-0001", body["session_id"])
+    [item] = items_of(dynamodb, "learner-0001", "SESSION#")
+    assert item["session_id"] == {"S": body["session_id"]}
     assert item["status"] == {"S": "open"}
     assert item["ended_at"] == {"NULL": True}
+    assert item["duration_seconds"] == {"NULL": True}
     assert item["xp"]["M"] == {k: {"N": "0"} for k in ("phrases", "session_bonus", "streak_bonus")}
     assert [p["phrase_id"] for p in body["new_phrases"]] == [v["S"] for v in item["new_phrase_ids"]["L"]]
+
+
+def test_first_visit_creates_a_profile_in_the_time_zone_of_the_header(invoke, dynamodb):
+    status, _ = invoke(daily_event(sub="tokyo-learner", headers={"x-timezone": "Asia/Tokyo"}))
+    assert status == 200
+    [profile] = items_of(dynamodb, "tokyo-learner", "PROFILE")
+    assert profile["time_zone"] == {"S": "Asia/Tokyo"}
+    assert profile["daily_new_limit"] == {"N": "10"}
+    assert profile["day_start_hour"] == {"N": "4"}
+
+
+def test_pack_id_is_the_date_in_the_learners_own_day(invoke):
+    # Kiritimati is UTC+14: its day is always the UTC day or the next one
+    now = datetime.now(UTC)
+    _, body = invoke(daily_event(headers={"x-timezone": "Pacific/Kiritimati"}))
+    local = now + timedelta(hours=14) - timedelta(hours=4)
+    assert body["pack_id"] in {f"daily_{local.date()}", f"daily_{(local + timedelta(minutes=1)).date()}"}
+
+
+def test_calls_without_an_idempotency_key_start_new_sessions(invoke, dynamodb):
+    _, first = invoke(daily_event())
+    _, second = invoke(daily_event())
+    assert first["session_id"] != second["session_id"]
+    assert first["session_id"] < second["session_id"]  # ULIDs sort by time
+    assert len(items_of(dynamodb, "learner-0001", "SESSION#")) == 2
+
+
+def test_a_retry_with_the_same_idempotency_key_returns_the_same_session(invoke, dynamodb):
+    event = load_event("get_daily_pack_idempotent.json")
+    status_1, first = invoke(event)
+    status_2, second = invoke(event)
+    assert (status_1, status_2) == (200, 200)
+    assert second == first
+    assert len(items_of(dynamodb, "learner-0001", "SESSION#")) == 1
+    [record] = dynamodb.scan(TableName=TABLE_NAMES["IdempotencyTable"])["Items"]
+    expires_in = int(record["expiration"]["N"]) - datetime.now(UTC).timestamp()
+    assert 24 * 3600 - 60 < expires_in <= 24 * 3600
+
+
+def test_the_same_idempotency_key_from_another_learner_is_another_request(invoke, dynamodb):
+    headers = {"idempotency-key": "shared-key-123456"}
+    _, mine = invoke(daily_event(sub="learner-a", headers=headers))
+    _, theirs = invoke(daily_event(sub="learner-b", headers=headers))
+    assert mine["session_id"] != theirs["session_id"]
+
+
+def test_an_idempotency_key_reused_for_a_different_request_is_refused(invoke, dynamodb):
+    key = {"idempotency-key": "reused-key-123456"}
+    invoke(daily_event(headers=key | {"x-timezone": "Europe/Madrid"}))
+    status, body = invoke(daily_event(headers=key | {"x-timezone": "Asia/Tokyo"}))
+    assert status == 422
+    assert body["error"]["code"] == "idempotency_key_reused"
+    assert len(items_of(dynamodb, "learner-0001", "SESSION#")) == 1
+
+
+@pytest.mark.parametrize("key", ["short", "has spaces in it", "x" * 129, "emoji-🙂-key-123"])
+def test_a_malformed_idempotency_key_is_a_422_and_starts_nothing(invoke, dynamodb, key):
+    status, body = invoke(daily_event(headers={"idempotency-key": key}))
+    assert status == 422
+    assert body["error"]["code"] == "validation_error"
+    assert "idempotency-key" in body["error"]["message"].lower()
+    assert items_of(dynamodb, "learner-0001", "SESSION#") == []
+
+
+def test_a_request_without_identity_is_a_401(invoke, dynamodb):
+    status, body = invoke(daily_event(sub=None))
+    assert status == 401
+    assert body == {
+        "error": {"code": "unauthenticated", "message": "sign in first: the request carries no identity"}
+    }
+
+
+def test_the_user_id_query_parameter_is_ignored_outside_local_mode(invoke, dynamodb):
+    status, _ = invoke(daily_event(sub=None, query={"user_id": "1"}))
+    assert status == 401
+    assert items_of(dynamodb, "1", "") == []
+
+
+def test_an_unusable_subject_claim_is_a_401(invoke):
+    status, body = invoke(daily_event(sub="has spaces/and#hash"))
+    assert status == 401
+    assert body["error"]["code"] == "unauthenticated"
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "not a zone", "Europe/"])
+def test_an_invalid_time_zone_header_is_a_400_and_writes_nothing(invoke, dynamodb, zone):
+    status, body = invoke(daily_event(headers={"x-timezone": zone}))
+    assert status == 400
+    assert body["error"]["code"] == "invalid_time_zone"
+    assert items_of(dynamodb, "learner-0001", "") == []
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/api/v2/practice/nightly"), ("POST", "/api/v2/practice/daily"), ("GET", "/")],
+)
+def test_unknown_routes_are_json_404s(invoke, method, path):
+    event = daily_event()
+    event["rawPath"] = event["requestContext"]["http"]["path"] = path
+    event["requestContext"]["http"]["method"] = method
+    event["routeKey"] = event["requestContext"]["routeKey"] = "$default"
+    status, body = invoke(event)
+    assert status == 404
+    assert body["error"]["code"] == "route_not_found"
+
+
+def throttle(operation: str):
+    """A botocore before-call hook that answers `operation` as DynamoDB does when it throttles
+    after the SDK has used up its retries."""
+
+    class ThrottledResponse:
+        status_code = 400
+
+    def answer(model, **_: Any):
+        if model.name == operation:
+            error = {"Code": "ProvisionedThroughputExceededException", "Message": "Rate exceeded"}
+            return ThrottledResponse(), {"Error": error, "ResponseMetadata": {}}
+        return None
+
+    return answer
+
+
+@pytest.mark.parametrize("operation", ["GetItem", "Query", "PutItem", "TransactWriteItems"])
+def test_throttling_that_outlives_the_retries_is_a_503_with_retry_after(
+    invoke, dynamodb, lambda_context, operation
+):
+    import app
+
+    # Given a returning learner (a session write is a PutItem) or a new one (a transaction)
+    if operation != "TransactWriteItems":
+        invoke(daily_event())
+    hook = throttle(operation)
+    app.client.meta.events.register("before-call.dynamodb", hook)
+    try:
+        response = app.lambda_handler(daily_event(), lambda_context)
+    finally:
+        app.client.meta.events.unregister("before-call.dynamodb", hook)
+    assert response["statusCode"] == 503
+    assert response["headers"]["Retry-After"] == "1"
+    assert '"code":"service_unavailable"' in response["body"]
+
+
+def seed_cards(dynamodb: Any, user_id: str, count: int, due: datetime) -> None:
+    cards = [
+        CardState(
+            phrase_id=f"phrase-{i:05d}",
+            state=2,
+            step=None,
+            stability=3.2,
+            difficulty=5.1,
+            due=due + timedelta(seconds=i),
+            last_review=due - timedelta(days=3),
+        )
+        for i in range(count)
+    ]
+    for start in range(0, count, 25):
+        requests = [
+            {"PutRequest": {"Item": serialize(card_item(user_id, card))}}
+            for card in cards[start : start + 25]
+        ]
+        dynamodb.batch_write_item(RequestItems={TABLE: requests})
+
+
+def count_requests(client: Any) -> tuple[list[str], Any]:
+    calls: list[str] = []
+
+    def record(model, **_: Any) -> None:
+        calls.append(model.name)
+
+    client.meta.events.register("before-call.dynamodb", record)
+    return calls, record
+
+
+@pytest.mark.parametrize("cards", [5, 5000])
+def test_a_pack_costs_the_same_dynamodb_requests_whatever_the_history(invoke, dynamodb, cards):
+    import app
+
+    # Given a learner whose profile exists, with `cards` cards that are all long overdue
+    invoke(daily_event(sub="veteran"))
+    seed_cards(dynamodb, "veteran", cards, due=datetime(2025, 1, 1, tzinfo=UTC))
+    calls, hook = count_requests(app.client)
+
+    # When they open today's pack
+    try:
+        status, body = invoke(daily_event(sub="veteran"))
+    finally:
+        app.client.meta.events.unregister("before-call.dynamodb", hook)
+
+    # Then three requests served it: profile, due cards (limited), the session write
+    assert status == 200
+    assert calls == ["GetItem", "Query", "PutItem"]
+    assert len(body["review_phrases"]) == 0  # seeded ids are not course phrases, so none are served

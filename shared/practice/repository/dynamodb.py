@@ -118,10 +118,7 @@ class DynamoRepository:
         writes: list[dict[str, Any]] = [
             {"Put": session_put},
             {"Put": self._versioned_put(_profile_item(profile), profile.version)},
-            *(
-                {"Put": self._versioned_put(_card_item(profile.user_id, card), card.version)}
-                for card in cards
-            ),
+            *({"Put": self._versioned_put(card_item(profile.user_id, card), card.version)} for card in cards),
         ]
         self._transact(writes, session_index=0)
 
@@ -265,7 +262,7 @@ def _session_item(session: Session) -> dict[str, Any]:
     }
 
 
-def _card_item(user_id: str, card: CardState) -> dict[str, Any]:
+def card_item(user_id: str, card: CardState) -> dict[str, Any]:
     data = card.model_dump(mode="json")
     data["version"] = card.version + 1
     return {

@@ -1,0 +1,61 @@
+"""The learner's day: local zone, day-start hour, DST, and zones ahead of UTC."""
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from practice.errors import InvalidRequest
+from practice.learner_day import day_end, learner_day, parse_time_zone
+
+MADRID = ZoneInfo("Europe/Madrid")
+TOKYO = ZoneInfo("Asia/Tokyo")
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def test_east_of_utc_learner_is_already_on_the_next_day():
+    # Given 23:30 UTC on 25 November, which is 08:30 on the 26th in Tokyo
+    instant = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)
+    # Then the Tokyo learner's day has rolled over while UTC's has not
+    assert learner_day(instant, TOKYO, 4) == date(2026, 11, 26)
+    assert learner_day(instant, ZoneInfo("UTC"), 4) == date(2026, 11, 25)
+
+
+def test_practice_before_the_day_start_hour_counts_for_yesterday():
+    # 02:30 in Madrid (01:30 UTC in winter) with the default 04:00 day start
+    assert learner_day(datetime(2026, 11, 26, 1, 30, tzinfo=UTC), MADRID, 4) == date(2026, 11, 25)
+    # 04:00 local is the first moment of the new day
+    assert learner_day(datetime(2026, 11, 26, 3, 0, tzinfo=UTC), MADRID, 4) == date(2026, 11, 26)
+
+
+def test_day_boundary_follows_the_wall_clock_across_spring_forward():
+    # Madrid springs forward on 29 March 2026 (02:00 -> 03:00): 03:59 local is still the 28th's
+    # day, 04:00 local (02:00 UTC, not 03:00 UTC) starts the 29th
+    assert learner_day(datetime(2026, 3, 29, 1, 59, tzinfo=UTC), MADRID, 4) == date(2026, 3, 28)
+    assert learner_day(datetime(2026, 3, 29, 2, 0, tzinfo=UTC), MADRID, 4) == date(2026, 3, 29)
+    assert day_end(date(2026, 3, 28), MADRID, 4) == datetime(2026, 3, 29, 2, 0, tzinfo=UTC)
+
+
+def test_day_boundary_follows_the_wall_clock_across_fall_back():
+    # New York falls back at 02:00 on 1 November 2026, so the learner's day of 31 October
+    # (04:00 EDT to 04:00 EST) lasts 25 hours
+    start = day_end(date(2026, 10, 30), NEW_YORK, 4)
+    end = day_end(date(2026, 10, 31), NEW_YORK, 4)
+    assert start == datetime(2026, 10, 31, 8, 0, tzinfo=UTC)
+    assert end == datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+    assert (end - start).total_seconds() == 25 * 3600
+
+
+def test_day_end_is_the_next_day_start_in_utc():
+    assert day_end(date(2026, 11, 25), TOKYO, 4) == datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("name", ["Mars/Olympus", "", "../../etc/passwd", "Europe/", "UTC+25"])
+def test_unknown_time_zones_are_refused_with_a_clear_code(name):
+    with pytest.raises(InvalidRequest) as refused:
+        parse_time_zone(name)
+    assert refused.value.code == "invalid_time_zone"
+
+
+def test_known_time_zones_parse():
+    assert parse_time_zone("America/Sao_Paulo").key == "America/Sao_Paulo"
