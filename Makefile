@@ -53,7 +53,7 @@ build: sam-venv ## sam build (the deployable artefacts in .aws-sam/build)
 
 load-course: venv ## Load the sample course into a deployed table: make load-course TABLE=<name>
 	@test -n "$(TABLE)" || { echo "usage: make load-course TABLE=<PracticeTableName output>"; exit 2; }
-	TABLE=$(TABLE) $(PY) -m practice_local.load_course
+	TABLE=$(TABLE) PYTHONPATH=shared $(PY) -m practice_local.load_course
 
 clean: ## Remove build output and virtual environments
 	rm -rf .aws-sam $(VENV) $(VENV_SAM) .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -1,0 +1,33 @@
+"""One-shot load of the sample course into a deployed table: `make load-course TABLE=<name>`.
+
+Uses the same loader as the local run and the tests; credentials and region come from the
+usual AWS environment (AWS_PROFILE, AWS_REGION). Loading again rewrites the same items.
+"""
+
+import os
+import sys
+
+from practice.content import load_courses
+from practice.repository.dynamodb import DynamoRepository
+from practice.wiring import dynamodb_client
+from practice_local.template import REPO_ROOT
+
+COURSES_DIR = REPO_ROOT / "content" / "courses"
+
+
+def main() -> int:
+    table = os.environ.get("TABLE")
+    if not table:
+        print("TABLE is not set: give the stack's PracticeTableName output", file=sys.stderr)
+        return 2
+    courses = load_courses(DynamoRepository(dynamodb_client(), table), COURSES_DIR)
+    for course in courses:
+        print(
+            f"loaded {course.course_id}: {len(course.phrases)} phrases, {len(course.dialogs)} dialogs, "
+            f"{len(course.drills)} drills into {table}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
