@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
-from aws_lambda_powertools.event_handler.openapi.params import Header
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import (
@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from error_handlers import register_error_handlers
 from identity import caller_id
-from practice.models.api import PracticePackResponse
+from practice.models.api import CompleteSessionRequest, PracticePackResponse, SessionResponse
 from practice.settings import load_settings
 from practice.wiring import build_service, dynamodb_client
 
@@ -77,6 +77,27 @@ def get_daily_pack(
         return start_session(request)
     pack: PracticePackResponse = start_session_once(request=request)
     return pack
+
+
+SessionId = Annotated[str, Path(pattern=r"^[0-9A-HJKMNP-TV-Z]{26}$", description="The session's ULID.")]
+
+
+@app.post("/api/v2/practice/sessions/<session_id>/complete")
+def complete_session(session_id: SessionId, results: CompleteSessionRequest) -> SessionResponse:
+    """Finish a session with the learner's results: XP, streak, and each phrase rescheduled.
+    Exactly once: a retry with the same results returns the same summary."""
+    user_id = caller_id(app.current_event, local_mode=settings.local_mode)
+    outcome = service.complete_session(user_id, session_id, results)
+    if outcome.newly_completed:
+        metrics.add_metric(name="SessionCompleted", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name="XpAwarded", unit=MetricUnit.Count, value=outcome.xp_awarded)
+    return outcome.summary
+
+
+@app.get("/api/v2/practice/sessions/<session_id>")
+def get_session(session_id: SessionId) -> SessionResponse:
+    """One of the caller's sessions, open or completed."""
+    return service.get_session(caller_id(app.current_event, local_mode=settings.local_mode), session_id)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)

@@ -1,14 +1,16 @@
 """Practice sessions: starting one with today's pack, reading one back, completing one."""
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from ulid import ULID
 
+from practice.completion import complete, results_digest
 from practice.content import CourseCatalog
-from practice.errors import ConcurrentUpdate, SessionNotFound
+from practice.errors import ConcurrentUpdate, SessionConflict, SessionNotFound
 from practice.learner_day import day_end, learner_day, parse_time_zone
-from practice.models.api import PracticePackResponse, SessionResponse
+from practice.models.api import CompleteSessionRequest, PracticePackResponse, SessionResponse
 from practice.models.learner import Profile, Session
 from practice.packs import build_daily_pack
 from practice.presenters import pack_response, session_response
@@ -21,6 +23,13 @@ _WRITE_ATTEMPTS = 3
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionOutcome:
+    summary: SessionResponse
+    newly_completed: bool  # False when a retry was answered from the stored result
+    xp_awarded: int
 
 
 class PracticeService:
@@ -93,6 +102,52 @@ class PracticeService:
             raise SessionNotFound(f"no session '{session_id}'")
         return session_response(session)
 
+    def complete_session(
+        self, user_id: str, session_id: str, request: CompleteSessionRequest
+    ) -> CompletionOutcome:
+        """Finish an open session exactly once: XP, streak and card schedules in one transaction.
+
+        A retry with the same results gets the stored summary; different results get a 409.
+        Two DynamoDB requests: one read (session, profile, cards) and one transaction.
+        """
+        digest = results_digest(request)
+        phrase_ids = [result.phrase_id for result in request.results]
+        for attempt in range(_WRITE_ATTEMPTS):
+            session, profile, cards = self._repository.load_for_completion(user_id, session_id, phrase_ids)
+            if session is None:
+                raise SessionNotFound(f"no session '{session_id}'")
+            if not session.is_open:
+                return _replay(session, digest)
+            now = self._clock()
+            if now - session.started_at > timedelta(hours=self._settings.completion_window_hours):
+                window = self._settings.completion_window_hours
+                raise SessionConflict(
+                    f"sessions can be completed within {window} hours of their start", code="session_expired"
+                )
+            completion = complete(
+                session=session,
+                profile=profile or self._new_profile(user_id, None),
+                cards=cards,
+                request=request,
+                course=self._catalog.get(session.course_id),
+                now=now,
+                max_duration=timedelta(seconds=self._settings.max_session_duration_seconds),
+            )
+            try:
+                self._repository.complete_session(completion.session, completion.profile, completion.cards)
+            except SessionConflict:  # a concurrent completion won the race: answer as a retry would
+                stored = self._repository.get_session(user_id, session_id)
+                if stored is None:  # pragma: no cover - sessions are never deleted
+                    raise
+                return _replay(stored, digest)
+            except ConcurrentUpdate:  # the profile or a card moved under us: recompute from fresh state
+                if attempt == _WRITE_ATTEMPTS - 1:
+                    raise
+                continue
+            summary = session_response(completion.session)
+            return CompletionOutcome(summary, newly_completed=True, xp_awarded=completion.session.xp.total)
+        raise AssertionError("unreachable")  # pragma: no cover
+
     def _new_profile(self, user_id: str, time_zone: str | None) -> Profile:
         settings = self._settings
         return Profile(
@@ -102,3 +157,11 @@ class PracticeService:
             daily_new_limit=settings.default_daily_new_limit,
             course_id=settings.default_course_id,
         )
+
+
+def _replay(session: Session, digest: str) -> CompletionOutcome:
+    if session.results_digest != digest:
+        raise SessionConflict(
+            "this session was already completed with other results", code="session_already_completed"
+        )
+    return CompletionOutcome(session_response(session), newly_completed=False, xp_awarded=0)

@@ -22,7 +22,7 @@ def sam_build(build_dir: Path, *, layer_platform: str | None = None) -> subproce
     if layer_platform:
         env["LAYER_PLATFORM"] = layer_platform
     return subprocess.run(  # noqa: S603 - fixed command line
-        [sam_command(), "build", "--build-dir", str(build_dir)],
+        [sam_command(), "build", "--no-cached", "--build-dir", str(build_dir)],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,

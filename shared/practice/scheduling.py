@@ -1,0 +1,52 @@
+"""Spaced repetition with FSRS-6 (the `fsrs` package).
+
+Fuzzing is off: a retried completion must write the same due times, and fsrs draws its fuzz
+from the process-wide `random`, which cannot be seeded per review without global state.
+"""
+
+from datetime import UTC, datetime
+
+from fsrs import Card, Rating, Scheduler, State
+
+from practice.models.learner import CardState
+from practice.models.learner import Rating as ApiRating
+
+SCHEDULER = Scheduler(enable_fuzzing=False)
+_FSRS_RATING = {
+    ApiRating.AGAIN: Rating.Again,
+    ApiRating.HARD: Rating.Hard,
+    ApiRating.GOOD: Rating.Good,
+    ApiRating.EASY: Rating.Easy,
+}
+
+
+def review(phrase_id: str, card: CardState | None, rating: ApiRating, reviewed_at: datetime) -> CardState:
+    """The card after one review; `card` None means the phrase is seen for the first time."""
+    at = reviewed_at.astimezone(UTC)
+    before = _to_fsrs(card) if card else Card(card_id=0, due=at)
+    after, _ = SCHEDULER.review_card(before, _FSRS_RATING[rating], review_datetime=at)
+    lapsed = before.state == State.Review and rating == ApiRating.AGAIN
+    return CardState(
+        phrase_id=phrase_id,
+        state=after.state.value,
+        step=after.step,
+        stability=after.stability,
+        difficulty=after.difficulty,
+        due=after.due,
+        last_review=after.last_review,
+        reps=(card.reps if card else 0) + 1,
+        lapses=(card.lapses if card else 0) + int(lapsed),
+        version=card.version if card else 0,
+    )
+
+
+def _to_fsrs(card: CardState) -> Card:
+    return Card(
+        card_id=0,
+        state=State(card.state),
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due.astimezone(UTC),
+        last_review=card.last_review.astimezone(UTC) if card.last_review else None,
+    )

@@ -1,0 +1,249 @@
+"""POST /sessions/{id}/complete and GET /sessions/{id} through the real handler, with moto."""
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from practice.models.learner import Rating
+from practice.scoring import PACK_FINISHED_BONUS, STREAK_BONUS_PER_DAY, XP_PER_RATING
+from tests.conftest import TABLE_NAMES, load_event
+from tests.integration.conftest import daily_event
+
+TABLE = TABLE_NAMES["PracticeTable"]
+ULID_NOBODY_HAS = "01KAXR5G8T3M2N4P6Q8R0S2T4V"
+
+
+def route_event(
+    method: str, session_id: str, *, suffix: str = "", body: Any = None, sub: str | None = "learner-0001"
+):
+    """The sample completion / session events, for another session, body or caller."""
+    event = load_event("complete_session.json" if suffix else "get_session.json")
+    path = f"/api/v2/practice/sessions/{session_id}{suffix}"
+    event["rawPath"] = event["requestContext"]["http"]["path"] = path
+    event["requestContext"]["http"]["method"] = method
+    event["pathParameters"] = {"session_id": session_id}
+    if sub is None:
+        del event["requestContext"]["authorizer"]
+    else:
+        event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = sub
+    if body is not None:
+        event["body"] = body if isinstance(body, str) else json.dumps(body)
+    return event
+
+
+def complete_event(session_id: str, body: Any, *, sub: str | None = "learner-0001"):
+    return route_event("POST", session_id, suffix="/complete", body=body, sub=sub)
+
+
+def all_good(pack: dict[str, Any]) -> dict[str, Any]:
+    phrases = pack["review_phrases"] + pack["new_phrases"]
+    return {"results": [{"phrase_id": p["phrase_id"], "rating": "good"} for p in phrases]}
+
+
+def get_item(dynamodb: Any, user_id: str, sk: str) -> dict[str, Any]:
+    key = {"pk": {"S": f"USER#{user_id}"}, "sk": {"S": sk}}
+    return dynamodb.get_item(TableName=TABLE, Key=key).get("Item", {})
+
+
+def test_sample_completion_event_is_a_valid_request_for_its_session_id(invoke):
+    # The sample names a session nobody has: it parses and validates, then 404s
+    status, body = invoke(load_event("complete_session.json"))
+    assert status == 404
+    assert body["error"]["code"] == "session_not_found"
+
+
+def test_completing_a_first_session_awards_xp_starts_the_streak_and_schedules_cards(invoke, dynamodb):
+    # Given a learner who opened their first pack
+    _, pack = invoke(daily_event())
+    served = len(pack["new_phrases"])
+
+    # When they finish it with every phrase rated good
+    status, summary = invoke(complete_event(pack["session_id"], all_good(pack)))
+
+    # Then XP follows the documented rules and the streak starts at 1
+    assert status == 200
+    assert summary["status"] == "completed"
+    assert summary["xp_phrases"] == served * XP_PER_RATING[Rating.GOOD]
+    assert summary["xp_session_bonus"] == PACK_FINISHED_BONUS
+    assert summary["xp_streak_bonus"] == STREAK_BONUS_PER_DAY * 1
+    assert (
+        summary["total_xp"]
+        == summary["xp_phrases"] + summary["xp_session_bonus"] + summary["xp_streak_bonus"]
+    )
+    assert (summary["streak_before"], summary["streak_after"]) == (0, 1)
+    assert summary["learner"] == {"total_xp": summary["total_xp"], "streak": 1, "best_streak": 1}
+    assert 0 <= summary["duration_seconds"] < 60
+    # and the session, the profile and one card per phrase are stored
+    session = get_item(dynamodb, "learner-0001", f"SESSION#{pack['session_id']}")
+    assert session["status"] == {"S": "completed"}
+    assert session["xp"]["M"]["phrases"] == {"N": str(summary["xp_phrases"])}
+    profile = get_item(dynamodb, "learner-0001", "PROFILE")
+    assert profile["total_xp"] == {"N": str(summary["total_xp"])}
+    assert profile["next_new_position"] == {"N": str(served)}
+    for phrase in pack["new_phrases"]:
+        card = get_item(dynamodb, "learner-0001", f"CARD#{phrase['phrase_id']}")
+        assert card["reps"] == {"N": "1"}
+        assert card["due_at"]["S"] > summary["ended_at"][:19]
+
+
+def test_get_session_shows_it_open_and_then_completed(invoke):
+    _, pack = invoke(daily_event())
+    status, open_session = invoke(route_event("GET", pack["session_id"]))
+    assert status == 200
+    assert open_session["status"] == "open"
+    assert open_session["ended_at"] is None
+    assert open_session["total_xp"] == 0
+    assert open_session["phrase_ids"] == [p["phrase_id"] for p in pack["new_phrases"]]
+
+    _, summary = invoke(complete_event(pack["session_id"], all_good(pack)))
+    status, completed = invoke(route_event("GET", pack["session_id"]))
+    assert status == 200
+    assert completed == summary
+
+
+def test_a_retried_completion_returns_the_same_summary_and_awards_nothing_twice(invoke, dynamodb):
+    _, pack = invoke(daily_event())
+    _, first = invoke(complete_event(pack["session_id"], all_good(pack)))
+    status, again = invoke(complete_event(pack["session_id"], all_good(pack)))
+    assert status == 200
+    assert again == first
+    profile = get_item(dynamodb, "learner-0001", "PROFILE")
+    assert profile["total_xp"] == {"N": str(first["total_xp"])}
+    assert profile["sessions_on_last_day"] == {"N": "1"}
+
+
+def test_a_second_completion_with_other_results_is_a_409(invoke, dynamodb):
+    _, pack = invoke(daily_event())
+    _, first = invoke(complete_event(pack["session_id"], all_good(pack)))
+    other = all_good(pack)
+    other["results"][0]["rating"] = "again"
+    status, body = invoke(complete_event(pack["session_id"], other))
+    assert status == 409
+    assert body["error"]["code"] == "session_already_completed"
+    assert get_item(dynamodb, "learner-0001", "PROFILE")["total_xp"] == {"N": str(first["total_xp"])}
+
+
+def test_another_learners_session_is_not_found_and_untouched(invoke, dynamodb):
+    _, pack = invoke(daily_event(sub="owner"))
+    status, body = invoke(complete_event(pack["session_id"], all_good(pack), sub="intruder"))
+    assert status == 404
+    assert body["error"]["code"] == "session_not_found"
+    status, _ = invoke(route_event("GET", pack["session_id"], sub="intruder"))
+    assert status == 404
+    assert get_item(dynamodb, "owner", f"SESSION#{pack['session_id']}")["status"] == {"S": "open"}
+    assert get_item(dynamodb, "intruder", "PROFILE") == {}
+
+
+def test_an_unknown_session_is_a_404(invoke):
+    status, body = invoke(
+        complete_event(ULID_NOBODY_HAS, {"results": [{"phrase_id": "hola", "rating": "good"}]})
+    )
+    assert status == 404
+    assert body["error"]["code"] == "session_not_found"
+    status, _ = invoke(route_event("GET", ULID_NOBODY_HAS))
+    assert status == 404
+
+
+def test_a_session_past_the_completion_window_is_a_409_session_expired(invoke, dynamodb):
+    _, pack = invoke(daily_event())
+    three_days_ago = (datetime.now(UTC) - timedelta(days=3)).isoformat()
+    dynamodb.update_item(
+        TableName=TABLE,
+        Key={"pk": {"S": "USER#learner-0001"}, "sk": {"S": f"SESSION#{pack['session_id']}"}},
+        UpdateExpression="SET started_at = :t",
+        ExpressionAttributeValues={":t": {"S": three_days_ago}},
+    )
+    status, body = invoke(complete_event(pack["session_id"], all_good(pack)))
+    assert status == 409
+    assert body["error"]["code"] == "session_expired"
+    assert get_item(dynamodb, "learner-0001", "PROFILE")["total_xp"] == {"N": "0"}
+
+
+def test_duration_is_capped_for_an_abandoned_session(invoke, dynamodb):
+    _, pack = invoke(daily_event())
+    five_hours_ago = (datetime.now(UTC) - timedelta(hours=5)).isoformat()
+    dynamodb.update_item(
+        TableName=TABLE,
+        Key={"pk": {"S": "USER#learner-0001"}, "sk": {"S": f"SESSION#{pack['session_id']}"}},
+        UpdateExpression="SET started_at = :t",
+        ExpressionAttributeValues={":t": {"S": five_hours_ago}},
+    )
+    _, summary = invoke(complete_event(pack["session_id"], all_good(pack)))
+    assert summary["duration_seconds"] == 2 * 3600
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"results": [{"phrase_id": "not-in-this-pack", "rating": "good"}]}, 422, "invalid_results"),
+        (
+            {"results": [{"phrase_id": "hola", "rating": "good"}, {"phrase_id": "hola", "rating": "easy"}]},
+            422,
+            "validation_error",
+        ),
+        ({"results": [{"phrase_id": "hola", "rating": "perfect"}]}, 422, "validation_error"),
+        ({"results": [{"phrase_id": "hola", "rating": "good", "correct": True}]}, 422, "validation_error"),
+        ({"results": [{"phrase_id": "hola"}]}, 422, "validation_error"),
+        ({"results": []}, 422, "validation_error"),
+        (
+            {"results": [{"phrase_id": "hola", "rating": "good", "response_time_ms": -5}]},
+            422,
+            "validation_error",
+        ),
+        ({"results": [{"phrase_id": "hola", "rating": "good"}], "bonus": 1000}, 422, "validation_error"),
+        ({}, 422, "validation_error"),
+        ('{"results": [', 400, "invalid_json"),
+        ("", 422, "validation_error"),
+        ("[1, 2]", 422, "validation_error"),
+    ],
+)
+def test_bad_completion_bodies_are_4xx_and_change_nothing(invoke, dynamodb, body, status, code):
+    _, pack = invoke(daily_event())
+    got_status, got = invoke(complete_event(pack["session_id"], body))
+    assert (got_status, got["error"]["code"]) == (status, code)
+    assert get_item(dynamodb, "learner-0001", f"SESSION#{pack['session_id']}")["status"] == {"S": "open"}
+    assert get_item(dynamodb, "learner-0001", "PROFILE")["total_xp"] == {"N": "0"}
+
+
+@pytest.mark.parametrize("session_id", ["not-a-ulid", "01KAXR5G8T3M2N4P6Q8R0S2T4", "x" * 2000])
+def test_a_malformed_session_id_is_a_422(invoke, session_id):
+    status, body = invoke(complete_event(session_id, {"results": [{"phrase_id": "hola", "rating": "good"}]}))
+    assert status == 422
+    assert body["error"]["code"] == "validation_error"
+
+
+def test_completion_without_identity_is_a_401(invoke):
+    _, pack = invoke(daily_event())
+    status, body = invoke(complete_event(pack["session_id"], all_good(pack), sub=None))
+    assert status == 401
+    assert body["error"]["code"] == "unauthenticated"
+
+
+def test_correct_and_incorrect_count_as_good_and_again(invoke):
+    _, pack = invoke(daily_event())
+    first, second, *rest = [p["phrase_id"] for p in pack["new_phrases"]]
+    body = {"results": [{"phrase_id": first, "correct": True}, {"phrase_id": second, "correct": False}]}
+    _, summary = invoke(complete_event(pack["session_id"], body))
+    assert summary["xp_phrases"] == XP_PER_RATING[Rating.GOOD] + XP_PER_RATING[Rating.AGAIN]
+    assert summary["xp_session_bonus"] == 0  # the pack was not finished
+    assert rest
+
+
+def test_completion_costs_two_dynamodb_requests(invoke, dynamodb):
+    import app
+
+    _, pack = invoke(daily_event())
+    calls: list[str] = []
+
+    def record(model, **_: Any) -> None:
+        calls.append(model.name)
+
+    app.client.meta.events.register("before-call.dynamodb", record)
+    try:
+        status, _ = invoke(complete_event(pack["session_id"], all_good(pack)))
+    finally:
+        app.client.meta.events.unregister("before-call.dynamodb", record)
+    assert status == 200
+    assert calls == ["BatchGetItem", "TransactWriteItems"]

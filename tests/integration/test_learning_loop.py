@@ -1,0 +1,228 @@
+"""The learning loop over simulated days, through the domain service and moto: packs, FSRS
+schedules, streaks and XP, plus completions racing each other."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fsrs import Card, Rating, Scheduler
+
+from practice.content import CourseCatalog
+from practice.errors import SessionConflict
+from practice.learner_day import day_end, learner_day
+from practice.models.api import CompleteSessionRequest
+from practice.models.learner import Rating as ApiRating
+from practice.repository.dynamodb import DynamoRepository
+from practice.scoring import PACK_FINISHED_BONUS, XP_PER_RATING, StreakChange, award_xp
+from practice.sessions import PracticeService
+from practice.settings import Settings
+from tests.conftest import TABLE_NAMES
+
+FSRS_RATING = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
+
+
+class Clock:
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 3, 26, 18, 0, tzinfo=UTC))  # Madrid springs forward on the 29th
+
+
+@pytest.fixture
+def repository(dynamodb: Any) -> DynamoRepository:
+    return DynamoRepository(dynamodb, TABLE_NAMES["PracticeTable"])
+
+
+@pytest.fixture
+def service(repository: DynamoRepository, clock: Clock) -> PracticeService:
+    settings = Settings()
+    return PracticeService(repository, CourseCatalog(repository, 300), settings, clock)
+
+
+def rating_for(phrase_id: str, day: int) -> str:
+    """A learner who forgets some phrases now and then, deterministically."""
+    return ["good", "good", "again", "hard", "easy", "good", "good"][(sum(map(ord, phrase_id)) + day) % 7]
+
+
+def rate_all(pack: Any, rating: str = "good", limit: int | None = None) -> CompleteSessionRequest:
+    phrases = (pack.review_phrases + pack.new_phrases)[:limit]
+    return CompleteSessionRequest.model_validate(
+        {"results": [{"phrase_id": p.phrase_id, "rating": rating} for p in phrases]}
+    )
+
+
+def due_cards(repository: DynamoRepository, user_id: str, before: datetime) -> set[str]:
+    return set(repository.due_phrase_ids(user_id, before, 1000))
+
+
+def test_a_month_of_practice_follows_fsrs_streaks_and_xp(service, repository, clock):
+    user, zone_name = "madrid-learner", "Europe/Madrid"
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(zone_name)
+    history: dict[str, list[tuple[str, datetime]]] = {}
+    expected_streak, expected_total = 0, 0
+    skipped_day = 9
+
+    for day_number in range(21):
+        clock.now = datetime(2026, 3, 26, 18, 0, tzinfo=UTC) + timedelta(days=day_number)
+        if day_number == skipped_day:
+            continue
+        today = learner_day(clock.now, zone, 4)
+        # the cards FSRS made due by the end of the learner's day, before this pack
+        expected_due = due_cards(repository, user, day_end(today, zone, 4))
+
+        pack = service.start_daily_session(user, zone_name if day_number == 0 else None)
+
+        served_reviews = {p.phrase_id for p in pack.review_phrases}
+        assert served_reviews == expected_due  # fewer than the cap in this scenario
+        assert pack.pack_id == f"daily_{today.isoformat()}"
+
+        results = [
+            {"phrase_id": p.phrase_id, "rating": rating_for(p.phrase_id, day_number)}
+            for p in pack.review_phrases + pack.new_phrases
+        ]
+        clock.now += timedelta(minutes=7)
+        outcome = service.complete_session(
+            user, pack.session_id, CompleteSessionRequest.model_validate({"results": results})
+        )
+        summary = outcome.summary
+
+        expected_streak = 1 if day_number == skipped_day + 1 or day_number == 0 else expected_streak + 1
+        assert (summary.streak_after, summary.duration_seconds) == (expected_streak, 420)
+        expected_xp = award_xp(
+            [ApiRating(r["rating"]) for r in results],
+            pack_finished=True,
+            dialog_completed=False,
+            drill_completed=False,
+            earlier_sessions_today=0,
+            streak=StreakChange(summary.streak_before, expected_streak, first_session_of_day=True),
+        )
+        assert summary.total_xp == expected_xp.total
+        expected_total += expected_xp.total
+        assert summary.learner is not None
+        assert summary.learner.total_xp == expected_total
+        for result in results:
+            history.setdefault(result["phrase_id"], []).append((result["rating"], clock.now))
+
+    assert summary.learner.best_streak == 20 - skipped_day  # days 10..20 beat days 0..8
+    # Every stored card is what fsrs itself computes from the same review history
+    scheduler = Scheduler(enable_fuzzing=False)
+    _, _, stored = repository.load_for_completion(user, "none", sorted(history))
+    assert stored.keys() == history.keys()
+    for phrase_id, reviews in history.items():
+        card = Card(card_id=0, due=reviews[0][1])
+        for rating, at in reviews:
+            card, _ = scheduler.review_card(card, FSRS_RATING[rating], review_datetime=at)
+        mine = stored[phrase_id]
+        assert (mine.due, mine.state, mine.step, mine.reps) == (
+            card.due,
+            card.state.value,
+            card.step,
+            len(reviews),
+        )
+        assert mine.stability == pytest.approx(card.stability, rel=1e-12)
+        assert mine.difficulty == pytest.approx(card.difficulty, rel=1e-12)
+
+
+def test_a_second_session_the_same_day_keeps_the_streak_and_earns_half(service, clock):
+    user = "twice-a-day"
+    first = service.start_daily_session(user, "Asia/Tokyo")
+    one = service.complete_session(user, first.session_id, rate_all(first)).summary
+    clock.now += timedelta(minutes=30)  # 03:30 in Tokyo: still the same learner day (starts 04:00)
+    second = service.start_daily_session(user)
+    assert second.new_phrases == []  # the daily new limit was used by the first session
+    two = service.complete_session(user, second.session_id, rate_all(second)).summary
+    assert (two.streak_before, two.streak_after, two.xp_streak_bonus) == (1, 1, 0)
+    assert two.xp_phrases == len(second.review_phrases) * XP_PER_RATING[ApiRating.GOOD] // 2
+    assert two.xp_session_bonus == PACK_FINISHED_BONUS // 2
+    assert one.streak_after == 1
+
+
+class RacingRepository:
+    """Lets another completion of the same session run to the end between our read and write."""
+
+    def __init__(self, inner: DynamoRepository, rival: Any) -> None:
+        self._inner = inner
+        self._rival = rival
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def complete_session(self, *args: Any) -> None:
+        if self._rival is not None:
+            rival, self._rival = self._rival, None
+            rival()
+        self._inner.complete_session(*args)
+
+
+@pytest.mark.parametrize("same_results", [True, False])
+def test_concurrent_completions_award_exactly_once(repository, service, clock, same_results):
+    user = "racer"
+    pack = service.start_daily_session(user, "UTC")
+    good = CompleteSessionRequest.model_validate(
+        {"results": [{"phrase_id": p.phrase_id, "rating": "good"} for p in pack.new_phrases]}
+    )
+    other = (
+        good
+        if same_results
+        else CompleteSessionRequest.model_validate(
+            {"results": [{"phrase_id": p.phrase_id, "rating": "easy"} for p in pack.new_phrases]}
+        )
+    )
+    rival_outcome: list[Any] = []
+    racing = PracticeService(
+        RacingRepository(
+            repository, lambda: rival_outcome.append(service.complete_session(user, pack.session_id, other))
+        ),
+        CourseCatalog(repository, 300),
+        Settings(),
+        clock,
+    )
+
+    if same_results:
+        outcome = racing.complete_session(user, pack.session_id, good)
+        assert outcome.newly_completed is False
+        assert outcome.summary == rival_outcome[0].summary
+    else:
+        with pytest.raises(SessionConflict) as conflict:
+            racing.complete_session(user, pack.session_id, good)
+        assert conflict.value.code == "session_already_completed"
+
+    profile = repository.get_profile(user)
+    assert profile is not None
+    assert profile.total_xp == rival_outcome[0].summary.total_xp
+    assert profile.sessions_on_last_day == 1
+
+
+def test_two_sessions_completing_at_once_both_count_without_losing_an_update(repository, service, clock):
+    user = "two-devices"
+    first = service.start_daily_session(user, "UTC")
+    second = service.start_daily_session(user)
+    rival: list[Any] = []
+    racing = PracticeService(
+        RacingRepository(
+            repository,
+            lambda: rival.append(
+                service.complete_session(user, second.session_id, rate_all(second, limit=3))
+            ),
+        ),
+        CourseCatalog(repository, 300),
+        Settings(),
+        clock,
+    )
+    mine = racing.complete_session(
+        user, first.session_id, rate_all(first, limit=3)
+    )  # retried after a version conflict
+    profile = repository.get_profile(user)
+    assert profile is not None
+    assert profile.total_xp == mine.summary.total_xp + rival[0].summary.total_xp
+    assert profile.sessions_on_last_day == 2
+    card = repository.load_for_completion(user, "none", [first.new_phrases[0].phrase_id])[2]
+    assert next(iter(card.values())).reps == 2  # both sessions reviewed the same new phrase
