@@ -1,0 +1,131 @@
+"""The stack of template.yaml on this machine: the API function's handler with the environment
+the template gives it (in local mode), and DynamoDB behind it - an embedded one with the
+template's tables and the sample course, or the deployed tables named in the environment.
+
+    PRACTICE_TABLE_NAME / IDEMPOTENCY_TABLE_NAME   use these deployed tables (no embedded DynamoDB,
+                                                   no table creation, no course load); credentials
+                                                   and region come from AWS_PROFILE / AWS_REGION
+                                                   or the usual AWS variables
+"""
+
+import os
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from practice.content import load_courses
+from practice.repository.dynamodb import DynamoRepository
+from practice.wiring import dynamodb_client
+from practice_local.embedded_dynamodb import EmbeddedDynamoDB
+from practice_local.lambda_runtime import REGION, LocalFunction
+from practice_local.template import (
+    REPO_ROOT,
+    HttpApiRoute,
+    create_tables,
+    function_environment,
+    http_api_routes,
+    load_template,
+)
+
+FUNCTION_ID = "PracticeApiFunction"
+COURSES_DIR = REPO_ROOT / "content" / "courses"
+# Fixed names, so that docs/env.local.json can point `sam local` at the embedded tables.
+LOCAL_TABLE_NAMES = {"PracticeTable": "practice-local", "IdempotencyTable": "practice-idempotency-local"}
+_EMBEDDED_AWS = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_REGION": REGION,
+    "AWS_DEFAULT_REGION": REGION,
+}
+_NOT_FOR_EMBEDDED = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_CA_BUNDLE")
+
+
+class LocalStackError(Exception):
+    """The local stack cannot start; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class LocalStack:
+    function: LocalFunction
+    routes: list[HttpApiRoute]
+    table_names: dict[str, str]
+    dynamodb_url: str | None  # None: the deployed tables in AWS
+    course_ids: list[str]
+
+
+def deployed_table_names(environ: MutableMapping[str, str]) -> dict[str, str] | None:
+    practice = environ.get("PRACTICE_TABLE_NAME", "").strip()
+    if not practice:
+        return None
+    idempotency = environ.get("IDEMPOTENCY_TABLE_NAME", "").strip()
+    if not idempotency:
+        raise LocalStackError(
+            "PRACTICE_TABLE_NAME is set, so IDEMPOTENCY_TABLE_NAME must be too (the stack's outputs)"
+        )
+    return {"PracticeTable": practice, "IdempotencyTable": idempotency}
+
+
+def function_env(template: dict[str, Any], names: dict[str, str], endpoint_url: str | None) -> dict[str, str]:
+    """The template's environment of the function, in local mode, pointed at `endpoint_url`."""
+    env = {**function_environment(template, FUNCTION_ID, names), "LOCAL_MODE": "true"}
+    if endpoint_url:
+        env |= {**_EMBEDDED_AWS, "AWS_ENDPOINT_URL_DYNAMODB": endpoint_url}
+    return env
+
+
+def configure_environment(
+    env: dict[str, str], *, embedded: bool, environ: MutableMapping[str, str] = os.environ
+) -> None:
+    """Set the function's environment in this process, before its module is imported."""
+    if embedded:
+        for name in _NOT_FOR_EMBEDDED:
+            environ.pop(name, None)  # never reach a real account by accident
+        for name in ("NO_PROXY", "no_proxy"):  # nor the embedded DynamoDB through an HTTP proxy
+            environ[name] = ",".join(filter(None, [environ.get(name, ""), "127.0.0.1", "localhost"]))
+    elif "AWS_REGION" in environ:
+        environ.setdefault("AWS_DEFAULT_REGION", environ["AWS_REGION"])
+    environ.update(env)
+
+
+@contextmanager
+def start_local_stack(
+    *,
+    dynamodb_host: str = "127.0.0.1",
+    dynamodb_port: int = 0,
+    environ: MutableMapping[str, str] = os.environ,
+) -> Iterator[LocalStack]:
+    template = load_template()
+    routes = http_api_routes(template, FUNCTION_ID)
+    deployed = deployed_table_names(environ)
+    if deployed:
+        configure_environment(function_env(template, deployed, None), embedded=False, environ=environ)
+        _check_tables_exist(deployed)
+        yield LocalStack(LocalFunction.load(template, FUNCTION_ID), routes, deployed, None, [])
+        return
+    with EmbeddedDynamoDB(dynamodb_host, dynamodb_port) as dynamodb:
+        env = function_env(template, LOCAL_TABLE_NAMES, dynamodb.endpoint_url)
+        configure_environment(env, embedded=True, environ=environ)
+        client = dynamodb_client()
+        create_tables(client, LOCAL_TABLE_NAMES, template)
+        courses = load_courses(DynamoRepository(client, LOCAL_TABLE_NAMES["PracticeTable"]), COURSES_DIR)
+        function = LocalFunction.load(template, FUNCTION_ID)
+        yield LocalStack(
+            function, routes, LOCAL_TABLE_NAMES, dynamodb.endpoint_url, [c.course_id for c in courses]
+        )
+
+
+def _check_tables_exist(names: dict[str, str]) -> None:
+    """Fail fast on a misspelt table name or missing credentials, not on the first request."""
+    client = dynamodb_client()
+    for name in names.values():
+        try:
+            client.describe_table(TableName=name)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+                raise LocalStackError(f"table '{name}' does not exist in this account and region") from error
+            # e.g. no dynamodb:DescribeTable permission: the API may still work, so carry on
+        except BotoCoreError as error:
+            raise LocalStackError(f"cannot reach DynamoDB: {error}") from error
