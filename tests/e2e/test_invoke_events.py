@@ -1,0 +1,64 @@
+"""`make invoke EVENT=events/<file>.json` works for every API Gateway event in events/."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import REPO_ROOT, SERVER_ENV
+
+
+def api_gateway_events() -> list[Path]:
+    paths = sorted((REPO_ROOT / "events").glob("*.json"))
+    return [p for p in paths if json.loads(p.read_text()).get("version") == "2.0"]
+
+
+def test_events_dir_holds_api_gateway_events():
+    assert api_gateway_events(), "events/ should hold the sample API Gateway events"
+
+
+@pytest.mark.parametrize("event_file", api_gateway_events(), ids=lambda p: p.name)
+def test_invoke_runs_the_event_through_the_handler(event_file):
+    # Given a sample event and a fresh embedded DynamoDB
+    # When it is invoked the Docker-free way
+    result = subprocess.run(
+        [sys.executable, "-m", "practice_local.invoke", str(event_file.relative_to(REPO_ROOT))],
+        cwd=REPO_ROOT,
+        env=SERVER_ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    # Then stdout holds the handler's answer (status line, headers, JSON body), never a 5xx
+    assert result.returncode == 0, result.stderr
+    head, _, body = result.stdout.partition("\n\n")
+    status_line = head.splitlines()[0]
+    assert status_line.startswith("HTTP ")
+    assert int(status_line.split()[1]) < 500, result.stdout
+    assert "content-type: application/json" in head.lower()
+    assert isinstance(json.loads(body), dict)
+
+
+def test_invoke_refuses_a_file_that_is_not_an_api_gateway_event(tmp_path):
+    # Given a JSON file that is not a payload-2.0 event
+    not_an_event = tmp_path / "not_an_event.json"
+    not_an_event.write_text('{"hello": "world"}')
+
+    # When it is invoked
+    result = subprocess.run(
+        [sys.executable, "-m", "practice_local.invoke", str(not_an_event)],
+        cwd=REPO_ROOT,
+        env=SERVER_ENV,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    # Then it says why in one line and exits with 1
+    assert result.returncode == 1
+    assert "not an API Gateway HTTP API event" in result.stderr

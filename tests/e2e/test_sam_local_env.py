@@ -1,0 +1,19 @@
+"""docs/env.local.json points `sam local` at the tables `make run` serves."""
+
+import json
+
+from practice.settings import Settings
+from practice_local.local_stack import FUNCTION_ID, LOCAL_TABLE_NAMES
+from practice_local.template import REPO_ROOT
+
+
+def test_the_sam_env_vars_file_names_the_embedded_tables_and_settings_the_function_reads():
+    # Given the env-vars file the README hands to `sam local invoke / start-api --env-vars`
+    env = json.loads((REPO_ROOT / "docs" / "env.local.json").read_text())[FUNCTION_ID]
+
+    # Then it names the tables `make run` creates, in local mode, and nothing the function ignores
+    assert env["TABLE_NAME"] == LOCAL_TABLE_NAMES["PracticeTable"]
+    assert env["IDEMPOTENCY_TABLE_NAME"] == LOCAL_TABLE_NAMES["IdempotencyTable"]
+    assert env["LOCAL_MODE"] == "true"
+    read_by_the_function = {name.upper() for name in Settings.model_fields} | {"AWS_ENDPOINT_URL_DYNAMODB"}
+    assert set(env) <= read_by_the_function

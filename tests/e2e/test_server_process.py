@@ -1,0 +1,52 @@
+"""The local server as a process: a taken port, and stopping with Ctrl-C."""
+
+import signal
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from tests.e2e.conftest import REPO_ROOT, SERVER_ENV, running_server, stop
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_port_in_use_is_one_clear_line_and_exit_code_1():
+    # Given something already listening on the port
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        # When the server is asked to use it
+        result = subprocess.run(
+            [sys.executable, "-m", "practice_local.server", "--port", str(port)],
+            cwd=REPO_ROOT,
+            env=SERVER_ENV,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    # Then it says so in one line and exits with 1, having started nothing
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert f"port {port}" in result.stderr
+    assert "already in use" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_ctrl_c_stops_the_server_cleanly(tmp_path):
+    # Given a running server that has answered a request
+    with running_server(tmp_path / "server.log") as server:
+        assert server.request("GET", "/api/v2/practice/daily?user_id=e2e-ctrl-c").status == 200
+
+        # When the developer presses Ctrl-C
+        exit_code = stop(server.process, signal.SIGINT)
+
+    # Then it stops by itself, with exit code 0 and no traceback
+    assert exit_code == 0
+    assert "Stopped" in server.output()
+    assert "Traceback" not in server.output()
