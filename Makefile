@@ -57,3 +57,22 @@ load-course: venv ## Load the sample course into a deployed table: make load-cou
 
 clean: ## Remove build output and virtual environments
 	rm -rf .aws-sam $(VENV) $(VENV_SAM) .pytest_cache .mypy_cache .ruff_cache .coverage
+
+# -- Running it locally (no AWS account, no Docker): shared/practice_local --------------------
+.PHONY: run invoke openapi
+HOST ?= 127.0.0.1
+PORT ?= 3000
+DYNAMODB_HOST ?= 127.0.0.1
+DYNAMODB_PORT ?= 0
+LOCAL_PYTHONPATH := PYTHONPATH=shared:functions/practice_api
+
+run: venv ## Serve the API on http://127.0.0.1:3000, embedded DynamoDB (PORT=, HOST= to change)
+	@$(LOCAL_PYTHONPATH) $(PY) -m practice_local.server --host $(HOST) --port $(PORT) \
+		--dynamodb-host $(DYNAMODB_HOST) --dynamodb-port $(DYNAMODB_PORT)
+
+invoke: venv ## One event through the handler (no Docker): make invoke EVENT=events/get_daily_pack.json
+	@test -n "$(EVENT)" || { echo "usage: make invoke EVENT=events/<file>.json"; exit 2; }
+	@$(LOCAL_PYTHONPATH) $(PY) -m practice_local.invoke $(EVENT)
+
+openapi: venv ## Regenerate docs/openapi.json from the handler's routes and models
+	@$(LOCAL_PYTHONPATH) $(PY) -m practice_local.openapi
