@@ -236,3 +236,64 @@ def test_a_pack_costs_the_same_dynamodb_requests_whatever_the_history(invoke, dy
     assert status == 200
     assert calls == ["GetItem", "Query", "PutItem"]
     assert len(body["review_phrases"]) == 0  # seeded ids are not course phrases, so none are served
+
+
+def test_a_learner_whose_course_is_not_loaded_gets_a_503(invoke, dynamodb):
+    # Given a learner moved to a course that was never loaded into the table
+    invoke(daily_event(sub="french-learner"))
+    dynamodb.update_item(
+        TableName=TABLE,
+        Key={"pk": {"S": "USER#french-learner"}, "sk": {"S": "PROFILE"}},
+        UpdateExpression="SET course_id = :course",
+        ExpressionAttributeValues={":course": {"S": "fr-en"}},
+    )
+    status, body = invoke(daily_event(sub="french-learner"))
+    assert status == 503
+    assert body["error"]["code"] == "course_not_loaded"
+
+
+def test_an_unexpected_failure_is_a_json_500_without_internals(invoke, dynamodb, lambda_context):
+    import app
+
+    class Rejected:
+        status_code = 400
+
+    def reject(model, **_: Any):
+        error = {"Code": "ValidationException", "Message": "secret table detail"}
+        return (Rejected(), {"Error": error, "ResponseMetadata": {}}) if model.name == "GetItem" else None
+
+    app.client.meta.events.register("before-call.dynamodb", reject)
+    try:
+        response = app.lambda_handler(daily_event(), lambda_context)
+    finally:
+        app.client.meta.events.unregister("before-call.dynamodb", reject)
+    assert response["statusCode"] == 500
+    assert "secret" not in response["body"]
+    assert '"code":"internal_error"' in response["body"]
+
+
+def test_a_retry_while_the_first_request_still_runs_is_a_409(invoke, dynamodb, lambda_context):
+    import app
+
+    # Given a request with a key whose twin arrives while it is still building the pack
+    event = load_event("get_daily_pack_idempotent.json")
+    twin: list[dict[str, Any]] = []
+
+    def twin_arrives(model, **_: Any) -> None:
+        if model.name == "Query" and not twin:
+            twin.append({})
+            twin[0] = app.lambda_handler(event, lambda_context)
+
+    app.client.meta.events.register("before-call.dynamodb", twin_arrives)
+    try:
+        status, first = invoke(event)
+    finally:
+        app.client.meta.events.unregister("before-call.dynamodb", twin_arrives)
+
+    # Then the first completes and the twin is told to retry later, with one session stored
+    assert status == 200
+    assert twin[0]["statusCode"] == 409
+    assert '"code":"request_in_progress"' in twin[0]["body"]
+    assert len(items_of(dynamodb, "learner-0001", "SESSION#")) == 1
+    _, replay = invoke(event)
+    assert replay == first
