@@ -107,13 +107,13 @@ def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> int:
 
 
 @contextmanager
-def running_server(log: Path, *extra_args: str) -> Iterator[LocalServer]:
+def running_server(log: Path, *extra_args: str, env: dict[str, str] | None = None) -> Iterator[LocalServer]:
     port, dynamodb_port = free_port(), free_port()
     command = [sys.executable, "-m", "practice_local.server", "--port", str(port)]
     command += ["--dynamodb-port", str(dynamodb_port), *extra_args]
     with log.open("wb") as output:
         process = subprocess.Popen(
-            command, cwd=REPO_ROOT, env=SERVER_ENV, stdout=output, stderr=subprocess.STDOUT
+            command, cwd=REPO_ROOT, env={**SERVER_ENV, **(env or {})}, stdout=output, stderr=subprocess.STDOUT
         )
     server = LocalServer(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{dynamodb_port}", process, log)
     try:
@@ -134,6 +134,18 @@ def wait_until_ready(server: LocalServer) -> None:
         except OSError:
             time.sleep(0.1)
     pytest.fail(f"the local server was not ready within {READY_TIMEOUT_SECONDS}s:\n{server.output()}")
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            time.sleep(0.1)
+        else:
+            return
+    pytest.fail(f"nothing listened on port {port} within {READY_TIMEOUT_SECONDS}s")
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,105 @@
+"""The local server against already existing ("deployed") tables instead of its embedded ones.
+
+A separate moto server stands in for the AWS account: the local server is only told the table
+names and the usual AWS settings, and must neither create tables nor load the course."""
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from practice.content import load_courses
+from practice.repository.dynamodb import DynamoRepository
+from practice_local.template import create_tables
+from tests.conftest import COURSES_DIR
+from tests.e2e.conftest import REPO_ROOT, SERVER_ENV, free_port, running_server, stop, wait_for_port
+
+pytestmark = pytest.mark.e2e
+
+DEPLOYED = {
+    "PracticeTable": "practice-dev-PracticeTable-X1",
+    "IdempotencyTable": "practice-dev-Idempotency-X1",
+}
+ACCOUNT = {"AWS_ACCESS_KEY_ID": "dev", "AWS_SECRET_ACCESS_KEY": "dev", "AWS_REGION": "eu-west-1"}
+
+
+@pytest.fixture(scope="module")
+def aws_account() -> Iterator[tuple[str, Any]]:
+    """A DynamoDB endpoint with the stack's tables and the course already in them."""
+    port = free_port()
+    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    process = subprocess.Popen(
+        command, cwd=REPO_ROOT, env=SERVER_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        wait_for_port(port, process)
+        url = f"http://127.0.0.1:{port}"
+        client = boto3.client(
+            "dynamodb",
+            endpoint_url=url,
+            region_name=ACCOUNT["AWS_REGION"],
+            aws_access_key_id="dev",
+            aws_secret_access_key="dev",
+        )
+        create_tables(client, DEPLOYED)
+        load_courses(DynamoRepository(client, DEPLOYED["PracticeTable"]), COURSES_DIR)
+        yield url, client
+    finally:
+        stop(process)
+
+
+def test_the_server_uses_the_named_tables_and_creates_nothing(aws_account, tmp_path):
+    # Given the names of the deployed tables and the account's settings
+    url, client = aws_account
+    env = {
+        **ACCOUNT,
+        "AWS_ENDPOINT_URL_DYNAMODB": url,
+        "PRACTICE_TABLE_NAME": DEPLOYED["PracticeTable"],
+        "IDEMPOTENCY_TABLE_NAME": DEPLOYED["IdempotencyTable"],
+    }
+
+    # When the local server runs against them and a learner asks for a pack
+    with running_server(tmp_path / "server.log", env=env) as server:
+        reply = server.request("GET", "/api/v2/practice/daily?user_id=e2e-deployed")
+
+    # Then the session is in the deployed table, and no embedded table was created there
+    assert reply.status == 200, reply.body
+    key = {"pk": {"S": "USER#e2e-deployed"}, "sk": {"S": f"SESSION#{reply.json()['session_id']}"}}
+    assert "Item" in client.get_item(TableName=DEPLOYED["PracticeTable"], Key=key)
+    assert sorted(client.list_tables()["TableNames"]) == sorted(DEPLOYED.values())
+    assert "the deployed tables" in server.output()
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"PRACTICE_TABLE_NAME": "practice-nowhere", "IDEMPOTENCY_TABLE_NAME": "idem-nowhere"},
+            "does not exist",
+        ),
+        ({"PRACTICE_TABLE_NAME": DEPLOYED["PracticeTable"]}, "IDEMPOTENCY_TABLE_NAME must be"),
+    ],
+    ids=["unknown-table", "idempotency-table-missing"],
+)
+def test_a_wrong_table_setting_is_one_clear_line_and_exit_code_1(aws_account, env, message):
+    # Given a misconfigured shell
+    url, _ = aws_account
+
+    # When the server starts
+    result = subprocess.run(
+        [sys.executable, "-m", "practice_local.server", "--port", str(free_port())],
+        cwd=REPO_ROOT,
+        env={**SERVER_ENV, **ACCOUNT, "AWS_ENDPOINT_URL_DYNAMODB": url, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    # Then it says what is wrong and stops
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
