@@ -109,7 +109,7 @@ def jwt_claims(authorization: str) -> dict[str, str]:
 
 def unsigned_jwt(claims: Mapping[str, object]) -> str:
     """A token the local server accepts (and API Gateway never would): for curl and Swagger UI."""
-    header = _base64url_encode(json.dumps({"alg": "none", "typ": "JWT"}).encode())
+    header = _base64url_encode(json.dumps({"alg": "none", "typ": "JWT"}, separators=(",", ":")).encode())
     payload = _base64url_encode(json.dumps(dict(claims), separators=(",", ":")).encode())
     return f"{header}.{payload}."
 
