@@ -7,16 +7,10 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel
 
-from error_handlers import register_error_handlers
+from error_handlers import ERROR_RESPONSES, register_error_handlers
+from idempotent_start import IDEMPOTENCY_KEY_PATTERN, StartRequest, once_per_key
 from identity import caller_id
 from practice.models.api import CompleteSessionRequest, PracticePackResponse, SessionResponse
 from practice.settings import load_settings
@@ -30,18 +24,7 @@ metrics = Metrics()
 app = APIGatewayHttpResolver(enable_validation=True)
 register_error_handlers(app, logger)
 
-idempotency = IdempotencyConfig(
-    event_key_jmespath="[user_id, idempotency_key]",
-    payload_validation_jmespath="time_zone",
-    expires_after_seconds=settings.idempotency_ttl_seconds,
-)
-idempotency_store = DynamoDBPersistenceLayer(table_name=settings.idempotency_table_name, boto3_client=client)
-
-
-class StartRequest(BaseModel):
-    user_id: str
-    idempotency_key: str | None
-    time_zone: str | None
+SessionId = Annotated[str, Path(pattern=r"^[0-9A-HJKMNP-TV-Z]{26}$", description="The session's ULID.")]
 
 
 def start_session(request: StartRequest) -> PracticePackResponse:
@@ -50,39 +33,24 @@ def start_session(request: StartRequest) -> PracticePackResponse:
     return pack
 
 
-start_session_once = idempotent_function(
-    start_session,
-    data_keyword_argument="request",
-    persistence_store=idempotency_store,
-    config=idempotency,
-    output_serializer=PydanticSerializer,
-)
+start_session_once, idempotency = once_per_key(start_session, settings, client)
 
 
-@app.get("/api/v2/practice/daily")
+@app.get("/api/v2/practice/daily", responses=ERROR_RESPONSES)
 def get_daily_pack(
     x_timezone: Annotated[str | None, Header(alias="X-Timezone", max_length=64)] = None,
     idempotency_key: Annotated[
-        str | None, Header(alias="Idempotency-Key", pattern=r"^[A-Za-z0-9._:-]{8,128}$")
+        str | None, Header(alias="Idempotency-Key", pattern=IDEMPOTENCY_KEY_PATTERN)
     ] = None,
 ) -> PracticePackResponse:
     """Build today's practice pack and start a session for it. Retries with the same
     Idempotency-Key get the same session back for 24 hours."""
-    request = StartRequest(
-        user_id=caller_id(app.current_event, local_mode=settings.local_mode),
-        idempotency_key=idempotency_key,
-        time_zone=x_timezone,
-    )
-    if idempotency_key is None:
-        return start_session(request)
-    pack: PracticePackResponse = start_session_once(request=request)
-    return pack
+    user_id = caller_id(app.current_event, local_mode=settings.local_mode)
+    request = StartRequest(user_id=user_id, idempotency_key=idempotency_key, time_zone=x_timezone)
+    return start_session(request) if idempotency_key is None else start_session_once(request)
 
 
-SessionId = Annotated[str, Path(pattern=r"^[0-9A-HJKMNP-TV-Z]{26}$", description="The session's ULID.")]
-
-
-@app.post("/api/v2/practice/sessions/<session_id>/complete")
+@app.post("/api/v2/practice/sessions/<session_id>/complete", responses=ERROR_RESPONSES)
 def complete_session(session_id: SessionId, results: CompleteSessionRequest) -> SessionResponse:
     """Finish a session with the learner's results: XP, streak, and each phrase rescheduled.
     Exactly once: a retry with the same results returns the same summary."""
@@ -94,7 +62,7 @@ def complete_session(session_id: SessionId, results: CompleteSessionRequest) -> 
     return outcome.summary
 
 
-@app.get("/api/v2/practice/sessions/<session_id>")
+@app.get("/api/v2/practice/sessions/<session_id>", responses=ERROR_RESPONSES)
 def get_session(session_id: SessionId) -> SessionResponse:
     """One of the caller's sessions, open or completed."""
     return service.get_session(caller_id(app.current_event, local_mode=settings.local_mode), session_id)

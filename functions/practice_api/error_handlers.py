@@ -36,6 +36,20 @@ STATUS_BY_ERROR: dict[type[PracticeError], HTTPStatus] = {
 }
 RETRY_AFTER_SECONDS = "1"
 
+# Documents the error body on every route of the OpenAPI spec.
+_ERROR_BODY = {"application/json": {"model": ErrorResponse}}
+ERROR_RESPONSES: dict[int, Any] = {
+    status: {"description": description, "content": _ERROR_BODY}
+    for status, description in {
+        400: "A header value that cannot be used, or a body that is not JSON",
+        401: "No usable identity",
+        404: "No such route, or no such session of the caller",
+        409: "The session was completed with other results, expired, or changed meanwhile",
+        422: "A field, header or path parameter failed validation",
+        503: "DynamoDB is throttling or unreachable; retry after Retry-After seconds",
+    }.items()
+}
+
 
 def error_response(
     status: HTTPStatus, code: str, message: str, details: list[dict[str, Any]] | None = None

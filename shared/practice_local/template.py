@@ -74,7 +74,8 @@ def function_environment(template: dict[str, Any], logical_id: str, names: dict[
         if isinstance(value, dict) and "Ref" in value:
             ref = value["Ref"]
             resolved = names.get(ref) or template.get("Parameters", {}).get(ref, {}).get("Default", "")
-        environment[key] = str(resolved)
+        if resolved != "":  # declared only so `sam local --env-vars` can set it: leave it unset
+            environment[key] = str(resolved)
     return environment
 
 
