@@ -1,6 +1,7 @@
 """HTTP API of the Practice API: routes only; the work happens in the `practice` library."""
 
-from typing import Annotated, Any
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
@@ -10,11 +11,13 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from error_handlers import ERROR_RESPONSES, register_error_handlers
-from idempotent_start import IDEMPOTENCY_KEY_PATTERN, StartRequest, once_per_key
 from identity import caller_id
 from practice.models.api import CompleteSessionRequest, PracticePackResponse, SessionResponse
 from practice.settings import load_settings
 from practice.wiring import build_service, dynamodb_client
+
+if TYPE_CHECKING:
+    from idempotent_start import StartSessionOnce
 
 settings = load_settings()
 client = dynamodb_client()
@@ -24,16 +27,21 @@ metrics = Metrics()
 app = APIGatewayHttpResolver(enable_validation=True)
 register_error_handlers(app, logger)
 
+IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9._:-]{8,128}$"
 SessionId = Annotated[str, Path(pattern=r"^[0-9A-HJKMNP-TV-Z]{26}$", description="The session's ULID.")]
 
 
-def start_session(request: StartRequest) -> PracticePackResponse:
-    pack = service.start_daily_session(request.user_id, request.time_zone)
+def start_session(user_id: str, time_zone: str | None) -> PracticePackResponse:
+    pack = service.start_daily_session(user_id, time_zone)
     metrics.add_metric(name="SessionStarted", unit=MetricUnit.Count, value=1)
     return pack
 
 
-start_session_once, idempotency = once_per_key(start_session, settings, client)
+@cache
+def start_session_once() -> "StartSessionOnce":
+    from idempotent_start import once_per_key  # noqa: PLC0415 - only requests with a key pay for it
+
+    return once_per_key(start_session, settings, client)
 
 
 @app.get("/api/v2/practice/daily", responses=ERROR_RESPONSES)
@@ -46,8 +54,9 @@ def get_daily_pack(
     """Build today's practice pack and start a session for it. Retries with the same
     Idempotency-Key get the same session back for 24 hours."""
     user_id = caller_id(app.current_event, local_mode=settings.local_mode)
-    request = StartRequest(user_id=user_id, idempotency_key=idempotency_key, time_zone=x_timezone)
-    return start_session(request) if idempotency_key is None else start_session_once(request)
+    if idempotency_key is None:
+        return start_session(user_id, x_timezone)
+    return start_session_once()(user_id, idempotency_key, x_timezone, app.lambda_context)
 
 
 @app.post("/api/v2/practice/sessions/<session_id>/complete", responses=ERROR_RESPONSES)
@@ -71,5 +80,4 @@ def get_session(session_id: SessionId) -> SessionResponse:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    idempotency.register_lambda_context(context)
     return app.resolve(event, context)

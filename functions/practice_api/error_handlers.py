@@ -6,17 +6,15 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
 
 from practice.errors import (
     ConcurrentUpdate,
     CourseNotFound,
+    IdempotencyKeyReused,
     InvalidRequest,
     InvalidResults,
     PracticeError,
+    RequestInProgress,
     SessionConflict,
     SessionNotFound,
     StoreUnavailable,
@@ -31,6 +29,8 @@ STATUS_BY_ERROR: dict[type[PracticeError], HTTPStatus] = {
     SessionNotFound: HTTPStatus.NOT_FOUND,
     SessionConflict: HTTPStatus.CONFLICT,
     ConcurrentUpdate: HTTPStatus.CONFLICT,
+    RequestInProgress: HTTPStatus.CONFLICT,
+    IdempotencyKeyReused: HTTPStatus.UNPROCESSABLE_ENTITY,
     CourseNotFound: HTTPStatus.SERVICE_UNAVAILABLE,
     StoreUnavailable: HTTPStatus.SERVICE_UNAVAILABLE,
 }
@@ -86,20 +86,6 @@ def register_error_handlers(app: APIGatewayHttpResolver, logger: Logger) -> None
         where = ".".join(str(part) for part in first["location"])
         message = f"{where}: {first['message']}" if where else str(first["message"])
         return error_response(HTTPStatus.UNPROCESSABLE_ENTITY, "validation_error", message, problems)
-
-    @app.exception_handler(IdempotencyAlreadyInProgressError)
-    def retry_in_flight(_: IdempotencyAlreadyInProgressError) -> Response[str]:
-        return error_response(
-            HTTPStatus.CONFLICT, "request_in_progress", "a request with this Idempotency-Key is still running"
-        )
-
-    @app.exception_handler(IdempotencyValidationError)
-    def key_reused(_: IdempotencyValidationError) -> Response[str]:
-        return error_response(
-            HTTPStatus.UNPROCESSABLE_ENTITY,
-            "idempotency_key_reused",
-            "this Idempotency-Key was used for a different request",
-        )
 
     @app.not_found
     def route_not_found(_: Exception) -> Response[str]:

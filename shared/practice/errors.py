@@ -60,3 +60,15 @@ class StoreUnavailable(PracticeError):
     """DynamoDB throttled us after the SDK's own retries; the client should retry later."""
 
     code = "service_unavailable"
+
+
+class RequestInProgress(PracticeError):
+    """A request with the same Idempotency-Key is still running; retry in a moment."""
+
+    code = "request_in_progress"
+
+
+class IdempotencyKeyReused(PracticeError):
+    """The Idempotency-Key was first used for a different request."""
+
+    code = "idempotency_key_reused"

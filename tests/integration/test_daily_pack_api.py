@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 
 from practice.models.learner import CardState
-from practice.repository.dynamodb import _serialize as serialize
 from practice.repository.dynamodb import card_item
+from practice.repository.dynamodb import serialize_item as serialize
 from tests.conftest import TABLE_NAMES, load_event
 from tests.integration.conftest import daily_event
 

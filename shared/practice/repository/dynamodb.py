@@ -12,10 +12,8 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from practice.errors import ConcurrentUpdate, SessionConflict, StoreUnavailable
@@ -37,9 +35,6 @@ _THROTTLING = frozenset(
     }
 )
 _BATCH_GET_ATTEMPTS = 5
-
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
 
 
 def user_pk(user_id: str) -> str:
@@ -73,7 +68,7 @@ class DynamoRepository:
         return [item["sk"]["S"].removeprefix("CARD#") for item in response["Items"]]
 
     def start_session(self, session: Session, profile: Profile | None) -> None:
-        session_put = {"TableName": self._table, "Item": _serialize(_session_item(session))}
+        session_put = {"TableName": self._table, "Item": serialize_item(_session_item(session))}
         session_put["ConditionExpression"] = "attribute_not_exists(pk)"
         with _dynamodb_errors():
             if profile is None:
@@ -110,7 +105,7 @@ class DynamoRepository:
     def complete_session(self, session: Session, profile: Profile, cards: list[CardState]) -> None:
         session_put = {
             "TableName": self._table,
-            "Item": _serialize(_session_item(session)),
+            "Item": serialize_item(_session_item(session)),
             "ConditionExpression": "#status = :open",
             "ExpressionAttributeNames": {"#status": "status"},
             "ExpressionAttributeValues": {":open": {"S": "open"}},
@@ -134,7 +129,7 @@ class DynamoRepository:
         with _dynamodb_errors():
             while True:
                 page = self._client.query(**request)
-                items.extend(_deserialize(item) for item in page["Items"])
+                items.extend(deserialize_item(item) for item in page["Items"])
                 if "LastEvaluatedKey" not in page:
                     break
                 request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
@@ -164,7 +159,7 @@ class DynamoRepository:
             for start in range(0, len(items), 25):
                 pending: Any = {
                     self._table: [
-                        {"PutRequest": {"Item": _serialize(item)}} for item in items[start : start + 25]
+                        {"PutRequest": {"Item": serialize_item(item)}} for item in items[start : start + 25]
                     ]
                 }
                 for attempt in range(_BATCH_GET_ATTEMPTS):
@@ -182,7 +177,7 @@ class DynamoRepository:
             response = self._client.get_item(
                 TableName=self._table, Key={"pk": {"S": pk}, "sk": {"S": sk}}, ConsistentRead=True
             )
-        return _deserialize(response["Item"]) if "Item" in response else None
+        return deserialize_item(response["Item"]) if "Item" in response else None
 
     def _batch_get(self, pk: str, sort_keys: list[str]) -> dict[str, dict[str, Any]]:
         keys: list[dict[str, Any]] = [{"pk": {"S": pk}, "sk": {"S": sk}} for sk in dict.fromkeys(sort_keys)]
@@ -193,7 +188,7 @@ class DynamoRepository:
                     RequestItems={self._table: {"Keys": keys, "ConsistentRead": True}}
                 )
                 for raw in response["Responses"].get(self._table, []):
-                    item = _deserialize(raw)
+                    item = deserialize_item(raw)
                     found[item["sk"]] = item
                 unprocessed: dict[str, Any] = dict(response.get("UnprocessedKeys") or {})
                 keys = unprocessed.get(self._table, {}).get("Keys", [])
@@ -204,7 +199,7 @@ class DynamoRepository:
 
     def _versioned_put(self, item: dict[str, Any], read_version: int) -> dict[str, Any]:
         """A Put of `item` (already at read_version + 1) that fails if someone wrote in between."""
-        put: dict[str, Any] = {"TableName": self._table, "Item": _serialize(item)}
+        put: dict[str, Any] = {"TableName": self._table, "Item": serialize_item(item)}
         if read_version == 0:
             put["ConditionExpression"] = "attribute_not_exists(pk)"
         else:
@@ -279,30 +274,45 @@ def _content_item(pk: str, sk: str, content: Phrase | Dialog | Drill) -> dict[st
     return {"pk": pk, "sk": sk, "data": content.model_dump(mode="json")}
 
 
-def _to_dynamo(value: Any) -> Any:
-    """DynamoDB numbers are Decimals; floats go through repr so they round-trip exactly."""
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    if isinstance(value, dict):
-        return {key: _to_dynamo(inner) for key, inner in value.items()}
-    if isinstance(value, list | tuple):
-        return [_to_dynamo(inner) for inner in value]
-    return value
+def _attribute(value: Any) -> dict[str, Any]:
+    """A Python value as a DynamoDB attribute value. Our items hold only JSON-shaped data, so
+    this small mapping replaces boto3's TypeSerializer (boto3's import costs ~100 ms of cold
+    start); floats go through repr so they round-trip exactly."""
+    match value:
+        case None:
+            return {"NULL": True}
+        case bool():
+            return {"BOOL": value}
+        case str():
+            return {"S": value}
+        case int() | float():
+            return {"N": repr(value)}
+        case list() | tuple():
+            return {"L": [_attribute(inner) for inner in value]}
+        case dict():
+            return {"M": {key: _attribute(inner) for key, inner in value.items()}}
+    raise TypeError(f"cannot store {type(value).__name__} in DynamoDB")
 
 
-def _from_dynamo(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {key: _from_dynamo(inner) for key, inner in value.items()}
-    if isinstance(value, list):
-        return [_from_dynamo(inner) for inner in value]
-    return value
+def _value(attribute: Mapping[str, Any]) -> Any:
+    [(kind, raw)] = attribute.items()
+    match kind:
+        case "S" | "BOOL":
+            return raw
+        case "N":
+            return float(raw) if any(mark in raw for mark in ".eE") else int(raw)
+        case "NULL":
+            return None
+        case "L":
+            return [_value(inner) for inner in raw]
+        case "M":
+            return {key: _value(inner) for key, inner in raw.items()}
+    raise TypeError(f"unexpected DynamoDB attribute type {kind}")
 
 
-def _serialize(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: _serializer.serialize(_to_dynamo(value)) for key, value in item.items()}
+def serialize_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: _attribute(value) for key, value in item.items()}
 
 
-def _deserialize(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: _from_dynamo(_deserializer.deserialize(value)) for key, value in item.items()}
+def deserialize_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: _value(value) for key, value in item.items()}
