@@ -76,3 +76,10 @@ invoke: venv ## One event through the handler (no Docker): make invoke EVENT=eve
 
 openapi: venv ## Regenerate docs/openapi.json from the handler's routes and models
 	@$(LOCAL_PYTHONPATH) $(PY) -m practice_local.openapi
+
+# -- Benchmarks: bench/ (figures in bench/results/, not committed) ----------------------------
+.PHONY: bench
+BENCH_ARGS ?=
+
+bench: venv sam-venv ## Cold start, warm latency, DynamoDB requests, scaling: one table (BENCH_ARGS="--invokes 200")
+	PYTHONPATH=shared $(PY) -m bench $(BENCH_ARGS)

@@ -1,0 +1,145 @@
+"""`make bench` (`PYTHONPATH=shared .venv/bin/python -m bench`): build, measure, print one table,
+write it with every figure as JSON under bench/results/."""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.coldstart import ColdVariant, import_profile, measure_cold_starts
+from bench.lambda_image import LambdaImage, build_image, bytecode_census, image_of, lambda_environment
+from bench.report import BUILT, FLOOR, NO_BYTECODE, render_import_profile, render_table
+from bench.stats import summary
+from bench.warm import measure_against_emulator, measure_replayed
+from practice_local.template import REPO_ROOT
+
+RESULTS_DIR = REPO_ROOT / "bench" / "results"
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--invokes", type=int, default=500, help="timed calls per warm figure (500)")
+    parser.add_argument("--cold-runs", type=int, default=21, help="cold starts per variant (21)")
+    parser.add_argument("--warmup", type=int, default=20, help="untimed warm calls per route (20)")
+    parser.add_argument("--cards", default="10,10000", help="card counts of the two learners (10,10000)")
+    parser.add_argument("--build-dir", type=Path, help="reuse this host-platform `sam build` output")
+    parser.add_argument("--imports", type=int, default=15, help="rows of the -X importtime profile (15)")
+    parser.add_argument("--show-imports", action="store_true", help="print the import profile too")
+    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
+    options = parser.parse_args()
+    if options.cold_runs < 1 or options.invokes < 1 or options.warmup < 1:
+        parser.error("--invokes, --cold-runs and --warmup must be positive")
+    return options
+
+
+def progress(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def commit() -> str:
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, check=False)  # noqa: S603, S607
+        return done.stdout.strip()
+
+    dirty = git("status", "--porcelain", "--untracked-files=no")
+    return git("rev-parse", "--short", "HEAD") + (" (+ uncommitted changes)" if dirty else "")
+
+
+def cold_start(image: LambdaImage, work: Path, runs: int, top: int) -> tuple[dict[str, Any], list[Any]]:
+    env = lambda_environment(work)
+    bare = image.without_bytecode(work / "without-bytecode")
+    variants = [
+        ColdVariant(FLOOR, "floor", [str(image.runtime_dir)]),
+        ColdVariant(BUILT, "handler", image.paths),
+        ColdVariant(NO_BYTECODE, "handler", bare.paths),
+        ColdVariant("empty_interpreter", "empty", []),
+    ]
+    progress(f"cold starts: {runs} rounds of {', '.join(v.name for v in variants)}")
+    results = measure_cold_starts(variants, env, runs)
+    progress("import profile (-X importtime)")
+    return results, import_profile(variants[1], env, top=top)
+
+
+def warm(image: LambdaImage, work: Path, cards: list[int], invokes: int, warmup: int) -> dict[str, Any]:
+    recorded: dict[str, Any] = {}
+    for count in cards:
+        progress(f"warm, DynamoDB = moto over HTTP: learner with {count:,} cards, {invokes} calls per route")
+        recorded[str(count)] = measure_against_emulator(
+            image, work, cards=count, invokes=invokes, warmup=warmup
+        )
+    progress(f"warm, DynamoDB replayed in-process: {invokes} calls per route and learner, interleaved")
+    replayed = measure_replayed(image, work, recorded, invokes=invokes, warmup=warmup)
+    figures: dict[str, Any] = {}
+    for learner, raw in recorded.items():
+        figures[learner] = {
+            "pack": raw["pack"],
+            "first_call_requests": raw["first_call"]["requests"],
+            "rss_after_init_mib": raw["rss_after_init_mib"],
+            "rss_after_daily_mib": raw["rss_after_daily_mib"],
+            "peak_rss_mib": raw["peak_rss_mib"],
+        }
+        for route in ("daily", "completion"):
+            if "unavailable" in raw[route]:
+                figures[learner][route] = raw[route]
+                continue
+            figures[learner][route] = {
+                "requests": raw[route]["requests"],
+                "emulator_ms": summary(raw[route]["emulator_ms"]),
+                "in_process_ms": summary(replayed["in_process_ms"][f"{route}@{learner}"]),
+            }
+    return figures
+
+
+def main() -> None:
+    options = arguments()
+    cards = [int(count) for count in options.cards.split(",")]
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="practice-bench-") as scratch:
+        work = Path(scratch)
+        if options.build_dir:
+            image = image_of(options.build_dir.resolve(), work)
+        else:
+            progress("sam build (host-platform layer) into a temporary directory")
+            image = build_image(work)
+        census = bytecode_census(image)
+        cold, imports = cold_start(image, work, options.cold_runs, options.imports)
+        figures = warm(image, work, cards, options.invokes, options.warmup)
+    results: dict[str, Any] = {
+        "meta": {
+            "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "commit": commit(),
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "machine": platform.machine(),
+            "invokes": options.invokes,
+            "cold_runs": options.cold_runs,
+            "warmup": options.warmup,
+            "seconds": round(time.perf_counter() - started),
+        },
+        "bytecode": census.describe(),
+        "cold_start": cold,
+        "import_profile": imports,
+        "warm": figures,
+    }
+    table = render_table(results)
+    options.results_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    for name in (f"bench-{stamp}.json", "latest.json"):
+        (options.results_dir / name).write_text(json.dumps(results | {"table": table}, indent=2) + "\n")
+    (options.results_dir / "latest.md").write_text(table + "\n")
+    print(table)
+    if options.show_imports:
+        print(f"\nTop {options.imports} imports by cumulative time (python -X importtime, built output):\n")
+        print(render_import_profile(imports))
+    progress(f"done in {results['meta']['seconds']} s; JSON: {options.results_dir / f'bench-{stamp}.json'}")
+
+
+if __name__ == "__main__":
+    main()

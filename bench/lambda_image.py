@@ -1,0 +1,121 @@
+"""The built function as Lambda loads it, on this machine: `sam build` output (host-platform
+wheels), the packages the python3.13 runtime provides, and the environment it runs in."""
+
+import importlib.util
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from practice_local.sam_build import HOST_PLATFORM, built_python_path, sam_build
+from practice_local.template import function_environment, load_template
+
+FUNCTION = "PracticeApiFunction"
+TABLE_NAMES = {"PracticeTable": "practice-bench", "IdempotencyTable": "practice-idempotency-bench"}
+# What /var/runtime holds in the python3.13 image (boto3 and its dependencies); the layer and the
+# function come first on sys.path, so their copies (jmespath, say) win, as on Lambda.
+RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3")
+# Nothing listens there: an init that talks to DynamoDB fails or shows up in the audit.
+UNUSED_LOOPBACK_ENDPOINT = "http://127.0.0.1:9"
+
+
+@dataclass(frozen=True)
+class LambdaImage:
+    """sys.path entries of a built function: function code, layer, runtime packages."""
+
+    function_dir: Path
+    layer_dir: Path
+    runtime_dir: Path
+
+    @property
+    def paths(self) -> list[str]:
+        return [str(self.function_dir), str(self.layer_dir), str(self.runtime_dir)]
+
+    def without_bytecode(self, destination: Path) -> "LambdaImage":
+        """A copy of the function and layer with no .pyc: Lambda's file system is read-only, so such
+        a build compiles every module on every cold start."""
+        ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+        shutil.copytree(self.function_dir, destination / "function", ignore=ignore, symlinks=True)
+        shutil.copytree(self.layer_dir, destination / "layer", ignore=ignore, symlinks=True)
+        return LambdaImage(destination / "function", destination / "layer", self.runtime_dir)
+
+
+class BuildFailed(RuntimeError):
+    pass
+
+
+def build_image(work: Path) -> LambdaImage:
+    """`sam build` into `work/build` with wheels for this machine, beside a runtime directory."""
+    result = sam_build(work / "build", layer_platform=HOST_PLATFORM)
+    if result.returncode != 0:
+        raise BuildFailed(result.stdout[-3000:] + result.stderr[-3000:])
+    return image_of(work / "build", work)
+
+
+def image_of(build_dir: Path, work: Path) -> LambdaImage:
+    function_dir, layer_dir = (Path(p) for p in built_python_path(build_dir))
+    return LambdaImage(function_dir, layer_dir, runtime_directory(work / "runtime"))
+
+
+def runtime_directory(directory: Path) -> Path:
+    """Links to this environment's copies of the runtime's packages (with their bytecode)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name in RUNTIME_PACKAGES:
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            raise BuildFailed(f"{name} is not installed in this environment (make venv)")
+        origin = Path(spec.origin)
+        source = origin.parent if origin.name == "__init__.py" else origin
+        link = directory / source.name
+        if not link.is_symlink():
+            link.symlink_to(source)
+    return directory
+
+
+def lambda_environment(work: Path, endpoint_url: str = UNUSED_LOOPBACK_ENDPOINT) -> dict[str, str]:
+    """The function's environment from template.yaml, plus what Lambda sets, and nothing from the
+    caller's shell (no AWS profile, no config files), so no credential lookup leaves the machine."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(work),
+        "LANG": "C.UTF-8",
+        "TZ": ":UTC",
+        "AWS_REGION": "eu-west-1",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+        "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench",
+        "AWS_SESSION_TOKEN": "bench",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13",
+        "AWS_LAMBDA_FUNCTION_NAME": FUNCTION,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
+        "AWS_ENDPOINT_URL_DYNAMODB": endpoint_url,
+        **function_environment(load_template(), FUNCTION, TABLE_NAMES),
+    }
+
+
+@dataclass(frozen=True)
+class BytecodeCensus:
+    modules: int
+    compiled: int
+    unchecked_hash: int
+
+    def describe(self) -> str:
+        return f"{self.compiled}/{self.modules} modules compiled, {self.unchecked_hash} unchecked-hash"
+
+
+def bytecode_census(image: LambdaImage) -> BytecodeCensus:
+    """How many of the build's .py files ship a cpython-313 .pyc, and of what kind (PEP 552)."""
+    modules = compiled = unchecked = 0
+    for root in (image.function_dir, image.layer_dir):
+        for source in root.rglob("*.py"):
+            modules += 1
+            cached = source.parent / "__pycache__" / f"{source.stem}.cpython-313.pyc"
+            if cached.is_file():
+                compiled += 1
+                with cached.open("rb") as pyc:
+                    flags = int.from_bytes(pyc.read(8)[4:8], "little")
+                unchecked += flags == 0b01  # hash-based, source not checked
+    return BytecodeCensus(modules, compiled, unchecked)

@@ -1,0 +1,140 @@
+"""The benchmark's one table (Markdown, so the README can carry it as printed) and its JSON."""
+
+from typing import Any
+
+FLOOR, BUILT, NO_BYTECODE = "floor", "handler", "handler_without_bytecode"
+ROUTES = {"daily": "GET /daily", "completion": "POST /sessions/{id}/complete"}
+TARGET_COLD_RATIO = 1.3
+TARGET_REQUESTS = 3
+TARGET_HANDLER_P50_MS = 2.0
+
+
+def _ms(value: float) -> str:
+    return f"{value:.0f}" if value >= 100 else f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+
+
+def _verdict(met: bool, target: str) -> str:
+    return f"{target}: {'met' if met else 'MISSED'}"
+
+
+def _cold_rows(cold: dict[str, Any], bytecode: str) -> list[list[str]]:
+    floor = cold[FLOOR]["init_ms"]["p50"]
+
+    def result(name: str) -> str:
+        init = cold[name]["init_ms"]
+        return f"{_ms(init['p50'])} ms (IQR {_ms(init['p25'])}-{_ms(init['p75'])}, n={init['n']})"
+
+    built = cold[BUILT]["init_ms"]["p50"] / floor
+    rows = [
+        [
+            "Cold start floor: fresh interpreter creating a botocore DynamoDB client",
+            result(FLOOR),
+            "1.00",
+            "",
+        ],
+        [
+            f"Cold start: the built API function, import + init ({bytecode})",
+            result(BUILT),
+            f"{built:.2f}x floor",
+            _verdict(built <= TARGET_COLD_RATIO, f"<= {TARGET_COLD_RATIO}x"),
+        ],
+    ]
+    if NO_BYTECODE in cold:
+        bare = cold[NO_BYTECODE]["init_ms"]["p50"]
+        rows.append(
+            [
+                "Cold start: the same build without its .pyc (compiled at every cold start)",
+                result(NO_BYTECODE),
+                f"{bare / floor:.2f}x floor, {bare / cold[BUILT]['init_ms']['p50']:.2f}x with .pyc",
+                "",
+            ]
+        )
+    calls = sum(len(variant["network_calls_at_init"]) for variant in cold.values())
+    rows.append(["Network calls during init (socket audit hook)", str(calls), "", _verdict(calls == 0, "0")])
+    return rows
+
+
+def _pack(learner: dict[str, Any]) -> str:
+    return f"pack: {learner['pack']['review']} reviews + {learner['pack']['new']} new"
+
+
+def _route_rows(
+    route: str, small: dict[str, Any], large: dict[str, Any], sizes: tuple[str, str]
+) -> list[list[str]]:
+    label = ROUTES[route]
+    if "unavailable" in small[route] or "unavailable" in large[route]:
+        return [[f"{label}", "not available", "", small[route].get("unavailable", "")[:60]]]
+    a, b = small[route], large[route]
+    packs = (_pack(small), _pack(large))
+    same = a["requests"] == b["requests"]
+    count = max(len(a["requests"]), len(b["requests"]))
+    rows = [
+        [
+            f"{label}: DynamoDB requests per call, {sizes[0]} -> {sizes[1]} cards",
+            f"{len(a['requests'])} -> {len(b['requests'])} ({', '.join(b['requests'])})",
+            "identical" if same else "DIFFERENT",
+            _verdict(same and count <= TARGET_REQUESTS, f"<= {TARGET_REQUESTS}, constant"),
+        ]
+    ]
+    for key, what in (
+        ("emulator_ms", "(a) DynamoDB = moto over HTTP"),
+        ("in_process_ms", "(b) handler only, DynamoDB replayed in-process"),
+    ):
+        for size, result, pack in zip(sizes, (a, b), packs, strict=True):
+            timing = result[key]
+            ratio = ""
+            if size == sizes[1]:
+                ratio = f"{timing['p50'] / a[key]['p50']:.2f}x {sizes[0]} cards (p50)"
+            target = ""
+            if key == "in_process_ms" and route == "daily" and size == sizes[1]:
+                target = _verdict(
+                    timing["p50"] <= TARGET_HANDLER_P50_MS, f"<= {TARGET_HANDLER_P50_MS:g} ms p50"
+                )
+            rows.append(
+                [
+                    f"{label} {what}, {size} cards ({pack})",
+                    f"p50 {_ms(timing['p50'])} / p95 {_ms(timing['p95'])} / p99 {_ms(timing['p99'])} ms"
+                    f" (n={timing['n']})",
+                    ratio,
+                    target,
+                ]
+            )
+    return rows
+
+
+def render_table(results: dict[str, Any]) -> str:
+    meta = results["meta"]
+    warm = results["warm"]
+    sizes = tuple(f"{int(size):,}" for size in warm)
+    small, large = (warm[size] for size in warm)
+    rows = _cold_rows(results["cold_start"], results["bytecode"])
+    for route in ROUTES:
+        rows += _route_rows(route, small, large, (sizes[0], sizes[-1]))
+    peak = [w["peak_rss_mib"] for w in warm.values()]
+    rows.append(
+        [
+            f"Peak RSS of the warm process, {sizes[0]} -> {sizes[-1]} cards",
+            f"{peak[0]:.0f} -> {peak[-1]:.0f} MiB (after init {small['rss_after_init_mib']:.0f} MiB)",
+            f"{peak[-1] / peak[0]:.2f}x",
+            "",
+        ]
+    )
+    header = ["Measure", "Result", "Ratio", "Target"]
+    lines = [
+        f"Practice API benchmark, {meta['when']}, commit {meta['commit']}, {meta['cpus']} CPUs, "
+        f"Python {meta['python']}, {meta['invokes']} invokes per warm figure, {meta['cold_runs']} cold runs",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---" for _ in header) + "|",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def render_import_profile(profile: list[dict[str, Any]]) -> str:
+    lines = ["| cumulative ms | self ms | module |", "|---:|---:|---|"]
+    lines += [
+        f"| {row['cumulative_ms']:.1f} | {row['self_ms']:.1f} | {'  ' * row['depth']}{row['module']} |"
+        for row in profile
+    ]
+    return "\n".join(lines)

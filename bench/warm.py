@@ -1,0 +1,110 @@
+"""Warm requests: an embedded DynamoDB (moto's server mode, in this process) with the template's
+tables, the sample course and one seeded learner, and the built function in a child process."""
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from bench.emulator import embedded_dynamodb
+from bench.lambda_image import TABLE_NAMES, LambdaImage, lambda_environment
+from bench.seed import seed_cards
+from practice.content import load_courses
+from practice.repository.dynamodb import DynamoRepository
+from practice.settings import Settings
+from practice_local.template import REPO_ROOT, create_tables
+
+WARM_CHILD = Path(__file__).with_name("warm_child.py")
+COURSES_DIR = REPO_ROOT / "content" / "courses"
+EVENTS_DIR = REPO_ROOT / "events"
+TABLE = TABLE_NAMES["PracticeTable"]
+
+
+class WarmRunFailed(RuntimeError):
+    pass
+
+
+def prepare_store(endpoint_url: str, user_id: str, cards: int) -> None:
+    """Tables from template.yaml, the course loaded as on deploy, and `user_id` with `cards` due cards."""
+    client = boto3.client(
+        "dynamodb",
+        endpoint_url=endpoint_url,
+        region_name="eu-west-1",
+        aws_access_key_id="bench",
+        aws_secret_access_key="bench",  # noqa: S106 - the emulator's dummy credentials
+    )
+    create_tables(client, TABLE_NAMES)
+    courses = load_courses(DynamoRepository(client, TABLE), COURSES_DIR)
+    default_course = Settings.model_fields["default_course_id"].default
+    course = next(c for c in courses if c.course_id == default_course)
+    seed_cards(client, TABLE, user_id, course, count=cards, due_before=datetime.now(UTC))
+
+
+def run_child(mode: str, config: dict[str, Any], work: Path, env: dict[str, str]) -> dict[str, Any]:
+    name = Path(config["output"]).stem
+    config_path = work / f"{name}-config.json"
+    config_path.write_text(json.dumps(config), encoding="utf-8")
+    log_path = work / f"{name}.log"
+    # stdout gets the function's logs and metrics (CloudWatch's share in Lambda): kept for failures.
+    with log_path.open("w", encoding="utf-8") as log:
+        done = subprocess.run(  # noqa: S603 - fixed command line
+            [sys.executable, "-I", "-S", "-B", str(WARM_CHILD), mode, str(config_path)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            timeout=1800,
+        )
+    if done.returncode != 0:
+        logged = log_path.read_text(encoding="utf-8").splitlines()
+        errors = [line for line in logged if '"level":"INFO"' not in line][-20:]
+        raise WarmRunFailed(
+            f"{mode} {name}: exit {done.returncode}\n" + "\n".join(errors) + "\n" + done.stderr[-3000:]
+        )
+    result: dict[str, Any] = json.loads(Path(config["output"]).read_text(encoding="utf-8"))
+    return result
+
+
+def measure_against_emulator(
+    image: LambdaImage, work: Path, *, cards: int, invokes: int, warmup: int
+) -> dict[str, Any]:
+    """Counts, recordings and (a) timings for a learner with `cards` cards, in a fresh emulator."""
+    with embedded_dynamodb() as endpoint_url:
+        user_id = f"bench-learner-{cards}"
+        prepare_store(endpoint_url, user_id, cards)
+        config = {
+            "paths": image.paths,
+            "events_dir": str(EVENTS_DIR),
+            "user_id": user_id,
+            "invokes": invokes,
+            "warmup": warmup,
+            "output": str(work / f"emulator-{cards}.json"),
+        }
+        return run_child("emulator", config, work, lambda_environment(work, endpoint_url))
+
+
+def measure_replayed(
+    image: LambdaImage, work: Path, recorded: dict[str, dict[str, Any]], *, invokes: int, warmup: int
+) -> dict[str, Any]:
+    """(b) timings of every recorded call (`recorded`: card count -> emulator results), interleaved
+    in one process; DynamoDB's endpoint is the unused loopback one: nothing may go out."""
+    calls = {
+        f"{route}@{cards}": results[route]
+        for cards, results in recorded.items()
+        for route in ("daily", "completion")
+        if "unavailable" not in results[route]
+    }
+    config = {
+        "paths": image.paths,
+        "first_call": next(iter(recorded.values()))["first_call"],
+        "calls": calls,
+        "invokes": invokes,
+        "warmup": warmup,
+        "output": str(work / "replayed.json"),
+    }
+    return run_child("replay", config, work, lambda_environment(work))

@@ -1,0 +1,243 @@
+"""The warm half of the benchmark, in a fresh interpreter that sees only the built function, its
+layer and the packages the Lambda runtime provides: `python -I -S -B warm_child.py <mode> <config.json>`.
+
+mode `emulator`, one learner, DynamoDB = the endpoint in the environment (the embedded moto
+server): imports `app` as Lambda does, then per route counts the DynamoDB requests of one warm call
+(botocore `before-call` on `app.client`), records that call's HTTP answers (`response-received`),
+and times (a) calls answered over HTTP. Also the peak RSS of this warm process.
+
+mode `replay`, every learner in one process: (b) replays the recorded answers through a botocore
+`before-send` hook, so no socket and no emulator take part: the figure is the handler's own cost
+(event parsing, validation, signing and serialising requests, parsing answers, our code). Calls
+for all learners and routes are interleaved, so machine noise hits every figure alike.
+Raw timings (ms) go to the config's `output`; the parent computes the statistics.
+"""
+
+import base64
+import json
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+MODE = sys.argv[1]
+CONFIG = json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
+sys.path[:0] = CONFIG["paths"]
+
+from botocore.awsrequest import AWSResponse  # noqa: E402 - the runtime's botocore
+
+import app  # noqa: E402 - the built function, from the paths above
+
+
+def rss_mib() -> float:
+    """Peak resident memory of this process so far. Linux's getrusage ru_maxrss would carry over
+    the peak of the process that spawned this one (fork + exec keep it), which holds the emulator
+    and its data; VmHWM is this program's own high-water mark."""
+    for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024  # kB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux: KiB, may be inherited
+
+
+RSS_AFTER_INIT_MIB = rss_mib()
+# One answer as recorded: operation, HTTP status, headers, base64 body (JSON-friendly).
+Answer = tuple[str, int, dict[str, str], str]
+
+
+class LambdaContext:
+    function_name = "PracticeApiFunction"
+    memory_limit_in_mb = 1024
+    invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:PracticeApiFunction"
+    aws_request_id = "c6af9ac6-7b61-11e6-9a41-93e812345678"
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 10_000
+
+
+class DynamoDBProbe:
+    """botocore hooks on the function's client: the operations each call makes, the raw HTTP
+    answers while recording, and recorded answers instead of the network while replaying."""
+
+    def __init__(self, client: Any) -> None:
+        self.operations: list[str] = []
+        self.recording: list[Answer] | None = None
+        self._replay: list[Answer] = []
+        events = client.meta.events
+        events.register("before-call.dynamodb", self._count)
+        events.register("response-received.dynamodb", self._record)
+        events.register("before-send.dynamodb", self._answer)
+
+    def replay(self, answers: list[Answer]) -> None:
+        self.operations = []
+        self._replay = list(answers)
+
+    def _count(self, model: Any, **_: Any) -> None:
+        self.operations.append(model.name)
+
+    def _record(self, response_dict: Any, event_name: str, **_: Any) -> None:
+        if self.recording is not None and response_dict is not None:
+            body = base64.b64encode(response_dict["body"]).decode("ascii")
+            headers = dict(response_dict["headers"].items())
+            operation = event_name.rsplit(".", 1)[-1]
+            self.recording.append((operation, response_dict["status_code"], headers, body))
+
+    def _answer(self, request: Any, event_name: str, **_: Any) -> AWSResponse | None:
+        if not self._replay:
+            return None  # not replaying: the real HTTP request goes out
+        operation, status, headers, body = self._replay.pop(0)
+        if event_name.rsplit(".", 1)[-1] != operation:
+            raise AssertionError(f"replay expected {operation}, the handler sent {event_name}")
+        raw = _RecordedBody(base64.b64decode(body))
+        return AWSResponse(request.url, status, headers, raw)  # type: ignore[arg-type]  # any mapping will do
+
+
+class _RecordedBody:
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **_: Any) -> list[bytes]:
+        return [self._body]
+
+
+probe = DynamoDBProbe(app.client)
+context = LambdaContext()
+
+
+def invoke(event_json: str) -> tuple[float, dict[str, Any]]:
+    """One invocation as Lambda makes it: the event arrives as fresh JSON; returns (ms, response)."""
+    event = json.loads(event_json)
+    started = time.perf_counter()
+    response: dict[str, Any] = app.lambda_handler(event, context)
+    return (time.perf_counter() - started) * 1000, response
+
+
+def succeeded(response: dict[str, Any]) -> None:
+    if response["statusCode"] != 200:
+        raise AssertionError(f"{response['statusCode']}: {response['body'][:500]}")
+
+
+class Opened(NamedTuple):
+    """What completing a pack needs (kept instead of the pack, so this process's memory stays the
+    function's)."""
+
+    session_id: str
+    review: list[str]
+    new: list[str]
+
+
+def served(response: dict[str, Any]) -> Opened:
+    succeeded(response)
+    pack = json.loads(response["body"])
+    return Opened(
+        pack["session_id"],
+        [phrase["phrase_id"] for phrase in pack["review_phrases"]],
+        [phrase["phrase_id"] for phrase in pack["new_phrases"]],
+    )
+
+
+def daily_event(user_id: str) -> str:
+    event = json.loads(Path(CONFIG["events_dir"], "get_daily_pack.json").read_text(encoding="utf-8"))
+    event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = user_id
+    return json.dumps(event)
+
+
+def completion_event(daily: str, pack: Opened) -> str:
+    """events/complete_session.json for `pack`'s session and learner: every phrase served, rated good."""
+    event = json.loads(Path(CONFIG["events_dir"], "complete_session.json").read_text(encoding="utf-8"))
+    event["requestContext"]["authorizer"] = json.loads(daily)["requestContext"]["authorizer"]
+    path = f"/api/v2/practice/sessions/{pack.session_id}/complete"
+    body = json.dumps({"results": [{"phrase_id": p, "rating": "good"} for p in pack.review + pack.new]})
+    event |= {"rawPath": path, "pathParameters": {"session_id": pack.session_id}, "body": body}
+    event["requestContext"]["http"]["path"] = path
+    event["headers"]["content-length"] = str(len(body))
+    return json.dumps(event)
+
+
+def recorded_call(event: str, check: Callable[[dict[str, Any]], Any]) -> tuple[dict[str, Any], Any]:
+    """One call with its DynamoDB requests counted and answers recorded."""
+    probe.operations, probe.recording = [], []
+    _, response = invoke(event)
+    call = {"event": event, "requests": list(probe.operations), "answers": probe.recording}
+    probe.recording = None
+    return call, check(response)
+
+
+def timed(events: list[str], check: Callable[[dict[str, Any]], Any]) -> tuple[list[float], list[Any]]:
+    timings, outcomes = [], []
+    for event in events:
+        elapsed, response = invoke(event)
+        outcomes.append(check(response))
+        timings.append(elapsed)
+    return timings, outcomes
+
+
+def against_emulator() -> dict[str, Any]:
+    invokes, warmup = CONFIG["invokes"], CONFIG["warmup"]
+    daily = daily_event(CONFIG["user_id"])
+    results: dict[str, Any] = {}
+
+    # First call: a first visit (the profile is created) and the course read into the cache.
+    first, pack = recorded_call(daily, served)
+    results["first_call"] = first
+    packs = [pack] + [served(invoke(daily)[1]) for _ in range(warmup)]
+    call, pack = recorded_call(daily, served)
+    timings, opened = timed([daily] * invokes, served)
+    packs += [pack, *opened]
+    results["daily"] = call | {"emulator_ms": timings}
+    results["pack"] = {"review": len(pack.review), "new": len(pack.new)}
+    results["rss_after_daily_mib"] = rss_mib()
+
+    # Completion of the sessions opened above: identical packs, as nothing was completed meanwhile.
+    _, response = invoke(completion_event(daily, packs[0]))
+    if response["statusCode"] == 200:
+        for pack in packs[1 : warmup + 1]:
+            succeeded(invoke(completion_event(daily, pack))[1])
+        events = [completion_event(daily, pack) for pack in packs[warmup + 1 :]]
+        call, _ = recorded_call(events[0], succeeded)
+        timings, _ = timed(events[1 : invokes + 1], succeeded)
+        results["completion"] = call | {"emulator_ms": timings}
+    else:  # the route is not there (yet)
+        results["completion"] = {"unavailable": f"{response['statusCode']}: {response['body'][:200]}"}
+    results["rss_after_init_mib"] = RSS_AFTER_INIT_MIB
+    results["peak_rss_mib"] = rss_mib()
+    return results
+
+
+def replayed() -> dict[str, Any]:
+    """`calls`: {name: {"event", "requests", "answers"}}; `first_call`: a recorded first call,
+    replayed once to fill the course cache as it did when recorded."""
+    calls: dict[str, dict[str, Any]] = CONFIG["calls"]
+    first = CONFIG["first_call"]
+    probe.replay(first["answers"])
+    succeeded(invoke(first["event"])[1])
+    names = list(calls)
+
+    def replay(name: str) -> float:
+        call = calls[name]
+        probe.replay(call["answers"])
+        elapsed, response = invoke(call["event"])
+        succeeded(response)
+        if probe.operations != call["requests"]:
+            raise AssertionError(f"{name}: replayed {probe.operations}, recorded {call['requests']}")
+        return elapsed
+
+    for _ in range(CONFIG["warmup"]):
+        for name in names:
+            replay(name)
+    timings: dict[str, list[float]] = {name: [] for name in names}
+    for round_number in range(CONFIG["invokes"]):
+        shift = round_number % len(names)
+        for name in names[shift:] + names[:shift]:
+            timings[name].append(replay(name))
+    return {"in_process_ms": timings, "peak_rss_mib": rss_mib()}
+
+
+def main() -> None:
+    results = against_emulator() if MODE == "emulator" else replayed()
+    Path(CONFIG["output"]).write_text(json.dumps(results), encoding="utf-8")
+
+
+main()
