@@ -1,5 +1,9 @@
 """HTTP API of the Practice API: routes only; the work happens in the `practice` library."""
 
+import gc
+
+gc.disable()  # no collection passes while the imports build objects: ~25 ms less cold start
+
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -26,6 +30,8 @@ logger = Logger()
 metrics = Metrics()
 app = APIGatewayHttpResolver(enable_validation=True)
 register_error_handlers(app, logger)
+gc.freeze()  # what init built lives as long as the container: keep it out of later collections
+gc.enable()
 
 IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9._:-]{8,128}$"
 SessionId = Annotated[str, Path(pattern=r"^[0-9A-HJKMNP-TV-Z]{26}$", description="The session's ULID.")]

@@ -3,7 +3,7 @@ idempotency, records in their own table for 24 hours). The key is scoped to the 
 key with another X-Timezone is a different request and is refused.
 
 Imported on the first request that carries a key, not at cold start: Powertools' idempotency
-package imports boto3, about 100 ms that requests without a key need not pay."""
+package imports boto3, which requests without a key need not pay for."""
 
 from collections.abc import Callable
 

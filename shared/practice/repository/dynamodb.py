@@ -276,8 +276,8 @@ def _content_item(pk: str, sk: str, content: Phrase | Dialog | Drill) -> dict[st
 
 def _attribute(value: Any) -> dict[str, Any]:
     """A Python value as a DynamoDB attribute value. Our items hold only JSON-shaped data, so
-    this small mapping replaces boto3's TypeSerializer (boto3's import costs ~100 ms of cold
-    start); floats go through repr so they round-trip exactly."""
+    this small mapping replaces boto3's TypeSerializer, whose import brings boto3 and s3transfer
+    into every cold start; floats go through repr so they round-trip exactly."""
     match value:
         case None:
             return {"NULL": True}
