@@ -72,7 +72,7 @@ run: venv ## Serve the API on http://127.0.0.1:3000, embedded DynamoDB (PORT=, H
 
 invoke: venv ## One event through the handler (no Docker): make invoke EVENT=events/get_daily_pack.json
 	@test -n "$(EVENT)" || { echo "usage: make invoke EVENT=events/<file>.json"; exit 2; }
-	@$(LOCAL_PYTHONPATH) $(PY) -m practice_local.invoke $(EVENT)
+	@$(LOCAL_PYTHONPATH) $(PY) -m practice_local.invoke $(ARGS) $(EVENT)
 
 openapi: venv ## Regenerate docs/openapi.json from the handler's routes and models
 	@$(LOCAL_PYTHONPATH) $(PY) -m practice_local.openapi

@@ -4,6 +4,10 @@ template.yaml, the sample course loaded): the Docker-free twin of
 
 The response goes to stdout (status, headers, pretty JSON body); the handler's own log lines go
 to stderr, as `sam local invoke` keeps them apart.
+
+An event that names a session (`complete_session.json`, `get_session.json`) would only meet a
+404 in a fresh table, so a session is started first for the event's caller (through the handler,
+with events/get_daily_pack.json) and the event is pointed at it; `--as-is` sends it unchanged.
 """
 
 import argparse
@@ -14,6 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from practice_local.local_stack import LocalStackError, start_local_stack
+from practice_local.template import REPO_ROOT
+
+DAILY_PACK_EVENT = REPO_ROOT / "events" / "get_daily_pack.json"
 
 
 class NotAnApiEvent(ValueError):
@@ -28,6 +35,21 @@ def read_api_event(path: Path) -> dict[str, Any]:
         raise NotAnApiEvent(f"cannot read {path}: {error}") from error
     if not isinstance(event, dict) or event.get("version") != "2.0" or "requestContext" not in event:
         raise NotAnApiEvent(f"{path} is not an API Gateway HTTP API event (payload format 2.0)")
+    return event
+
+
+def for_new_session(event: dict[str, Any], start: dict[str, Any], invoke: Any) -> dict[str, Any]:
+    """`event`, pointed at a session just started for the same caller by the `start` event."""
+    start["requestContext"]["authorizer"] = event["requestContext"].get("authorizer")
+    start["queryStringParameters"] = event.get("queryStringParameters")
+    started = invoke(start)
+    session_id = json.loads(started["body"])["session_id"]
+    old_id = event["pathParameters"]["session_id"]
+    http = event["requestContext"]["http"]
+    event["rawPath"] = event["rawPath"].replace(old_id, session_id)
+    http["path"] = http["path"].replace(old_id, session_id)
+    event["pathParameters"] = {**event["pathParameters"], "session_id": session_id}
+    print(f"started session {session_id} for this event's caller (--as-is to skip)", file=sys.stderr)
     return event
 
 
@@ -50,11 +72,14 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m practice_local.invoke", description=__doc__.split("\n")[0]
     )
     parser.add_argument("event", type=Path, help="an API Gateway event file, e.g. events/get_daily_pack.json")
+    parser.add_argument("--as-is", action="store_true", help="do not start a session for session events")
     args = parser.parse_args(argv)
     try:
         event = read_api_event(args.event)
         # The handler's logger binds to stdout when its module is imported: send it to stderr.
         with redirect_stdout(sys.stderr), start_local_stack() as stack:
+            if "session_id" in (event.get("pathParameters") or {}) and not args.as_is:
+                event = for_new_session(event, read_api_event(DAILY_PACK_EVENT), stack.function.invoke)
             response = stack.function.invoke(event)
     except (NotAnApiEvent, LocalStackError) as error:
         print(f"error: {error}", file=sys.stderr)
