@@ -19,12 +19,10 @@ def test_events_dir_holds_api_gateway_events():
     assert api_gateway_events(), "events/ should hold the sample API Gateway events"
 
 
-@pytest.mark.parametrize("event_file", api_gateway_events(), ids=lambda p: p.name)
-def test_invoke_runs_the_event_through_the_handler(event_file):
-    # Given a sample event and a fresh embedded DynamoDB
-    # When it is invoked the Docker-free way
-    result = subprocess.run(
-        [sys.executable, "-m", "practice_local.invoke", str(event_file.relative_to(REPO_ROOT))],
+def run_invoke(*args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m practice_local.invoke ARGS`, as `make invoke` runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "practice_local.invoke", *args],
         cwd=REPO_ROOT,
         env=SERVER_ENV,
         capture_output=True,
@@ -32,6 +30,13 @@ def test_invoke_runs_the_event_through_the_handler(event_file):
         timeout=120,
         check=False,
     )
+
+
+@pytest.mark.parametrize("event_file", api_gateway_events(), ids=lambda p: p.name)
+def test_invoke_runs_the_event_through_the_handler(event_file):
+    # Given a sample event and a fresh embedded DynamoDB
+    # When it is invoked the Docker-free way
+    result = run_invoke(str(event_file.relative_to(REPO_ROOT)))
 
     # Then stdout holds the handler's answer (status line, headers, JSON body): a success, since
     # events that name a session get one started for them first
@@ -49,15 +54,7 @@ def test_invoke_refuses_a_file_that_is_not_an_api_gateway_event(tmp_path):
     not_an_event.write_text('{"hello": "world"}')
 
     # When it is invoked
-    result = subprocess.run(
-        [sys.executable, "-m", "practice_local.invoke", str(not_an_event)],
-        cwd=REPO_ROOT,
-        env=SERVER_ENV,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_invoke(str(not_an_event))
 
     # Then it says why in one line and exits with 1
     assert result.returncode == 1
@@ -65,15 +62,7 @@ def test_invoke_refuses_a_file_that_is_not_an_api_gateway_event(tmp_path):
 
 
 def test_a_completion_event_sent_as_is_meets_a_404_in_a_fresh_table():
-    result = subprocess.run(
-        [sys.executable, "-m", "practice_local.invoke", "--as-is", "events/complete_session.json"],
-        cwd=REPO_ROOT,
-        env=SERVER_ENV,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_invoke("--as-is", "events/complete_session.json")
     assert result.returncode == 0, result.stderr
     head, _, body = result.stdout.partition("\n\n")
     assert head.splitlines()[0] == "HTTP 404"

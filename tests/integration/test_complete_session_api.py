@@ -146,15 +146,19 @@ def test_an_unknown_session_is_a_404(invoke):
     assert status == 404
 
 
-def test_a_session_past_the_completion_window_is_a_409_session_expired(invoke, dynamodb):
-    _, pack = invoke(daily_event())
-    three_days_ago = (datetime.now(UTC) - timedelta(days=3)).isoformat()
+def backdate(dynamodb: Any, session_id: str, age: timedelta) -> None:
+    """Make learner-0001's session look as if it started `age` ago."""
     dynamodb.update_item(
         TableName=TABLE,
-        Key={"pk": {"S": "USER#learner-0001"}, "sk": {"S": f"SESSION#{pack['session_id']}"}},
+        Key={"pk": {"S": "USER#learner-0001"}, "sk": {"S": f"SESSION#{session_id}"}},
         UpdateExpression="SET started_at = :t",
-        ExpressionAttributeValues={":t": {"S": three_days_ago}},
+        ExpressionAttributeValues={":t": {"S": (datetime.now(UTC) - age).isoformat()}},
     )
+
+
+def test_a_session_past_the_completion_window_is_a_409_session_expired(invoke, dynamodb):
+    _, pack = invoke(daily_event())
+    backdate(dynamodb, pack["session_id"], timedelta(days=3))
     status, body = invoke(complete_event(pack["session_id"], all_good(pack)))
     assert status == 409
     assert body["error"]["code"] == "session_expired"
@@ -163,13 +167,7 @@ def test_a_session_past_the_completion_window_is_a_409_session_expired(invoke, d
 
 def test_duration_is_capped_for_an_abandoned_session(invoke, dynamodb):
     _, pack = invoke(daily_event())
-    five_hours_ago = (datetime.now(UTC) - timedelta(hours=5)).isoformat()
-    dynamodb.update_item(
-        TableName=TABLE,
-        Key={"pk": {"S": "USER#learner-0001"}, "sk": {"S": f"SESSION#{pack['session_id']}"}},
-        UpdateExpression="SET started_at = :t",
-        ExpressionAttributeValues={":t": {"S": five_hours_ago}},
-    )
+    backdate(dynamodb, pack["session_id"], timedelta(hours=5))
     _, summary = invoke(complete_event(pack["session_id"], all_good(pack)))
     assert summary["duration_seconds"] == 2 * 3600
 
