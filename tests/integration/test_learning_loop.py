@@ -146,20 +146,45 @@ def test_a_second_session_the_same_day_keeps_the_streak_and_earns_half(service, 
 
 
 class RacingRepository:
-    """Lets another completion of the same session run to the end between our read and write."""
+    """Lets a rival request run to the end just before our first write (`racing_on`)."""
 
-    def __init__(self, inner: DynamoRepository, rival: Any) -> None:
+    def __init__(self, inner: DynamoRepository, rival: Any, racing_on: str = "complete_session") -> None:
         self._inner = inner
         self._rival = rival
+        self._racing_on = racing_on
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
+        method = getattr(self._inner, name)
+        if name != self._racing_on:
+            return method
 
-    def complete_session(self, *args: Any) -> None:
-        if self._rival is not None:
-            rival, self._rival = self._rival, None
-            rival()
-        self._inner.complete_session(*args)
+        def after_the_rival(*args: Any) -> Any:
+            if self._rival is not None:
+                rival, self._rival = self._rival, None
+                rival()
+            return method(*args)
+
+        return after_the_rival
+
+
+def test_two_first_visits_at_once_get_two_sessions_and_one_profile(repository, service, clock):
+    # Given a new learner whose app sends two first requests at once
+    rival: list[Any] = []
+    racing = PracticeService(
+        RacingRepository(
+            repository, lambda: rival.append(service.start_daily_session("newcomer", "UTC")), "start_session"
+        ),
+        CourseCatalog(repository, 300),
+        Settings(),
+        clock,
+    )
+    # When ours loses the race to create the profile, it reads the profile again and goes on
+    mine = racing.start_daily_session("newcomer", "UTC")
+    assert mine.session_id != rival[0].session_id
+    assert [p.phrase_id for p in mine.new_phrases] == [p.phrase_id for p in rival[0].new_phrases]
+    profile = repository.get_profile("newcomer")
+    assert profile is not None
+    assert profile.version == 1
 
 
 @pytest.mark.parametrize("same_results", [True, False])
