@@ -97,6 +97,7 @@ def complete(
             "results_digest": results_digest(request),
             "learner_total_xp": updated_profile.total_xp,
             "learner_best_streak": updated_profile.best_streak,
+            "expires_at": None,  # completed sessions are history: no TTL
         }
     )
     return Completion(completed, updated_profile, reviewed)

@@ -44,6 +44,9 @@ class PracticeService:
         self._catalog = catalog
         self._settings = settings
         self._clock = clock
+        self._abandoned_after = timedelta(
+            hours=settings.completion_window_hours, days=settings.abandoned_session_days
+        )
 
     def start_daily_session(self, user_id: str, time_zone: str | None = None) -> PracticePackResponse:
         """Build today's pack in the learner's day and start a session for it.
@@ -92,6 +95,7 @@ class PracticeService:
             dialog_id=pack.dialog.dialog_id if pack.dialog else None,
             drill_id=pack.drill.drill_id if pack.drill else None,
             started_at=now,
+            expires_at=int((now + self._abandoned_after).timestamp()),
         )
         self._repository.start_session(session, profile if profile != stored else None)
         return pack_response(pack, session, course)

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     idempotency_ttl_seconds: int = Field(24 * 3600, ge=60)
     max_session_duration_seconds: int = Field(2 * 3600, ge=60)
     completion_window_hours: int = Field(48, ge=1)
+    # An open session no one can complete any more is kept this long past the window, then
+    # DynamoDB's TTL deletes it; completed sessions are history and never expire.
+    abandoned_session_days: int = Field(7, ge=1)
     course_cache_seconds: int = Field(300, ge=0)
 
 

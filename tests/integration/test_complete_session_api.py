@@ -78,6 +78,7 @@ def test_completing_a_first_session_awards_xp_starts_the_streak_and_schedules_ca
     # and the session, the profile and one card per phrase are stored
     session = get_item(dynamodb, "learner-0001", f"SESSION#{pack['session_id']}")
     assert session["status"] == {"S": "completed"}
+    assert "ttl" not in session  # completed sessions are history and never expire
     assert session["xp"]["M"]["phrases"] == {"N": str(summary["xp_phrases"])}
     profile = get_item(dynamodb, "learner-0001", "PROFILE")
     assert profile["total_xp"] == {"N": str(summary["total_xp"])}

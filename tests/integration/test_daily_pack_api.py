@@ -41,6 +41,9 @@ def test_sample_event_starts_a_session_with_a_pack(invoke, dynamodb):
     assert item["session_id"] == {"S": body["session_id"]}
     assert item["status"] == {"S": "open"}
     assert item["ended_at"] == {"NULL": True}
+    # an open session expires (TTL) a week after it can no longer be completed
+    started = datetime.fromisoformat(body["started_at"])
+    assert int(item["ttl"]["N"]) == int((started + timedelta(hours=48, days=7)).timestamp())
     assert item["duration_seconds"] == {"NULL": True}
     assert item["xp"]["M"] == {k: {"N": "0"} for k in ("phrases", "session_bonus", "streak_bonus")}
     assert [p["phrase_id"] for p in body["new_phrases"]] == [v["S"] for v in item["new_phrase_ids"]["L"]]

@@ -85,6 +85,8 @@ class Session(BaseModel):
     results_digest: str | None = None
     learner_total_xp: int | None = None
     learner_best_streak: int | None = None
+    # Epoch seconds after which an abandoned (never completed) session may be deleted by TTL.
+    expires_at: int | None = None
 
     @property
     def served_phrase_ids(self) -> tuple[str, ...]:

@@ -247,14 +247,16 @@ def _profile_item(profile: Profile) -> dict[str, Any]:
 
 
 def _session_item(session: Session) -> dict[str, Any]:
-    status = "open" if session.is_open else "completed"
-    return {
+    item = {
         "pk": user_pk(session.user_id),
         "sk": f"SESSION#{session.session_id}",
         "entity": "session",
-        "status": status,
-        **session.model_dump(mode="json"),
+        "status": "open" if session.is_open else "completed",
+        **session.model_dump(mode="json", exclude={"expires_at"}),
     }
+    if session.is_open and session.expires_at is not None:
+        item["ttl"] = session.expires_at  # the table's TTL attribute: abandoned sessions go away
+    return item
 
 
 def card_item(user_id: str, card: CardState) -> dict[str, Any]:
