@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from practice.models.learner import Rating
-from practice.scoring import PACK_FINISHED_BONUS, STREAK_BONUS_PER_DAY, XP_PER_RATING
+from practice.scoring import DIALOG_BONUS, PACK_FINISHED_BONUS, STREAK_BONUS_PER_DAY, XP_PER_RATING
 from tests.conftest import TABLE_NAMES, load_event
 from tests.integration.conftest import daily_event
 
@@ -246,3 +246,14 @@ def test_completion_costs_two_dynamodb_requests(invoke, dynamodb):
         app.client.meta.events.unregister("before-call.dynamodb", record)
     assert status == 200
     assert calls == ["BatchGetItem", "TransactWriteItems"]
+
+
+def test_a_pack_with_only_the_dialog_done_still_counts_for_the_streak(invoke):
+    # Given a learner who only did the dialog of today's pack
+    _, pack = invoke(daily_event())
+    # When they complete with no phrase results
+    status, summary = invoke(complete_event(pack["session_id"], {"results": [], "dialog_completed": True}))
+    # Then the dialog bonus is all the XP, and the day counts for the streak
+    assert status == 200
+    assert (summary["xp_phrases"], summary["xp_session_bonus"]) == (0, DIALOG_BONUS)
+    assert summary["streak_after"] == 1

@@ -80,9 +80,16 @@ class PhraseResultIn(BaseModel):
 class CompleteSessionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    results: list[PhraseResultIn] = Field(min_length=1, max_length=MAX_PHRASES_PER_PACK)
+    results: list[PhraseResultIn] = Field(max_length=MAX_PHRASES_PER_PACK)
     dialog_completed: bool = False
     drill_completed: bool = False
+
+    @model_validator(mode="after")
+    def _something_was_practised(self) -> Self:
+        # A pack can hold no phrases (course finished, nothing due) but still a dialog or drill.
+        if not (self.results or self.dialog_completed or self.drill_completed):
+            raise ValueError("report at least one phrase result, or the dialog or drill as completed")
+        return self
 
     @model_validator(mode="after")
     def _one_result_per_phrase(self) -> Self:
