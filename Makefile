@@ -2,8 +2,12 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# The Lambda runtime is python3.13; pyenv users get it through PYENV_VERSION.
-export PYENV_VERSION ?= 3.13.0
+# The Lambda runtime is python3.13. With pyenv, `python3.13` (here and in `sam build`) needs
+# PYENV_VERSION: use the newest 3.13.x pyenv has; without pyenv nothing is set.
+PYENV_313 := $(shell pyenv versions --bare 2>/dev/null | grep -E '^3\.13\.[0-9]+$$' | sort -V | tail -n 1)
+ifneq ($(PYENV_313),)
+export PYENV_VERSION ?= $(PYENV_313)
+endif
 PYTHON ?= python3.13
 VENV := .venv
 VENV_SAM := .venv-sam
