@@ -5,10 +5,9 @@ from typing import Any
 
 import pytest
 
-from practice.models.learner import CardState
-from practice.repository.dynamodb import card_item
-from practice.repository.dynamodb import serialize_item as serialize
-from tests.conftest import TABLE_NAMES, load_event
+from bench.seed import seed_cards
+from practice.content import read_course_file
+from tests.conftest import COURSES_DIR, TABLE_NAMES, load_event
 from tests.integration.conftest import daily_event
 
 TABLE = TABLE_NAMES["PracticeTable"]
@@ -189,27 +188,6 @@ def test_throttling_that_outlives_the_retries_is_a_503_with_retry_after(
     assert '"code":"service_unavailable"' in response["body"]
 
 
-def seed_cards(dynamodb: Any, user_id: str, count: int, due: datetime) -> None:
-    cards = [
-        CardState(
-            phrase_id=f"phrase-{i:05d}",
-            state=2,
-            step=None,
-            stability=3.2,
-            difficulty=5.1,
-            due=due + timedelta(seconds=i),
-            last_review=due - timedelta(days=3),
-        )
-        for i in range(count)
-    ]
-    for start in range(0, count, 25):
-        requests = [
-            {"PutRequest": {"Item": serialize(card_item(user_id, card))}}
-            for card in cards[start : start + 25]
-        ]
-        dynamodb.batch_write_item(RequestItems={TABLE: requests})
-
-
 def count_requests(client: Any) -> tuple[list[str], Any]:
     calls: list[str] = []
 
@@ -224,9 +202,10 @@ def count_requests(client: Any) -> tuple[list[str], Any]:
 def test_a_pack_costs_the_same_dynamodb_requests_whatever_the_history(invoke, dynamodb, cards):
     import app
 
-    # Given a learner whose profile exists, with `cards` cards that are all long overdue
+    # Given a learner whose profile exists, with `cards` cards that are all overdue
     invoke(daily_event(sub="veteran"))
-    seed_cards(dynamodb, "veteran", cards, due=datetime(2025, 1, 1, tzinfo=UTC))
+    course = read_course_file(COURSES_DIR / "es-en.json")
+    seed_cards(dynamodb, TABLE, "veteran", course, count=cards, due_before=datetime.now(UTC))
     calls, hook = count_requests(app.client)
 
     # When they open today's pack
@@ -235,10 +214,11 @@ def test_a_pack_costs_the_same_dynamodb_requests_whatever_the_history(invoke, dy
     finally:
         app.client.meta.events.unregister("before-call.dynamodb", hook)
 
-    # Then three requests served it: profile, due cards (limited), the session write
+    # Then three requests served it: profile, due cards (limited), the session write, and the
+    # reviews are the most overdue cards, up to the per-pack cap
     assert status == 200
     assert calls == ["GetItem", "Query", "PutItem"]
-    assert len(body["review_phrases"]) == 0  # seeded ids are not course phrases, so none are served
+    assert len(body["review_phrases"]) == min(cards, 30)
 
 
 def test_a_learner_whose_course_is_not_loaded_gets_a_503(invoke, dynamodb):
