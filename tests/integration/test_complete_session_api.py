@@ -257,3 +257,13 @@ def test_a_pack_with_only_the_dialog_done_still_counts_for_the_streak(invoke):
     assert status == 200
     assert (summary["xp_phrases"], summary["xp_session_bonus"]) == (0, DIALOG_BONUS)
     assert summary["streak_after"] == 1
+
+
+def test_a_response_that_fails_its_own_model_is_a_500_not_a_client_error(invoke, monkeypatch):
+    import app
+
+    # Given a service that (by a bug) answers with something that is not a SessionResponse
+    monkeypatch.setattr(app.service, "get_session", lambda user_id, session_id: {"status": "lost"})
+    status, body = invoke(route_event("GET", ULID_NOBODY_HAS))
+    assert status == 500
+    assert body["error"]["code"] == "internal_error"
