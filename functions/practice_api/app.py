@@ -5,6 +5,7 @@ import gc
 gc.disable()  # no collection passes while the imports build objects: ~25 ms less cold start
 
 from functools import cache
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -28,7 +29,10 @@ client = dynamodb_client()
 service = build_service(settings, client)
 logger = Logger()
 metrics = Metrics()
-app = APIGatewayHttpResolver(enable_validation=True)
+# A response that fails its own model is our bug: 500, never Powertools' default 422.
+app = APIGatewayHttpResolver(
+    enable_validation=True, response_validation_error_http_code=HTTPStatus.INTERNAL_SERVER_ERROR
+)
 register_error_handlers(app, logger)
 gc.freeze()  # what init built lives as long as the container: keep it out of later collections
 gc.enable()
