@@ -1,5 +1,7 @@
 """Domain objects to API response bodies."""
 
+from datetime import date
+
 from practice.models.api import (
     DialogItem,
     DialogLineItem,
@@ -7,11 +9,13 @@ from practice.models.api import (
     LearnerTotals,
     PhraseItem,
     PracticePackResponse,
+    ProfileResponse,
     SessionResponse,
 )
 from practice.models.content import Course, Dialog, Drill, Phrase
-from practice.models.learner import Session
+from practice.models.learner import Profile, Session
 from practice.packs import DailyPack
+from practice.scoring import advance_streak
 
 
 def phrase_item(phrase: Phrase) -> PhraseItem:
@@ -75,4 +79,20 @@ def session_response(session: Session) -> SessionResponse:
         streak_after=session.streak_after,
         phrase_ids=list(session.served_phrase_ids),
         learner=learner,
+    )
+
+
+def profile_response(profile: Profile, today: date) -> ProfileResponse:
+    live_streak = advance_streak(profile.streak, profile.last_practice_day, today).before
+    return ProfileResponse(
+        user_id=profile.user_id,
+        time_zone=profile.time_zone,
+        day_start_hour=profile.day_start_hour,
+        daily_new_limit=profile.daily_new_limit,
+        course_id=profile.course_id,
+        streak=live_streak,
+        best_streak=profile.best_streak,
+        last_practice_day=profile.last_practice_day,
+        total_xp=profile.total_xp,
+        phrases_introduced=profile.next_new_position,
     )

@@ -10,10 +10,16 @@ from practice.completion import complete, results_digest
 from practice.content import CourseCatalog
 from practice.errors import ConcurrentUpdate, SessionConflict, SessionNotFound
 from practice.learner_day import day_end, learner_day, parse_time_zone
-from practice.models.api import CompleteSessionRequest, PracticePackResponse, SessionResponse
+from practice.models.api import (
+    CompleteSessionRequest,
+    PracticePackResponse,
+    ProfileResponse,
+    ProfileUpdate,
+    SessionResponse,
+)
 from practice.models.learner import Profile, Session
 from practice.packs import build_daily_pack
-from practice.presenters import pack_response, session_response
+from practice.presenters import pack_response, profile_response, session_response
 from practice.repository import PracticeRepository
 from practice.settings import Settings
 
@@ -151,6 +157,34 @@ class PracticeService:
             summary = session_response(completion.session)
             return CompletionOutcome(summary, newly_completed=True, xp_awarded=completion.session.xp.total)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def get_profile(self, user_id: str) -> ProfileResponse:
+        """The learner's profile; a learner who never practised sees the defaults."""
+        profile = self._repository.get_profile(user_id) or self._new_profile(user_id, None)
+        return self._profile_response(profile)
+
+    def update_profile(self, user_id: str, update: ProfileUpdate) -> ProfileResponse:
+        """Change the learner's settings (one conditional write; retried if the profile moved).
+        A new day-start hour or zone applies from the next pack; streaks are kept."""
+        if update.time_zone is not None:
+            parse_time_zone(update.time_zone)
+        changes = update.model_dump(exclude_unset=True)
+        for attempt in range(_WRITE_ATTEMPTS):
+            stored = self._repository.get_profile(user_id) or self._new_profile(user_id, None)
+            profile = stored.model_copy(update=changes)
+            try:
+                if profile != stored or stored.version == 0:
+                    self._repository.save_profile(profile)
+            except ConcurrentUpdate:
+                if attempt == _WRITE_ATTEMPTS - 1:
+                    raise
+                continue
+            return self._profile_response(profile)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _profile_response(self, profile: Profile) -> ProfileResponse:
+        today = learner_day(self._clock(), parse_time_zone(profile.time_zone), profile.day_start_hour)
+        return profile_response(profile, today)
 
     def _new_profile(self, user_id: str, time_zone: str | None) -> Profile:
         settings = self._settings

@@ -1,7 +1,7 @@
 """Request and response bodies of the HTTP API. They document the API (OpenAPI) and are
 validated on the way in and out by the Powertools resolver."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -124,6 +124,37 @@ class SessionResponse(BaseModel):
     streak_after: int
     phrase_ids: list[str]
     learner: LearnerTotals | None = Field(None, description="The learner's totals after completion.")
+
+
+class ProfileResponse(BaseModel):
+    """The learner's settings and progress. `streak` is the live streak: 0 once a day was missed."""
+
+    user_id: str
+    time_zone: str = Field(description="IANA time zone of the learner's day.")
+    day_start_hour: int = Field(description="Local hour at which the learner's day starts.")
+    daily_new_limit: int = Field(description="New phrases per learner day at most.")
+    course_id: str
+    streak: int
+    best_streak: int
+    last_practice_day: date | None
+    total_xp: int
+    phrases_introduced: int = Field(description="How far into the course the learner has come.")
+
+
+class ProfileUpdate(BaseModel):
+    """Settings the learner may change; fields left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    time_zone: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    day_start_hour: Annotated[int, Field(ge=0, le=23)] | None = None
+    daily_new_limit: Annotated[int, Field(ge=0, le=50)] | None = None
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> Self:
+        if not self.model_fields_set:
+            raise ValueError("give at least one of time_zone, day_start_hour, daily_new_limit")
+        return self
 
 
 class ErrorDetail(BaseModel):

@@ -11,6 +11,10 @@ from practice.models.learner import CardState, Profile, Session
 class PracticeRepository(Protocol):
     def get_profile(self, user_id: str) -> Profile | None: ...
 
+    def save_profile(self, profile: Profile) -> None:
+        """Store `profile`, conditioned on its version being the one read. Raises ConcurrentUpdate."""
+        ...
+
     def due_phrase_ids(self, user_id: str, due_before: datetime, limit: int) -> list[str]:
         """Phrase ids of the learner's cards due before `due_before`, oldest due first."""
         ...

@@ -52,6 +52,14 @@ class DynamoRepository:
         item = self._get(user_pk(user_id), PROFILE_SK)
         return Profile.model_validate(item) if item else None
 
+    def save_profile(self, profile: Profile) -> None:
+        put = self._versioned_put(_profile_item(profile), profile.version)
+        with _dynamodb_errors():
+            try:
+                self._client.put_item(**put)
+            except self._client.exceptions.ConditionalCheckFailedException as error:
+                raise ConcurrentUpdate("the profile changed during the request; retry it") from error
+
     def due_phrase_ids(self, user_id: str, due_before: datetime, limit: int) -> list[str]:
         with _dynamodb_errors():
             response = self._client.query(

@@ -1,0 +1,116 @@
+"""GET and PATCH /api/v2/practice/profile through the real handler, with moto."""
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.conftest import TABLE_NAMES, load_event
+from tests.integration.conftest import daily_event
+from tests.integration.test_complete_session_api import all_good, complete_event
+
+
+def profile_event(method: str = "GET", body: Any = None, sub: str | None = "learner-0001") -> dict[str, Any]:
+    event = load_event("get_profile.json" if method == "GET" else "update_profile.json")
+    if body is not None:
+        event["body"] = body if isinstance(body, str) else json.dumps(body)
+    if sub is None:
+        del event["requestContext"]["authorizer"]
+    else:
+        event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = sub
+    return event
+
+
+def stored_profile(dynamodb: Any, user_id: str = "learner-0001") -> dict[str, Any]:
+    key = {"pk": {"S": f"USER#{user_id}"}, "sk": {"S": "PROFILE"}}
+    return dynamodb.get_item(TableName=TABLE_NAMES["PracticeTable"], Key=key).get("Item", {})
+
+
+def test_a_new_learner_sees_the_defaults_and_nothing_is_written(invoke, dynamodb):
+    status, profile = invoke(profile_event())
+    assert status == 200
+    assert profile == {
+        "user_id": "learner-0001",
+        "time_zone": "UTC",
+        "day_start_hour": 4,
+        "daily_new_limit": 10,
+        "course_id": "es-en",
+        "streak": 0,
+        "best_streak": 0,
+        "last_practice_day": None,
+        "total_xp": 0,
+        "phrases_introduced": 0,
+    }
+    assert stored_profile(dynamodb) == {}
+
+
+def test_the_profile_shows_xp_streak_and_progress_after_practice(invoke):
+    _, pack = invoke(daily_event())
+    _, summary = invoke(complete_event(pack["session_id"], all_good(pack)))
+    _, profile = invoke(profile_event())
+    assert (profile["total_xp"], profile["streak"], profile["best_streak"]) == (summary["total_xp"], 1, 1)
+    assert profile["phrases_introduced"] == len(pack["new_phrases"])
+    assert profile["last_practice_day"] == pack["pack_id"].removeprefix("daily_")
+
+
+def test_the_sample_update_changes_the_settings_and_the_next_pack_follows_them(invoke, dynamodb):
+    status, profile = invoke(load_event("update_profile.json"))
+    assert status == 200
+    assert (profile["time_zone"], profile["day_start_hour"], profile["daily_new_limit"]) == (
+        "America/Mexico_City",
+        5,
+        15,
+    )
+    assert stored_profile(dynamodb)["daily_new_limit"] == {"N": "15"}
+    _, pack = invoke(daily_event())
+    assert len(pack["new_phrases"]) == 15
+
+
+def test_a_partial_update_keeps_the_other_settings_and_the_progress(invoke, dynamodb):
+    _, pack = invoke(daily_event(headers={"x-timezone": "Asia/Tokyo"}))
+    invoke(complete_event(pack["session_id"], all_good(pack)))
+    status, profile = invoke(profile_event("PATCH", {"daily_new_limit": 3}))
+    assert status == 200
+    assert (profile["time_zone"], profile["daily_new_limit"], profile["streak"]) == ("Asia/Tokyo", 3, 1)
+    assert stored_profile(dynamodb)["version"] == {"N": "3"}  # created, completed, updated
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"time_zone": "Mars/Olympus"}, 400, "invalid_time_zone"),
+        ({"day_start_hour": 24}, 422, "validation_error"),
+        ({"daily_new_limit": -1}, 422, "validation_error"),
+        ({"daily_new_limit": 51}, 422, "validation_error"),
+        ({"streak": 400}, 422, "validation_error"),
+        ({"total_xp": 1_000_000}, 422, "validation_error"),
+        ({}, 422, "validation_error"),
+        ("{not json", 400, "invalid_json"),
+    ],
+)
+def test_bad_updates_are_4xx_and_change_nothing(invoke, dynamodb, body, status, code):
+    invoke(daily_event())
+    before = stored_profile(dynamodb)
+    got_status, got = invoke(profile_event("PATCH", body))
+    assert (got_status, got["error"]["code"]) == (status, code)
+    assert stored_profile(dynamodb) == before
+
+
+def test_the_profile_needs_an_identity(invoke):
+    for method in ("GET", "PATCH"):
+        status, body = invoke(profile_event(method, sub=None))
+        assert status == 401
+        assert body["error"]["code"] == "unauthenticated"
+
+
+def test_a_missed_day_shows_a_live_streak_of_zero_but_keeps_the_best(invoke, dynamodb):
+    _, pack = invoke(daily_event())
+    invoke(complete_event(pack["session_id"], all_good(pack)))
+    dynamodb.update_item(
+        TableName=TABLE_NAMES["PracticeTable"],
+        Key={"pk": {"S": "USER#learner-0001"}, "sk": {"S": "PROFILE"}},
+        UpdateExpression="SET last_practice_day = :d",
+        ExpressionAttributeValues={":d": {"S": "2026-01-01"}},
+    )
+    _, profile = invoke(profile_event())
+    assert (profile["streak"], profile["best_streak"]) == (0, 1)
