@@ -13,6 +13,8 @@ VENV := .venv
 VENV_SAM := .venv-sam
 PY := $(VENV)/bin/python
 SAM := $(VENV_SAM)/bin/sam
+# The layer, the handler package and the local tooling, as the tests see them (pyproject.toml).
+LOCAL_PYTHONPATH := PYTHONPATH=shared:functions/practice_api:local
 export SAM_CLI_TELEMETRY := 0
 
 .PHONY: help venv sam-venv test lint typecheck format validate build load-course clean
@@ -46,8 +48,8 @@ format: venv ## Apply ruff's formatting and safe fixes
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-typecheck: venv ## mypy (strict) over the library and the handlers
-	$(VENV)/bin/mypy shared functions
+typecheck: venv ## mypy (strict) over the library, the handler and the local tooling
+	$(VENV)/bin/mypy shared/practice functions/practice_api/practice_api local/practice_local
 
 validate: sam-venv ## sam validate --lint
 	$(SAM) validate --lint
@@ -55,20 +57,19 @@ validate: sam-venv ## sam validate --lint
 build: sam-venv ## sam build (the deployable artefacts in .aws-sam/build)
 	$(SAM) build
 
-load-course: venv ## Load the sample course into a deployed table: make load-course TABLE=<name>
-	@test -n "$(TABLE)" || { echo "usage: make load-course TABLE=<PracticeTableName output>"; exit 2; }
-	TABLE=$(TABLE) PYTHONPATH=shared $(PY) -m practice_local.load_course
+load-course: venv ## Load the sample course into a deployed table: make load-course TABLE_NAME=<name>
+	@test -n "$(TABLE_NAME)" || { echo "usage: make load-course TABLE_NAME=<PracticeTableName output>"; exit 2; }
+	TABLE_NAME=$(TABLE_NAME) $(LOCAL_PYTHONPATH) $(PY) -m practice_local.load_course
 
 clean: ## Remove build output and virtual environments
 	rm -rf .aws-sam $(VENV) $(VENV_SAM) .pytest_cache .mypy_cache .ruff_cache .coverage
 
-# -- Running it locally (no AWS account, no Docker): shared/practice_local --------------------
+# -- Running it locally (no AWS account, no Docker): local/practice_local ---------------------
 .PHONY: run invoke openapi
 HOST ?= 127.0.0.1
 PORT ?= 3000
 DYNAMODB_HOST ?= 127.0.0.1
 DYNAMODB_PORT ?= 0
-LOCAL_PYTHONPATH := PYTHONPATH=shared:functions/practice_api
 
 run: venv ## Serve the API on http://127.0.0.1:3000, embedded DynamoDB (PORT=, HOST= to change)
 	@$(LOCAL_PYTHONPATH) $(PY) -m practice_local.server --host $(HOST) --port $(PORT) \
@@ -86,4 +87,4 @@ openapi: venv ## Regenerate docs/openapi.json from the handler's routes and mode
 BENCH_ARGS ?=
 
 bench: venv sam-venv ## Cold start, warm latency, DynamoDB requests, scaling: one table (BENCH_ARGS="--invokes 200")
-	PYTHONPATH=shared $(PY) -m bench $(BENCH_ARGS)
+	$(LOCAL_PYTHONPATH) $(PY) -m bench $(BENCH_ARGS)

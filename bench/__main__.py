@@ -1,5 +1,5 @@
-"""`make bench` (`PYTHONPATH=shared .venv/bin/python -m bench`): build, measure, print one table,
-write it with every figure as JSON under bench/results/."""
+"""`make bench` (`.venv/bin/python -m bench` with the layer, handler and local tooling on PYTHONPATH):
+build, measure, print one table, write it with every figure as JSON under bench/results/."""
 
 import argparse
 import json

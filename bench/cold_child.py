@@ -2,7 +2,7 @@
 
 Runs with the standard library and the given sys.path entries only (no site-packages), as a
 Lambda runtime does. Prints one JSON line: milliseconds from the first line of this script to
-the end of the import (mode `handler`: import the API function's `app` module, which initialises
+the end of the import (mode `handler`: import the API function's `practice_api.app` module, which initialises
 everything at module scope; mode `floor`: import botocore and create a DynamoDB client, the least
 any function using DynamoDB does; mode `empty`: nothing). With --audit, the socket operations
 made meanwhile are listed.
@@ -30,7 +30,7 @@ def main() -> None:
         sys.addaudithook(audit)
     sys.path[:0] = paths
     if mode == "handler":
-        import app  # noqa: F401, PLC0415 - the import is what is measured
+        import practice_api.app  # noqa: F401, PLC0415 - the import is what is measured
     elif mode == "floor":
         import botocore.session  # noqa: PLC0415
 

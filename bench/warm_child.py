@@ -2,9 +2,10 @@
 layer and the packages the Lambda runtime provides: `python -I -S -B warm_child.py <mode> <config.json>`.
 
 mode `emulator`, one learner, DynamoDB = the endpoint in the environment (the embedded moto
-server): imports `app` as Lambda does, then per route counts the DynamoDB requests of one warm call
-(botocore `before-call` on `app.client`), records that call's HTTP answers (`response-received`),
-and times (a) calls answered over HTTP. Also the peak RSS of this warm process.
+server): imports `practice_api.app` as Lambda does, then per route counts the DynamoDB requests of
+one warm call (botocore `before-call` on the function's client, `dependencies.dynamodb()`), records
+that call's HTTP answers (`response-received`), and times (a) calls answered over HTTP.
+Also the peak RSS of this warm process.
 
 mode `replay`, every learner in one process: (b) replays the recorded answers through a botocore
 `before-send` hook, so no socket and no emulator take part: the figure is the handler's own cost
@@ -28,7 +29,8 @@ sys.path[:0] = CONFIG["paths"]
 
 from botocore.awsrequest import AWSResponse  # noqa: E402 - the runtime's botocore
 
-import app  # noqa: E402 - the built function, from the paths above
+from practice_api import app  # noqa: E402 - the built function, from the paths above
+from practice_api.dependencies import dynamodb  # noqa: E402
 
 
 def rss_mib() -> float:
@@ -102,7 +104,7 @@ class _RecordedBody:
         return [self._body]
 
 
-probe = DynamoDBProbe(app.client)
+probe = DynamoDBProbe(dynamodb())
 context = LambdaContext()
 
 

@@ -9,9 +9,8 @@ from datetime import datetime, timedelta
 
 from practice.errors import InvalidResults
 from practice.learner_day import learner_day, parse_time_zone
-from practice.models.api import CompleteSessionRequest
 from practice.models.content import Course
-from practice.models.learner import CardState, PhraseResult, Profile, Session
+from practice.models.learner import CardState, PracticeReport, Profile, Session
 from practice.scheduling import review
 from practice.scoring import advance_streak, award_xp, sessions_completed_today
 
@@ -23,15 +22,12 @@ class Completion:
     cards: list[CardState]
 
 
-def results_digest(request: CompleteSessionRequest) -> str:
-    """A fingerprint of what the learner reported, independent of order and spelling
-    (`correct: true` and `rating: good` are the same result)."""
+def results_digest(report: PracticeReport) -> str:
+    """A fingerprint of what the learner reported, independent of the results' order."""
     canonical = {
-        "results": sorted(
-            (r.phrase_id, r.effective_rating.value, r.response_time_ms) for r in request.results
-        ),
-        "dialog": request.dialog_completed,
-        "drill": request.drill_completed,
+        "results": sorted((r.phrase_id, r.rating.value, r.response_time_ms) for r in report.results),
+        "dialog": report.dialog_completed,
+        "drill": report.drill_completed,
     }
     return hashlib.sha256(json.dumps(canonical, separators=(",", ":")).encode()).hexdigest()
 
@@ -41,24 +37,24 @@ def complete(
     session: Session,
     profile: Profile,
     cards: dict[str, CardState],
-    request: CompleteSessionRequest,
+    report: PracticeReport,
     course: Course,
     now: datetime,
     max_duration: timedelta,
 ) -> Completion:
     served = set(session.served_phrase_ids)
-    if strangers := [r.phrase_id for r in request.results if r.phrase_id not in served]:
+    if strangers := [r.phrase_id for r in report.results if r.phrase_id not in served]:
         raise InvalidResults(f"phrases not in this session's pack: {', '.join(strangers[:5])}")
 
     today = learner_day(now, parse_time_zone(profile.time_zone), profile.day_start_hour)
     streak = advance_streak(profile.streak, profile.last_practice_day, today)
     earlier_today = sessions_completed_today(profile.last_practice_day, profile.sessions_on_last_day, today)
-    ratings = {r.phrase_id: r.effective_rating for r in request.results}
+    ratings = {r.phrase_id: r.rating for r in report.results}
     xp = award_xp(
         ratings.values(),
         pack_finished=served <= ratings.keys(),
-        dialog_completed=request.dialog_completed and session.dialog_id is not None,
-        drill_completed=request.drill_completed and session.drill_id is not None,
+        dialog_completed=report.dialog_completed and session.dialog_id is not None,
+        drill_completed=report.drill_completed and session.drill_id is not None,
         earlier_sessions_today=earlier_today,
         streak=streak,
     )
@@ -88,13 +84,8 @@ def complete(
             "xp": xp,
             "streak_before": streak.before,
             "streak_after": streak.after,
-            "results": tuple(
-                PhraseResult(
-                    phrase_id=r.phrase_id, rating=r.effective_rating, response_time_ms=r.response_time_ms
-                )
-                for r in request.results
-            ),
-            "results_digest": results_digest(request),
+            "results": report.results,
+            "results_digest": results_digest(report),
             "learner_total_xp": updated_profile.total_xp,
             "learner_best_streak": updated_profile.best_streak,
             "expires_at": None,  # completed sessions are history: no TTL

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from practice.errors import CourseNotFound
+from practice.errors import CourseNotLoaded
 from practice.models.content import Course
 from practice.repository import PracticeRepository
 
@@ -45,6 +45,6 @@ class CourseCatalog:
             return cached[1]
         course = self._repository.load_course(course_id)
         if course is None:
-            raise CourseNotFound(f"course '{course_id}' has no content; load it with `make load-course`")
+            raise CourseNotLoaded(f"course '{course_id}' has no content; load it with `make load-course`")
         self._cached[course_id] = (now, course)
         return course

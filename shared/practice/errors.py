@@ -1,11 +1,16 @@
-"""Typed domain errors. Each carries a stable machine-readable code; the HTTP mapping lives in
-one place in the API function (functions/practice_api/error_handlers.py)."""
+"""Typed domain errors. Each class is one error code and carries the HTTP status the API answers
+it with; the API's error map (functions/practice_api/practice_api/error_map.py) reads both, so a
+new error needs no change there. The docstring's first line documents the code in the OpenAPI spec."""
+
+from http import HTTPStatus
+from typing import ClassVar
 
 
 class PracticeError(Exception):
-    """Base of every error the domain raises on purpose."""
+    """Base of every error raised on purpose: a stable machine-readable code and an HTTP status."""
 
-    code = "practice_error"
+    code: ClassVar[str] = "internal_error"
+    status: ClassVar[HTTPStatus] = HTTPStatus.INTERNAL_SERVER_ERROR
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -13,62 +18,77 @@ class PracticeError(Exception):
 
 
 class Unauthenticated(PracticeError):
+    """The request carries no usable identity."""
+
     code = "unauthenticated"
+    status = HTTPStatus.UNAUTHORIZED
 
 
-class InvalidRequest(PracticeError):
-    """The request is well-formed JSON but a value in it cannot be used (e.g. a time zone)."""
+class InvalidTimeZone(PracticeError):
+    """The time zone is not an IANA name such as Europe/Madrid."""
 
-    code = "invalid_request"
-
-    def __init__(self, message: str, *, code: str = "invalid_request") -> None:
-        super().__init__(message)
-        self.code = code
+    code = "invalid_time_zone"
+    status = HTTPStatus.BAD_REQUEST
 
 
 class InvalidResults(PracticeError):
-    """Completion results that do not fit the session they complete."""
+    """The completion names phrases that the session did not serve."""
 
     code = "invalid_results"
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
 
 
 class SessionNotFound(PracticeError):
+    """The caller has no session with this id."""
+
     code = "session_not_found"
+    status = HTTPStatus.NOT_FOUND
 
 
-class SessionConflict(PracticeError):
-    """The session cannot take this completion (already completed differently, or expired)."""
+class SessionAlreadyCompleted(PracticeError):
+    """The session was already completed with other results."""
 
-    def __init__(self, message: str, *, code: str) -> None:
-        super().__init__(message)
-        self.code = code
+    code = "session_already_completed"
+    status = HTTPStatus.CONFLICT
+
+
+class SessionExpired(PracticeError):
+    """The session's completion window has passed."""
+
+    code = "session_expired"
+    status = HTTPStatus.CONFLICT
 
 
 class ConcurrentUpdate(PracticeError):
-    """Another request changed the learner's state while this one ran; the client may retry."""
+    """The learner's data changed during the request; retry it."""
 
     code = "concurrent_update"
-
-
-class CourseNotFound(PracticeError):
-    """The learner's course has no content in the table (the course was never loaded)."""
-
-    code = "course_not_loaded"
-
-
-class StoreUnavailable(PracticeError):
-    """DynamoDB throttled us after the SDK's own retries; the client should retry later."""
-
-    code = "service_unavailable"
+    status = HTTPStatus.CONFLICT
 
 
 class RequestInProgress(PracticeError):
-    """A request with the same Idempotency-Key is still running; retry in a moment."""
+    """A request with the same Idempotency-Key is still running; retry shortly."""
 
     code = "request_in_progress"
+    status = HTTPStatus.CONFLICT
 
 
 class IdempotencyKeyReused(PracticeError):
     """The Idempotency-Key was first used for a different request."""
 
     code = "idempotency_key_reused"
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+
+
+class CourseNotLoaded(PracticeError):
+    """The learner's course has no content in the table; it was never loaded."""
+
+    code = "course_not_loaded"
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+
+
+class StoreUnavailable(PracticeError):
+    """DynamoDB is throttling or unreachable after the SDK's retries; retry after Retry-After seconds."""
+
+    code = "service_unavailable"
+    status = HTTPStatus.SERVICE_UNAVAILABLE

@@ -7,16 +7,16 @@ late-night practice should not break a streak.
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from practice.errors import InvalidRequest
+from practice.errors import InvalidTimeZone
 
 
 def parse_time_zone(name: str) -> ZoneInfo:
-    """The zone for an IANA name such as 'Europe/Madrid'; InvalidRequest for anything else."""
+    """The zone for an IANA name such as 'Europe/Madrid'; InvalidTimeZone for anything else."""
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise InvalidRequest(
-            f"'{name[:64]}' is not an IANA time zone (for example 'Europe/Madrid')", code="invalid_time_zone"
+        raise InvalidTimeZone(
+            f"'{name[:64]}' is not an IANA time zone (for example 'Europe/Madrid')"
         ) from error
 
 

@@ -1,30 +1,25 @@
-"""Practice sessions: starting one with today's pack, reading one back, completing one."""
+"""Practice sessions: starting one with today's pack, reading one back, completing one, and the
+learner's profile around them. Takes and returns domain objects; the API maps them to HTTP."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, timedelta
 
 from ulid import ULID
 
 from practice.completion import complete, results_digest
 from practice.content import CourseCatalog
-from practice.errors import ConcurrentUpdate, SessionConflict, SessionNotFound
+from practice.errors import SessionAlreadyCompleted, SessionExpired, SessionNotFound
 from practice.learner_day import day_end, learner_day, parse_time_zone
-from practice.models.api import (
-    CompleteSessionRequest,
-    PracticePackResponse,
-    ProfileResponse,
-    ProfileUpdate,
-    SessionResponse,
-)
-from practice.models.learner import Profile, Session
-from practice.packs import build_daily_pack
-from practice.presenters import pack_response, profile_response, session_response
-from practice.repository import PracticeRepository
+from practice.models.content import Course
+from practice.models.learner import PracticeReport, Profile, Session
+from practice.packs import DailyPack, build_daily_pack
+from practice.repository import PracticeRepository, SessionNotOpen
+from practice.retry import retry_on_conflict
+from practice.scoring import advance_streak
 from practice.settings import Settings
 
 Clock = Callable[[], datetime]
-_WRITE_ATTEMPTS = 3
 
 
 def utc_now() -> datetime:
@@ -32,10 +27,45 @@ def utc_now() -> datetime:
 
 
 @dataclass(frozen=True, slots=True)
+class StartedSession:
+    """Today's pack, the session started for it, and the course its phrases come from."""
+
+    pack: DailyPack
+    session: Session
+    course: Course
+
+
+@dataclass(frozen=True, slots=True)
 class CompletionOutcome:
-    summary: SessionResponse
+    session: Session  # completed
     newly_completed: bool  # False when a retry was answered from the stored result
-    xp_awarded: int
+
+    @property
+    def xp_awarded(self) -> int:
+        return self.session.xp.total if self.newly_completed else 0
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileStatus:
+    """The learner's stored profile and where they stand today."""
+
+    profile: Profile
+    today: date
+
+    @property
+    def live_streak(self) -> int:
+        """The streak as the learner sees it now: 0 once a day was missed."""
+        profile = self.profile
+        return advance_streak(profile.streak, profile.last_practice_day, self.today).before
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileChanges:
+    """Settings to change; None leaves a setting as it is."""
+
+    time_zone: str | None = None
+    day_start_hour: int | None = None
+    daily_new_limit: int | None = None
 
 
 class PracticeService:
@@ -54,24 +84,19 @@ class PracticeService:
             hours=settings.completion_window_hours, days=settings.abandoned_session_days
         )
 
-    def start_daily_session(self, user_id: str, time_zone: str | None = None) -> PracticePackResponse:
+    def start_daily_session(self, user_id: str, time_zone: str | None = None) -> StartedSession:
         """Build today's pack in the learner's day and start a session for it.
 
         A first visit creates the profile; `time_zone` (the X-Timezone header) moves the learner
         to that zone. Three DynamoDB requests whatever the learner's history: profile, due cards
-        (limited), and the write.
+        (limited), and the write. A parallel first visit that created the profile meanwhile is
+        answered by reading it again.
         """
         if time_zone is not None:
             parse_time_zone(time_zone)  # reject before any I/O
-        for attempt in range(_WRITE_ATTEMPTS):
-            try:
-                return self._start(user_id, time_zone)
-            except ConcurrentUpdate:  # a parallel first visit created the profile: read it again
-                if attempt == _WRITE_ATTEMPTS - 1:
-                    raise
-        raise AssertionError("unreachable")  # pragma: no cover
+        return retry_on_conflict(lambda: self._start(user_id, time_zone))
 
-    def _start(self, user_id: str, time_zone: str | None) -> PracticePackResponse:
+    def _start(self, user_id: str, time_zone: str | None) -> StartedSession:
         now = self._clock()
         stored = self._repository.get_profile(user_id)
         profile = stored or self._new_profile(user_id, time_zone)
@@ -104,87 +129,76 @@ class PracticeService:
             expires_at=int((now + self._abandoned_after).timestamp()),
         )
         self._repository.start_session(session, profile if profile != stored else None)
-        return pack_response(pack, session, course)
+        return StartedSession(pack, session, course)
 
-    def get_session(self, user_id: str, session_id: str) -> SessionResponse:
+    def get_session(self, user_id: str, session_id: str) -> Session:
         session = self._repository.get_session(user_id, session_id)
         if session is None:
             raise SessionNotFound(f"no session '{session_id}'")
-        return session_response(session)
+        return session
 
-    def complete_session(
-        self, user_id: str, session_id: str, request: CompleteSessionRequest
-    ) -> CompletionOutcome:
+    def complete_session(self, user_id: str, session_id: str, report: PracticeReport) -> CompletionOutcome:
         """Finish an open session exactly once: XP, streak and card schedules in one transaction.
 
-        A retry with the same results gets the stored summary; different results get a 409.
-        Two DynamoDB requests: one read (session, profile, cards) and one transaction.
+        A retry with the same results gets the stored session; different results are refused.
+        Two DynamoDB requests: one read (session, profile, cards) and one transaction. When the
+        profile or a card moved under us, the completion is recomputed from fresh state.
         """
-        digest = results_digest(request)
-        phrase_ids = [result.phrase_id for result in request.results]
-        for attempt in range(_WRITE_ATTEMPTS):
-            session, profile, cards = self._repository.load_for_completion(user_id, session_id, phrase_ids)
-            if session is None:
-                raise SessionNotFound(f"no session '{session_id}'")
-            if not session.is_open:
-                return _replay(session, digest)
-            now = self._clock()
-            if now - session.started_at > timedelta(hours=self._settings.completion_window_hours):
-                window = self._settings.completion_window_hours
-                raise SessionConflict(
-                    f"sessions can be completed within {window} hours of their start", code="session_expired"
-                )
-            completion = complete(
-                session=session,
-                profile=profile or self._new_profile(user_id, None),
-                cards=cards,
-                request=request,
-                course=self._catalog.get(session.course_id),
-                now=now,
-                max_duration=timedelta(seconds=self._settings.max_session_duration_seconds),
-            )
-            try:
-                self._repository.complete_session(completion.session, completion.profile, completion.cards)
-            except SessionConflict:  # a concurrent completion won the race: answer as a retry would
-                stored = self._repository.get_session(user_id, session_id)
-                if stored is None:  # pragma: no cover - sessions are never deleted
-                    raise
-                return _replay(stored, digest)
-            except ConcurrentUpdate:  # the profile or a card moved under us: recompute from fresh state
-                if attempt == _WRITE_ATTEMPTS - 1:
-                    raise
-                continue
-            summary = session_response(completion.session)
-            return CompletionOutcome(summary, newly_completed=True, xp_awarded=completion.session.xp.total)
-        raise AssertionError("unreachable")  # pragma: no cover
+        digest = results_digest(report)
+        return retry_on_conflict(lambda: self._complete(user_id, session_id, report, digest))
 
-    def get_profile(self, user_id: str) -> ProfileResponse:
+    def _complete(
+        self, user_id: str, session_id: str, report: PracticeReport, digest: str
+    ) -> CompletionOutcome:
+        phrase_ids = [result.phrase_id for result in report.results]
+        session, profile, cards = self._repository.load_for_completion(user_id, session_id, phrase_ids)
+        if session is None:
+            raise SessionNotFound(f"no session '{session_id}'")
+        if not session.is_open:
+            return _replay(session, digest)
+        now = self._clock()
+        window = self._settings.completion_window_hours
+        if now - session.started_at > timedelta(hours=window):
+            raise SessionExpired(f"sessions can be completed within {window} hours of their start")
+        completion = complete(
+            session=session,
+            profile=profile or self._new_profile(user_id, None),
+            cards=cards,
+            report=report,
+            course=self._catalog.get(session.course_id),
+            now=now,
+            max_duration=timedelta(seconds=self._settings.max_session_duration_seconds),
+        )
+        try:
+            self._repository.complete_session(completion.session, completion.profile, completion.cards)
+        except SessionNotOpen:  # a concurrent completion won the race: answer as a retry would
+            return _replay(self.get_session(user_id, session_id), digest)
+        return CompletionOutcome(completion.session, newly_completed=True)
+
+    def get_profile(self, user_id: str) -> ProfileStatus:
         """The learner's profile; a learner who never practised sees the defaults."""
         profile = self._repository.get_profile(user_id) or self._new_profile(user_id, None)
-        return self._profile_response(profile)
+        return self._status(profile)
 
-    def update_profile(self, user_id: str, update: ProfileUpdate) -> ProfileResponse:
+    def update_profile(self, user_id: str, changes: ProfileChanges) -> ProfileStatus:
         """Change the learner's settings (one conditional write; retried if the profile moved).
         A new day-start hour or zone applies from the next pack; streaks are kept."""
-        if update.time_zone is not None:
-            parse_time_zone(update.time_zone)
-        changes = update.model_dump(exclude_unset=True)
-        for attempt in range(_WRITE_ATTEMPTS):
-            stored = self._repository.get_profile(user_id) or self._new_profile(user_id, None)
-            profile = stored.model_copy(update=changes)
-            try:
-                if profile != stored or stored.version == 0:
-                    self._repository.save_profile(profile)
-            except ConcurrentUpdate:
-                if attempt == _WRITE_ATTEMPTS - 1:
-                    raise
-                continue
-            return self._profile_response(profile)
-        raise AssertionError("unreachable")  # pragma: no cover
+        if changes.time_zone is not None:
+            parse_time_zone(changes.time_zone)
+        update = {name: value for name, value in asdict(changes).items() if value is not None}
 
-    def _profile_response(self, profile: Profile) -> ProfileResponse:
+        def save() -> ProfileStatus:
+            stored = self._repository.get_profile(user_id) or self._new_profile(user_id, None)
+            profile = stored.model_copy(update=update)
+            if profile != stored or stored.version == 0:
+                self._repository.save_profile(profile)
+            return self._status(profile)
+
+        return retry_on_conflict(save)
+
+    def _status(self, profile: Profile) -> ProfileStatus:
         today = learner_day(self._clock(), parse_time_zone(profile.time_zone), profile.day_start_hour)
-        return profile_response(profile, today)
+        return ProfileStatus(profile, today)
 
     def _new_profile(self, user_id: str, time_zone: str | None) -> Profile:
         settings = self._settings
@@ -199,7 +213,5 @@ class PracticeService:
 
 def _replay(session: Session, digest: str) -> CompletionOutcome:
     if session.results_digest != digest:
-        raise SessionConflict(
-            "this session was already completed with other results", code="session_already_completed"
-        )
-    return CompletionOutcome(session_response(session), newly_completed=False, xp_awarded=0)
+        raise SessionAlreadyCompleted("this session was already completed with other results")
+    return CompletionOutcome(session, newly_completed=False)

@@ -1,13 +1,9 @@
 """Runtime settings, read once from the environment and validated at cold start."""
 
-from functools import lru_cache
-
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# DynamoDB transactions take at most 100 items; completion writes the session, the profile
-# and one card per phrase, so a pack may hold at most 98 phrases.
-MAX_PHRASES_PER_PACK = 98
+from practice.limits import DAILY_NEW_LIMIT_MAX, DAY_START_HOUR_MAX, DAY_START_HOUR_MIN, MAX_PHRASES_PER_PACK
 
 
 class Settings(BaseSettings):
@@ -22,8 +18,8 @@ class Settings(BaseSettings):
 
     default_course_id: str = "es-en"
     default_time_zone: str = "UTC"
-    default_day_start_hour: int = Field(4, ge=0, le=23)
-    default_daily_new_limit: int = Field(10, ge=0, le=50)
+    default_day_start_hour: int = Field(4, ge=DAY_START_HOUR_MIN, le=DAY_START_HOUR_MAX)
+    default_daily_new_limit: int = Field(10, ge=0, le=DAILY_NEW_LIMIT_MAX)
     max_reviews_per_pack: int = Field(30, ge=1, le=MAX_PHRASES_PER_PACK - 50)
 
     idempotency_ttl_seconds: int = Field(24 * 3600, ge=60)
@@ -33,9 +29,3 @@ class Settings(BaseSettings):
     # DynamoDB's TTL deletes it; completed sessions are history and never expire.
     abandoned_session_days: int = Field(7, ge=1)
     course_cache_seconds: int = Field(300, ge=0)
-
-
-@lru_cache(maxsize=1)
-def load_settings() -> Settings:
-    """The settings of this process; raises a pydantic ValidationError naming what is missing."""
-    return Settings()  # values come from the environment

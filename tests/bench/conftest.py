@@ -6,9 +6,9 @@ from collections.abc import Iterator
 import pytest
 
 from bench.emulator import cheap_transaction_backups
-from tests.integration.conftest import dynamodb, invoke
+from tests.integration.conftest import api, dynamodb, dynamodb_requests, invoke, on_dynamodb_call
 
-__all__ = ["dynamodb", "invoke"]
+__all__ = ["api", "dynamodb", "dynamodb_requests", "invoke", "on_dynamodb_call"]
 
 
 @pytest.fixture(autouse=True)

@@ -4,8 +4,7 @@ counted through botocore's before-call hook on the function's own client. No tim
 those are `make bench`'s."""
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,22 +32,6 @@ def learners(dynamodb: Any) -> dict[str, int]:
     return CARDS
 
 
-@contextmanager
-def dynamodb_requests() -> Iterator[list[str]]:
-    import app
-
-    operations: list[str] = []
-
-    def count(model: Any, **_: Any) -> None:
-        operations.append(model.name)
-
-    app.client.meta.events.register("before-call.dynamodb", count)
-    try:
-        yield operations
-    finally:
-        app.client.meta.events.unregister("before-call.dynamodb", count)
-
-
 def completion_event(user_id: str, pack: dict[str, Any]) -> dict[str, Any]:
     """events/complete_session.json for `pack`: every phrase served, rated good."""
     event = load_event("complete_session.json")
@@ -71,7 +54,15 @@ def returning(invoke: Invoke, user_id: str) -> None:
     assert status == 200
 
 
-def test_a_daily_pack_costs_the_same_requests_with_10_and_10000_cards(invoke, learners):
+def call(invoke: Invoke, event: dict[str, Any], dynamodb_requests: list[str]) -> tuple[list[str], Any]:
+    """One call, which must succeed: the DynamoDB operations it made, and its body."""
+    dynamodb_requests.clear()
+    status, body = invoke(event)
+    assert status == 200, body
+    return list(dynamodb_requests), body
+
+
+def test_a_daily_pack_costs_the_same_requests_with_10_and_10000_cards(invoke, learners, dynamodb_requests):
     # Given two returning learners, one with 10 overdue cards and one with 10,000
     for user_id in learners:
         returning(invoke, user_id)
@@ -79,9 +70,7 @@ def test_a_daily_pack_costs_the_same_requests_with_10_and_10000_cards(invoke, le
     # When each opens today's pack
     requests, packs = {}, {}
     for user_id in learners:
-        with dynamodb_requests() as requests[user_id]:
-            status, packs[user_id] = invoke(daily_event(sub=user_id))
-        assert status == 200
+        requests[user_id], packs[user_id] = call(invoke, daily_event(sub=user_id), dynamodb_requests)
 
     # Then both packs cost the same few requests, and the due cards are served (limited)
     assert requests["few-cards"] == requests["many-cards"]
@@ -90,7 +79,9 @@ def test_a_daily_pack_costs_the_same_requests_with_10_and_10000_cards(invoke, le
     assert 0 < len(packs["few-cards"]["review_phrases"]) <= learners["few-cards"]
 
 
-def test_completing_a_pack_costs_the_same_requests_with_10_and_10000_cards(invoke, learners):
+def test_completing_a_pack_costs_the_same_requests_with_10_and_10000_cards(
+    invoke, learners, dynamodb_requests
+):
     # Given two returning learners with today's pack open, one with 10 cards and one with 10,000
     packs = {}
     for user_id in learners:
@@ -99,11 +90,10 @@ def test_completing_a_pack_costs_the_same_requests_with_10_and_10000_cards(invok
         assert status == 200
 
     # When each completes the pack, every phrase rated good
-    requests = {}
-    for user_id, pack in packs.items():
-        with dynamodb_requests() as requests[user_id]:
-            status, summary = invoke(completion_event(user_id, pack))
-        assert status == 200, summary
+    requests = {
+        user_id: call(invoke, completion_event(user_id, pack), dynamodb_requests)[0]
+        for user_id, pack in packs.items()
+    }
 
     # Then both completions cost the same few requests
     assert requests["few-cards"] == requests["many-cards"]

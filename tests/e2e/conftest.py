@@ -26,7 +26,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 NOT_INHERITED = ("AWS_", "TABLE_", "IDEMPOTENCY_", "PRACTICE_")
 SERVER_ENV = {
     **{k: v for k, v in os.environ.items() if not k.startswith(NOT_INHERITED)},
-    "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "shared"), str(REPO_ROOT / "functions" / "practice_api")]),
+    "PYTHONPATH": os.pathsep.join(
+        str(REPO_ROOT / part) for part in ("shared", "functions/practice_api", "local")
+    ),
     "PYTHONUNBUFFERED": "1",
 }
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback, never a proxy

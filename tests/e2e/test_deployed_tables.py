@@ -57,7 +57,7 @@ def test_the_server_uses_the_named_tables_and_creates_nothing(aws_account, tmp_p
     env = {
         **ACCOUNT,
         "AWS_ENDPOINT_URL_DYNAMODB": url,
-        "PRACTICE_TABLE_NAME": DEPLOYED["PracticeTable"],
+        "TABLE_NAME": DEPLOYED["PracticeTable"],
         "IDEMPOTENCY_TABLE_NAME": DEPLOYED["IdempotencyTable"],
     }
 
@@ -77,10 +77,10 @@ def test_the_server_uses_the_named_tables_and_creates_nothing(aws_account, tmp_p
     ("env", "message"),
     [
         (
-            {"PRACTICE_TABLE_NAME": "practice-nowhere", "IDEMPOTENCY_TABLE_NAME": "idem-nowhere"},
+            {"TABLE_NAME": "practice-nowhere", "IDEMPOTENCY_TABLE_NAME": "idem-nowhere"},
             "does not exist",
         ),
-        ({"PRACTICE_TABLE_NAME": DEPLOYED["PracticeTable"]}, "IDEMPOTENCY_TABLE_NAME must be"),
+        ({"TABLE_NAME": DEPLOYED["PracticeTable"]}, "IDEMPOTENCY_TABLE_NAME must be"),
     ],
     ids=["unknown-table", "idempotency-table-missing"],
 )

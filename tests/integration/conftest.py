@@ -1,38 +1,80 @@
-"""Handler tests against moto: the tables come from template.yaml, the course from content/."""
+"""Handler tests against moto: the tables come from template.yaml, the course from content/.
+The handler's DynamoDB provider is overridden with this test's client, so every test gets a
+fresh service on a fresh table, and hooks on that client see exactly the handler's requests."""
 
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import boto3
 import pytest
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from moto import mock_aws
 
 from practice.content import load_courses
 from practice.repository.dynamodb import DynamoRepository
+from practice.wiring import dynamodb_client
 from practice_local.template import create_tables
 from tests.conftest import COURSES_DIR, TABLE_NAMES, LambdaContext, load_event
+
+Hook = Callable[..., Any]
 
 
 @pytest.fixture
 def dynamodb() -> Iterator[Any]:
+    """A DynamoDB client made as the function makes it, on moto's tables with the course loaded."""
     with mock_aws():
-        client = boto3.client("dynamodb")
+        client = dynamodb_client()
         create_tables(client, TABLE_NAMES)
         load_courses(DynamoRepository(client, TABLE_NAMES["PracticeTable"]), COURSES_DIR)
         yield client
 
 
 @pytest.fixture
-def invoke(dynamodb: Any, lambda_context: LambdaContext) -> Callable[..., tuple[int, dict[str, Any]]]:
+def api(dynamodb: Any) -> Iterator[APIGatewayHttpResolver]:
+    """The handler's resolver, its DynamoDB provider swapped for this test's client."""
+    from practice_api import dependencies
+    from practice_api.app import app
+
+    app.dependency_overrides[dependencies.dynamodb] = lambda: dynamodb
+    yield app
+    app.dependency_overrides.clear()
+
+
+@pytest.fixture
+def invoke(
+    api: APIGatewayHttpResolver, lambda_context: LambdaContext
+) -> Callable[..., tuple[int, dict[str, Any]]]:
     """Send an event through the real handler; returns (status, JSON body)."""
-    import app
+    from practice_api.app import lambda_handler
 
     def _invoke(event: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        response = app.lambda_handler(event, lambda_context)
+        response = lambda_handler(event, lambda_context)
         return response["statusCode"], json.loads(response["body"])
 
     return _invoke
+
+
+@pytest.fixture
+def on_dynamodb_call(dynamodb: Any) -> Iterator[Callable[[Hook], None]]:
+    """Register a botocore `before-call` hook on the test's client (a hook that returns an
+    answer replaces DynamoDB's); every hook registered is removed when the test ends."""
+    registered: list[Hook] = []
+
+    def register(hook: Hook) -> None:
+        dynamodb.meta.events.register("before-call.dynamodb", hook)
+        registered.append(hook)
+
+    yield register
+    for hook in registered:
+        dynamodb.meta.events.unregister("before-call.dynamodb", hook)
+
+
+@pytest.fixture
+def dynamodb_requests(on_dynamodb_call: Callable[[Hook], None]) -> list[str]:
+    """The operations sent to DynamoDB from now on, in order (clear() it to start counting again)."""
+    operations: list[str] = []
+    on_dynamodb_call(lambda model, **_: operations.append(model.name))
+    return operations
 
 
 def daily_event(

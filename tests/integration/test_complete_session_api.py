@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from practice.models.learner import Rating
+from practice.models.learner import Rating, Session
 from practice.scoring import DIALOG_BONUS, PACK_FINISHED_BONUS, STREAK_BONUS_PER_DAY, XP_PER_RATING
 from tests.conftest import TABLE_NAMES, load_event
 from tests.integration.conftest import daily_event
@@ -230,22 +230,12 @@ def test_correct_and_incorrect_count_as_good_and_again(invoke):
     assert rest
 
 
-def test_completion_costs_two_dynamodb_requests(invoke, dynamodb):
-    import app
-
+def test_completion_costs_two_dynamodb_requests(invoke, dynamodb_requests):
     _, pack = invoke(daily_event())
-    calls: list[str] = []
-
-    def record(model, **_: Any) -> None:
-        calls.append(model.name)
-
-    app.client.meta.events.register("before-call.dynamodb", record)
-    try:
-        status, _ = invoke(complete_event(pack["session_id"], all_good(pack)))
-    finally:
-        app.client.meta.events.unregister("before-call.dynamodb", record)
+    dynamodb_requests.clear()
+    status, _ = invoke(complete_event(pack["session_id"], all_good(pack)))
     assert status == 200
-    assert calls == ["BatchGetItem", "TransactWriteItems"]
+    assert dynamodb_requests == ["BatchGetItem", "TransactWriteItems"]
 
 
 def test_a_pack_with_only_the_dialog_done_still_counts_for_the_streak(invoke):
@@ -259,11 +249,19 @@ def test_a_pack_with_only_the_dialog_done_still_counts_for_the_streak(invoke):
     assert summary["streak_after"] == 1
 
 
-def test_a_response_that_fails_its_own_model_is_a_500_not_a_client_error(invoke, monkeypatch):
-    import app
+def test_a_response_that_fails_its_own_model_is_a_500_not_a_client_error(api, invoke):
+    from practice_api.dependencies import practice_service
 
-    # Given a service that (by a bug) answers with something that is not a SessionResponse
-    monkeypatch.setattr(app.service, "get_session", lambda user_id, session_id: {"status": "lost"})
+    # Given a service that (by a bug) answers with a session the response model cannot hold
+    asked: list[str] = []
+
+    class LosingService:
+        def get_session(self, user_id: str, session_id: str) -> Session:
+            asked.append(session_id)
+            return Session.model_construct(session_id=session_id, pack_id=None, started_at="lost")
+
+    api.dependency_overrides[practice_service] = lambda **_: LosingService()
     status, body = invoke(route_event("GET", ULID_NOBODY_HAS))
+    assert asked == [ULID_NOBODY_HAS]
     assert status == 500
     assert body["error"]["code"] == "internal_error"

@@ -1,5 +1,6 @@
 """GET /api/v2/practice/daily through the real handler, with DynamoDB answered by moto."""
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -170,54 +171,37 @@ def throttle(operation: str):
 
 @pytest.mark.parametrize("operation", ["GetItem", "Query", "PutItem", "TransactWriteItems"])
 def test_throttling_that_outlives_the_retries_is_a_503_with_retry_after(
-    invoke, dynamodb, lambda_context, operation
+    invoke, on_dynamodb_call, lambda_context, operation
 ):
-    import app
+    from practice_api.app import lambda_handler
 
     # Given a returning learner (a session write is a PutItem) or a new one (a transaction)
     if operation != "TransactWriteItems":
         invoke(daily_event())
-    hook = throttle(operation)
-    app.client.meta.events.register("before-call.dynamodb", hook)
-    try:
-        response = app.lambda_handler(daily_event(), lambda_context)
-    finally:
-        app.client.meta.events.unregister("before-call.dynamodb", hook)
+    on_dynamodb_call(throttle(operation))
+    response = lambda_handler(daily_event(), lambda_context)
     assert response["statusCode"] == 503
     assert response["headers"]["Retry-After"] == "1"
     assert '"code":"service_unavailable"' in response["body"]
 
 
-def count_requests(client: Any) -> tuple[list[str], Any]:
-    calls: list[str] = []
-
-    def record(model, **_: Any) -> None:
-        calls.append(model.name)
-
-    client.meta.events.register("before-call.dynamodb", record)
-    return calls, record
-
-
 @pytest.mark.parametrize("cards", [5, 5000])
-def test_a_pack_costs_the_same_dynamodb_requests_whatever_the_history(invoke, dynamodb, cards):
-    import app
-
+def test_a_pack_costs_the_same_dynamodb_requests_whatever_the_history(
+    invoke, dynamodb, dynamodb_requests, cards
+):
     # Given a learner whose profile exists, with `cards` cards that are all overdue
     invoke(daily_event(sub="veteran"))
     course = read_course_file(COURSES_DIR / "es-en.json")
     seed_cards(dynamodb, TABLE, "veteran", course, count=cards, due_before=datetime.now(UTC))
-    calls, hook = count_requests(app.client)
+    dynamodb_requests.clear()
 
     # When they open today's pack
-    try:
-        status, body = invoke(daily_event(sub="veteran"))
-    finally:
-        app.client.meta.events.unregister("before-call.dynamodb", hook)
+    status, body = invoke(daily_event(sub="veteran"))
 
     # Then three requests served it: profile, due cards (limited), the session write, and the
     # reviews are the most overdue cards, up to the per-pack cap
     assert status == 200
-    assert calls == ["GetItem", "Query", "PutItem"]
+    assert dynamodb_requests == ["GetItem", "Query", "PutItem"]
     assert len(body["review_phrases"]) == min(cards, 30)
 
 
@@ -235,9 +219,7 @@ def test_a_learner_whose_course_is_not_loaded_gets_a_503(invoke, dynamodb):
     assert body["error"]["code"] == "course_not_loaded"
 
 
-def test_an_unexpected_failure_is_a_json_500_without_internals(invoke, dynamodb, lambda_context):
-    import app
-
+def test_an_unexpected_failure_is_a_json_500_without_internals(on_dynamodb_call, invoke):
     class Rejected:
         status_code = 400
 
@@ -245,38 +227,30 @@ def test_an_unexpected_failure_is_a_json_500_without_internals(invoke, dynamodb,
         error = {"Code": "ValidationException", "Message": "secret table detail"}
         return (Rejected(), {"Error": error, "ResponseMetadata": {}}) if model.name == "GetItem" else None
 
-    app.client.meta.events.register("before-call.dynamodb", reject)
-    try:
-        response = app.lambda_handler(daily_event(), lambda_context)
-    finally:
-        app.client.meta.events.unregister("before-call.dynamodb", reject)
-    assert response["statusCode"] == 500
-    assert "secret" not in response["body"]
-    assert '"code":"internal_error"' in response["body"]
+    on_dynamodb_call(reject)
+    status, body = invoke(daily_event())
+    assert status == 500
+    assert "secret" not in json.dumps(body)
+    assert body["error"]["code"] == "internal_error"
 
 
-def test_a_retry_while_the_first_request_still_runs_is_a_409(invoke, dynamodb, lambda_context):
-    import app
-
+def test_a_retry_while_the_first_request_still_runs_is_a_409(invoke, dynamodb, on_dynamodb_call):
     # Given a request with a key whose twin arrives while it is still building the pack
     event = load_event("get_daily_pack_idempotent.json")
-    twin: list[dict[str, Any]] = []
+    twin: list[tuple[int, dict[str, Any]]] = []
 
     def twin_arrives(model, **_: Any) -> None:
         if model.name == "Query" and not twin:
-            twin.append({})
-            twin[0] = app.lambda_handler(event, lambda_context)
+            twin.append(invoke(event))
 
-    app.client.meta.events.register("before-call.dynamodb", twin_arrives)
-    try:
-        status, first = invoke(event)
-    finally:
-        app.client.meta.events.unregister("before-call.dynamodb", twin_arrives)
+    on_dynamodb_call(twin_arrives)
+    status, first = invoke(event)
 
     # Then the first completes and the twin is told to retry later, with one session stored
     assert status == 200
-    assert twin[0]["statusCode"] == 409
-    assert '"code":"request_in_progress"' in twin[0]["body"]
+    [(twin_status, twin_body)] = twin
+    assert twin_status == 409
+    assert twin_body["error"]["code"] == "request_in_progress"
     assert len(items_of(dynamodb, "learner-0001", "SESSION#")) == 1
     _, replay = invoke(event)
     assert replay == first

@@ -1,5 +1,6 @@
-"""The learning loop over simulated days, through the domain service and moto: packs, FSRS
-schedules, streaks and XP, plus completions racing each other."""
+"""The learning loop over simulated days, through the domain service: packs, FSRS schedules,
+streaks and XP, plus completions racing each other. Every test runs twice: on moto's DynamoDB
+and on the in-memory repository, so the fake the unit tests use is held to the real thing."""
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -8,15 +9,17 @@ import pytest
 from fsrs import Card, Rating, Scheduler
 
 from practice.content import CourseCatalog
-from practice.errors import SessionConflict
+from practice.errors import SessionAlreadyCompleted
 from practice.learner_day import day_end, learner_day
-from practice.models.api import CompleteSessionRequest
+from practice.models.learner import PhraseResult, PracticeReport
 from practice.models.learner import Rating as ApiRating
+from practice.repository import PracticeRepository
 from practice.repository.dynamodb import DynamoRepository
 from practice.scoring import PACK_FINISHED_BONUS, XP_PER_RATING, StreakChange, award_xp
-from practice.sessions import PracticeService
+from practice.sessions import PracticeService, StartedSession
 from practice.settings import Settings
-from tests.conftest import TABLE_NAMES
+from tests.conftest import COURSES_DIR, TABLE_NAMES
+from tests.fakes import InMemoryRepository
 
 FSRS_RATING = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
 
@@ -34,9 +37,11 @@ def clock() -> Clock:
     return Clock(datetime(2026, 3, 26, 18, 0, tzinfo=UTC))  # Madrid springs forward on the 29th
 
 
-@pytest.fixture
-def repository(dynamodb: Any) -> DynamoRepository:
-    return DynamoRepository(dynamodb, TABLE_NAMES["PracticeTable"])
+@pytest.fixture(params=["dynamodb", "in-memory"])
+def repository(request: pytest.FixtureRequest) -> PracticeRepository:
+    if request.param == "in-memory":
+        return InMemoryRepository.with_courses(COURSES_DIR)
+    return DynamoRepository(request.getfixturevalue("dynamodb"), TABLE_NAMES["PracticeTable"])
 
 
 @pytest.fixture
@@ -50,14 +55,18 @@ def rating_for(phrase_id: str, day: int) -> str:
     return ["good", "good", "again", "hard", "easy", "good", "good"][(sum(map(ord, phrase_id)) + day) % 7]
 
 
-def rate_all(pack: Any, rating: str = "good", limit: int | None = None) -> CompleteSessionRequest:
-    phrases = (pack.review_phrases + pack.new_phrases)[:limit]
-    return CompleteSessionRequest.model_validate(
-        {"results": [{"phrase_id": p.phrase_id, "rating": rating} for p in phrases]}
+def report(ratings: dict[str, str]) -> PracticeReport:
+    return PracticeReport(
+        results=tuple(PhraseResult(phrase_id=pid, rating=ApiRating(r)) for pid, r in ratings.items())
     )
 
 
-def due_cards(repository: DynamoRepository, user_id: str, before: datetime) -> set[str]:
+def rate_all(started: StartedSession, rating: str = "good", limit: int | None = None) -> PracticeReport:
+    phrases = (started.pack.review + started.pack.new)[:limit]
+    return report({p.phrase_id: rating for p in phrases})
+
+
+def due_cards(repository: PracticeRepository, user_id: str, before: datetime) -> set[str]:
     return set(repository.due_phrase_ids(user_id, before, 1000))
 
 
@@ -78,21 +87,22 @@ def test_a_month_of_practice_follows_fsrs_streaks_and_xp(service, repository, cl
         # the cards FSRS made due by the end of the learner's day, before this pack
         expected_due = due_cards(repository, user, day_end(today, zone, 4))
 
-        pack = service.start_daily_session(user, zone_name if day_number == 0 else None)
+        started = service.start_daily_session(user, zone_name if day_number == 0 else None)
+        pack = started.pack
 
-        served_reviews = {p.phrase_id for p in pack.review_phrases}
+        served_reviews = {p.phrase_id for p in pack.review}
         assert served_reviews == expected_due  # fewer than the cap in this scenario
         assert pack.pack_id == f"daily_{today.isoformat()}"
 
         results = [
             {"phrase_id": p.phrase_id, "rating": rating_for(p.phrase_id, day_number)}
-            for p in pack.review_phrases + pack.new_phrases
+            for p in pack.review + pack.new
         ]
         clock.now += timedelta(minutes=7)
         outcome = service.complete_session(
-            user, pack.session_id, CompleteSessionRequest.model_validate({"results": results})
+            user, started.session.session_id, report({r["phrase_id"]: r["rating"] for r in results})
         )
-        summary = outcome.summary
+        summary = outcome.session
 
         expected_streak = 1 if day_number == skipped_day + 1 or day_number == 0 else expected_streak + 1
         assert (summary.streak_after, summary.duration_seconds) == (expected_streak, 420)
@@ -104,14 +114,13 @@ def test_a_month_of_practice_follows_fsrs_streaks_and_xp(service, repository, cl
             earlier_sessions_today=0,
             streak=StreakChange(summary.streak_before, expected_streak, first_session_of_day=True),
         )
-        assert summary.total_xp == expected_xp.total
+        assert summary.xp.total == expected_xp.total
         expected_total += expected_xp.total
-        assert summary.learner is not None
-        assert summary.learner.total_xp == expected_total
+        assert summary.learner_total_xp == expected_total
         for result in results:
             history.setdefault(result["phrase_id"], []).append((result["rating"], clock.now))
 
-    assert summary.learner.best_streak == 20 - skipped_day  # days 10..20 beat days 0..8
+    assert summary.learner_best_streak == 20 - skipped_day  # days 10..20 beat days 0..8
     # Every stored card is what fsrs itself computes from the same review history
     scheduler = Scheduler(enable_fuzzing=False)
     _, _, stored = repository.load_for_completion(user, "none", sorted(history))
@@ -134,21 +143,21 @@ def test_a_month_of_practice_follows_fsrs_streaks_and_xp(service, repository, cl
 def test_a_second_session_the_same_day_keeps_the_streak_and_earns_half(service, clock):
     user = "twice-a-day"
     first = service.start_daily_session(user, "Asia/Tokyo")
-    one = service.complete_session(user, first.session_id, rate_all(first)).summary
+    one = service.complete_session(user, first.session.session_id, rate_all(first)).session
     clock.now += timedelta(minutes=30)  # 03:30 in Tokyo: still the same learner day (starts 04:00)
     second = service.start_daily_session(user)
-    assert second.new_phrases == []  # the daily new limit was used by the first session
-    two = service.complete_session(user, second.session_id, rate_all(second)).summary
-    assert (two.streak_before, two.streak_after, two.xp_streak_bonus) == (1, 1, 0)
-    assert two.xp_phrases == len(second.review_phrases) * XP_PER_RATING[ApiRating.GOOD] // 2
-    assert two.xp_session_bonus == PACK_FINISHED_BONUS // 2
+    assert second.pack.new == ()  # the daily new limit was used by the first session
+    two = service.complete_session(user, second.session.session_id, rate_all(second)).session
+    assert (two.streak_before, two.streak_after, two.xp.streak_bonus) == (1, 1, 0)
+    assert two.xp.phrases == len(second.pack.review) * XP_PER_RATING[ApiRating.GOOD] // 2
+    assert two.xp.session_bonus == PACK_FINISHED_BONUS // 2
     assert one.streak_after == 1
 
 
 class RacingRepository:
     """Lets a rival request run to the end just before our first write (`racing_on`)."""
 
-    def __init__(self, inner: DynamoRepository, rival: Any, racing_on: str = "complete_session") -> None:
+    def __init__(self, inner: PracticeRepository, rival: Any, racing_on: str = "complete_session") -> None:
         self._inner = inner
         self._rival = rival
         self._racing_on = racing_on
@@ -180,8 +189,8 @@ def test_two_first_visits_at_once_get_two_sessions_and_one_profile(repository, s
     )
     # When ours loses the race to create the profile, it reads the profile again and goes on
     mine = racing.start_daily_session("newcomer", "UTC")
-    assert mine.session_id != rival[0].session_id
-    assert [p.phrase_id for p in mine.new_phrases] == [p.phrase_id for p in rival[0].new_phrases]
+    assert mine.session.session_id != rival[0].session.session_id
+    assert mine.pack.new == rival[0].pack.new
     profile = repository.get_profile("newcomer")
     assert profile is not None
     assert profile.version == 1
@@ -190,21 +199,14 @@ def test_two_first_visits_at_once_get_two_sessions_and_one_profile(repository, s
 @pytest.mark.parametrize("same_results", [True, False])
 def test_concurrent_completions_award_exactly_once(repository, service, clock, same_results):
     user = "racer"
-    pack = service.start_daily_session(user, "UTC")
-    good = CompleteSessionRequest.model_validate(
-        {"results": [{"phrase_id": p.phrase_id, "rating": "good"} for p in pack.new_phrases]}
-    )
-    other = (
-        good
-        if same_results
-        else CompleteSessionRequest.model_validate(
-            {"results": [{"phrase_id": p.phrase_id, "rating": "easy"} for p in pack.new_phrases]}
-        )
-    )
+    started = service.start_daily_session(user, "UTC")
+    session_id = started.session.session_id
+    good = report({p.phrase_id: "good" for p in started.pack.new})
+    other = good if same_results else report({p.phrase_id: "easy" for p in started.pack.new})
     rival_outcome: list[Any] = []
     racing = PracticeService(
         RacingRepository(
-            repository, lambda: rival_outcome.append(service.complete_session(user, pack.session_id, other))
+            repository, lambda: rival_outcome.append(service.complete_session(user, session_id, other))
         ),
         CourseCatalog(repository, 300),
         Settings(),
@@ -212,17 +214,16 @@ def test_concurrent_completions_award_exactly_once(repository, service, clock, s
     )
 
     if same_results:
-        outcome = racing.complete_session(user, pack.session_id, good)
+        outcome = racing.complete_session(user, session_id, good)
         assert outcome.newly_completed is False
-        assert outcome.summary == rival_outcome[0].summary
+        assert outcome.session == rival_outcome[0].session
     else:
-        with pytest.raises(SessionConflict) as conflict:
-            racing.complete_session(user, pack.session_id, good)
-        assert conflict.value.code == "session_already_completed"
+        with pytest.raises(SessionAlreadyCompleted):
+            racing.complete_session(user, session_id, good)
 
     profile = repository.get_profile(user)
     assert profile is not None
-    assert profile.total_xp == rival_outcome[0].summary.total_xp
+    assert profile.total_xp == rival_outcome[0].session.xp.total
     assert profile.sessions_on_last_day == 1
 
 
@@ -235,19 +236,18 @@ def test_two_sessions_completing_at_once_both_count_without_losing_an_update(rep
         RacingRepository(
             repository,
             lambda: rival.append(
-                service.complete_session(user, second.session_id, rate_all(second, limit=3))
+                service.complete_session(user, second.session.session_id, rate_all(second, limit=3))
             ),
         ),
         CourseCatalog(repository, 300),
         Settings(),
         clock,
     )
-    mine = racing.complete_session(
-        user, first.session_id, rate_all(first, limit=3)
-    )  # retried after a version conflict
+    # retried after a version conflict
+    mine = racing.complete_session(user, first.session.session_id, rate_all(first, limit=3))
     profile = repository.get_profile(user)
     assert profile is not None
-    assert profile.total_xp == mine.summary.total_xp + rival[0].summary.total_xp
+    assert profile.total_xp == mine.session.xp.total + rival[0].session.xp.total
     assert profile.sessions_on_last_day == 2
-    card = repository.load_for_completion(user, "none", [first.new_phrases[0].phrase_id])[2]
+    card = repository.load_for_completion(user, "none", [first.pack.new[0].phrase_id])[2]
     assert next(iter(card.values())).reps == 2  # both sessions reviewed the same new phrase

@@ -39,10 +39,10 @@ def test_starting_and_completing_a_session_emit_their_metrics(invoke, capfd):
 
 
 def test_log_lines_carry_the_requests_correlation_id(invoke, capsys, monkeypatch):
-    import app
+    from practice_api.observability import logger
 
     # The logger keeps the stdout it met at import; point it at this test's capture
-    monkeypatch.setattr(app.logger.registered_handler, "stream", sys.stdout)
+    monkeypatch.setattr(logger.registered_handler, "stream", sys.stdout)
 
     # Given a request refused for a bad time zone (an INFO line from the error map)
     event = daily_event(headers={"x-timezone": "Mars/Olympus"})

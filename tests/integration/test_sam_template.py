@@ -18,7 +18,7 @@ pytestmark = pytest.mark.sam
 # and pydantic come from there; moto and the local tooling come after, from the dev venv.
 INVOKE_BUILT_FUNCTION = """
 import json, sys
-sys.path.append(sys.argv[1])
+sys.path += sys.argv[1:]
 from moto import mock_aws
 with mock_aws():
     import boto3
@@ -29,7 +29,8 @@ with mock_aws():
     client = boto3.client("dynamodb")
     create_tables(client, TABLE_NAMES)
     load_courses(DynamoRepository(client, TABLE_NAMES["PracticeTable"]), COURSES_DIR)
-    import app, practice, pydantic_core
+    import practice, pydantic_core
+    from practice_api import app
     response = app.lambda_handler(load_event("get_daily_pack.json"), LambdaContext())
     body = json.loads(response["body"])
     key = {"pk": {"S": "USER#learner-0001"}, "sk": {"S": "SESSION#" + body["session_id"]}}
@@ -54,7 +55,9 @@ def test_sam_build_makes_an_arm64_layer_with_bytecode_and_only_the_domain_packag
     assert not (layer / "practice_local").exists()
     assert list(layer.glob("pydantic_core/_pydantic_core.cpython-313-aarch64-linux-gnu.so"))
     assert list((layer / "practice" / "__pycache__").glob("sessions.cpython-313.pyc"))
-    assert list((tmp_path / "PracticeApiFunction" / "__pycache__").glob("app.cpython-313.pyc"))
+    handler = tmp_path / "PracticeApiFunction" / "practice_api"
+    assert list((handler / "__pycache__").glob("app.cpython-313.pyc"))
+    assert sorted(path.name for path in (tmp_path / "PracticeApiFunction").iterdir()) == ["practice_api"]
 
 
 def test_the_built_function_answers_the_sample_event(tmp_path):
@@ -65,7 +68,7 @@ def test_the_built_function_answers_the_sample_event(tmp_path):
     # When a fresh interpreter loads it as Lambda does and answers events/get_daily_pack.json
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(built_python_path(tmp_path))}
     run = subprocess.run(
-        [sys.executable, "-c", INVOKE_BUILT_FUNCTION, str(REPO_ROOT / "shared")],
+        [sys.executable, "-c", INVOKE_BUILT_FUNCTION, str(REPO_ROOT / "local")],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from practice.errors import InvalidRequest
+from practice.errors import InvalidTimeZone
 from practice.learner_day import day_end, learner_day, parse_time_zone
 
 MADRID = ZoneInfo("Europe/Madrid")
@@ -52,7 +52,7 @@ def test_day_end_is_the_next_day_start_in_utc():
 
 @pytest.mark.parametrize("name", ["Mars/Olympus", "", "../../etc/passwd", "Europe/", "UTC+25"])
 def test_unknown_time_zones_are_refused_with_a_clear_code(name):
-    with pytest.raises(InvalidRequest) as refused:
+    with pytest.raises(InvalidTimeZone) as refused:
         parse_time_zone(name)
     assert refused.value.code == "invalid_time_zone"
 

@@ -1,10 +1,13 @@
-"""What the backend stores about a learner: profile, practice sessions and phrase cards."""
+"""What the backend keeps about a learner (profile, practice sessions, phrase cards) and what a
+learner reports when finishing a session."""
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from practice.limits import DAILY_NEW_LIMIT_MAX, DAY_START_HOUR_MAX, DAY_START_HOUR_MIN
 
 UserId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:@|+-]{1,128}$")]
 
@@ -26,8 +29,8 @@ class Profile(BaseModel):
 
     user_id: UserId
     time_zone: str
-    day_start_hour: int = Field(ge=0, le=23)
-    daily_new_limit: int = Field(ge=0, le=50)
+    day_start_hour: int = Field(ge=DAY_START_HOUR_MIN, le=DAY_START_HOUR_MAX)
+    daily_new_limit: int = Field(ge=0, le=DAILY_NEW_LIMIT_MAX)
     course_id: str
     streak: int = 0
     best_streak: int = 0
@@ -40,13 +43,24 @@ class Profile(BaseModel):
 
 
 class PhraseResult(BaseModel):
-    """One phrase's result as stored on the completed session."""
+    """One phrase's result, as the learner reported it and as stored on the completed session."""
 
     model_config = ConfigDict(frozen=True)
 
     phrase_id: str
     rating: Rating
     response_time_ms: int | None = None
+
+
+class PracticeReport(BaseModel):
+    """What the learner reports when finishing a session: a result per phrase practised, and
+    whether the pack's dialog and drill were done."""
+
+    model_config = ConfigDict(frozen=True)
+
+    results: tuple[PhraseResult, ...]
+    dialog_completed: bool = False
+    drill_completed: bool = False
 
 
 class XpAward(BaseModel):

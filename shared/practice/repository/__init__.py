@@ -1,11 +1,16 @@
-"""Persistence behind a small Protocol. `DynamoRepository` is the only code that knows item
-shapes and keys; tests may pass any object with these methods."""
+"""Persistence behind a small Protocol. `DynamoRepository` (repository/dynamodb.py) is the only
+code that knows item shapes and keys; unit tests use an in-memory one (tests/fakes.py)."""
 
 from datetime import datetime
 from typing import Protocol
 
 from practice.models.content import Course
 from practice.models.learner import CardState, Profile, Session
+
+
+class SessionNotOpen(Exception):
+    """The session was completed by someone else meanwhile. Internal: the service answers it
+    as a retry would; no client ever sees it."""
 
 
 class PracticeRepository(Protocol):
@@ -21,7 +26,7 @@ class PracticeRepository(Protocol):
 
     def start_session(self, session: Session, profile: Profile | None) -> None:
         """Store a new session, and `profile` with it when given (created or updated), at once.
-        Never overwrites a session."""
+        Never overwrites a session. Raises ConcurrentUpdate if the profile moved meanwhile."""
         ...
 
     def get_session(self, user_id: str, session_id: str) -> Session | None: ...
@@ -34,7 +39,7 @@ class PracticeRepository(Protocol):
 
     def complete_session(self, session: Session, profile: Profile, cards: list[CardState]) -> None:
         """Write the completed session, profile and cards atomically, conditioned on the session
-        being open and on the versions read. Raises SessionConflict or ConcurrentUpdate."""
+        being open and on the versions read. Raises SessionNotOpen or ConcurrentUpdate."""
         ...
 
     def load_course(self, course_id: str) -> Course | None: ...

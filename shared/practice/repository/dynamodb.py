@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from practice.errors import ConcurrentUpdate, SessionConflict, StoreUnavailable
+from practice.errors import ConcurrentUpdate, StoreUnavailable
 from practice.models.content import Course, Dialog, Drill, Phrase
 from practice.models.learner import CardState, Profile, Session, utc_iso
+from practice.repository import SessionNotOpen
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -53,7 +54,7 @@ class DynamoRepository:
         return Profile.model_validate(item) if item else None
 
     def save_profile(self, profile: Profile) -> None:
-        put = self._versioned_put(_profile_item(profile), profile.version)
+        put = self._versioned_put(profile_item(profile), profile.version)
         with _dynamodb_errors():
             try:
                 self._client.put_item(**put)
@@ -76,7 +77,7 @@ class DynamoRepository:
         return [item["sk"]["S"].removeprefix("CARD#") for item in response["Items"]]
 
     def start_session(self, session: Session, profile: Profile | None) -> None:
-        session_put = {"TableName": self._table, "Item": serialize_item(_session_item(session))}
+        session_put = {"TableName": self._table, "Item": serialize_item(session_item(session))}
         session_put["ConditionExpression"] = "attribute_not_exists(pk)"
         with _dynamodb_errors():
             if profile is None:
@@ -86,7 +87,7 @@ class DynamoRepository:
                     raise ConcurrentUpdate("session id collision; retry the request") from error
                 return
             self._transact(
-                [{"Put": session_put}, {"Put": self._versioned_put(_profile_item(profile), profile.version)}]
+                [{"Put": session_put}, {"Put": self._versioned_put(profile_item(profile), profile.version)}]
             )
 
     def get_session(self, user_id: str, session_id: str) -> Session | None:
@@ -113,14 +114,14 @@ class DynamoRepository:
     def complete_session(self, session: Session, profile: Profile, cards: list[CardState]) -> None:
         session_put = {
             "TableName": self._table,
-            "Item": serialize_item(_session_item(session)),
+            "Item": serialize_item(session_item(session)),
             "ConditionExpression": "#status = :open",
             "ExpressionAttributeNames": {"#status": "status"},
             "ExpressionAttributeValues": {":open": {"S": "open"}},
         }
         writes: list[dict[str, Any]] = [
             {"Put": session_put},
-            {"Put": self._versioned_put(_profile_item(profile), profile.version)},
+            {"Put": self._versioned_put(profile_item(profile), profile.version)},
             *({"Put": self._versioned_put(card_item(profile.user_id, card), card.version)} for card in cards),
         ]
         self._transact(writes, session_index=0)
@@ -231,7 +232,7 @@ class DynamoRepository:
                 and len(codes) > session_index
                 and codes[session_index] == "ConditionalCheckFailed"
             ):
-                raise SessionConflict("the session is no longer open", code="session_not_open") from error
+                raise SessionNotOpen("the session is no longer open") from error
             raise ConcurrentUpdate("the learner's data changed during the request; retry it") from error
 
 
@@ -248,13 +249,13 @@ def _dynamodb_errors() -> Iterator[None]:
         raise StoreUnavailable("the data store could not be reached; retry shortly") from error
 
 
-def _profile_item(profile: Profile) -> dict[str, Any]:
+def profile_item(profile: Profile) -> dict[str, Any]:
     data = profile.model_dump(mode="json")
     data["version"] = profile.version + 1
     return {"pk": user_pk(profile.user_id), "sk": PROFILE_SK, "entity": "profile", **data}
 
 
-def _session_item(session: Session) -> dict[str, Any]:
+def session_item(session: Session) -> dict[str, Any]:
     item = {
         "pk": user_pk(session.user_id),
         "sk": f"SESSION#{session.session_id}",

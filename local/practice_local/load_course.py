@@ -1,4 +1,4 @@
-"""One-shot load of the sample course into a deployed table: `make load-course TABLE=<name>`.
+"""One-shot load of the sample course into a deployed table: `make load-course TABLE_NAME=<name>`.
 
 Uses the same loader as the local run and the tests; credentials and region come from the
 usual AWS environment (AWS_PROFILE, AWS_REGION). Loading again rewrites the same items.
@@ -16,9 +16,9 @@ COURSES_DIR = REPO_ROOT / "content" / "courses"
 
 
 def main() -> int:
-    table = os.environ.get("TABLE")
+    table = os.environ.get("TABLE_NAME")
     if not table:
-        print("TABLE is not set: give the stack's PracticeTableName output", file=sys.stderr)
+        print("TABLE_NAME is not set: give the stack's PracticeTableName output", file=sys.stderr)
         return 2
     courses = load_courses(DynamoRepository(dynamodb_client(), table), COURSES_DIR)
     for course in courses:

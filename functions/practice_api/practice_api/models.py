@@ -1,13 +1,15 @@
 """Request and response bodies of the HTTP API. They document the API (OpenAPI) and are
-validated on the way in and out by the Powertools resolver."""
+validated on the way in and out by the Powertools resolver. Requests turn into domain input
+here; presenters.py turns domain objects into responses."""
 
 from datetime import date, datetime
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from practice.models.learner import Rating
-from practice.settings import MAX_PHRASES_PER_PACK
+from practice.limits import DAILY_NEW_LIMIT_MAX, DAY_START_HOUR_MAX, DAY_START_HOUR_MIN, MAX_PHRASES_PER_PACK
+from practice.models.learner import PhraseResult, PracticeReport, Rating
+from practice.sessions import ProfileChanges
 
 
 class PhraseItem(BaseModel):
@@ -100,6 +102,19 @@ class CompleteSessionRequest(BaseModel):
             seen.add(result.phrase_id)
         return self
 
+    def report(self) -> PracticeReport:
+        """The domain's view: `correct` is spelt as the rating it stands for."""
+        return PracticeReport(
+            results=tuple(
+                PhraseResult(
+                    phrase_id=r.phrase_id, rating=r.effective_rating, response_time_ms=r.response_time_ms
+                )
+                for r in self.results
+            ),
+            dialog_completed=self.dialog_completed,
+            drill_completed=self.drill_completed,
+        )
+
 
 class LearnerTotals(BaseModel):
     total_xp: int
@@ -147,14 +162,19 @@ class ProfileUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     time_zone: Annotated[str, Field(min_length=1, max_length=64)] | None = None
-    day_start_hour: Annotated[int, Field(ge=0, le=23)] | None = None
-    daily_new_limit: Annotated[int, Field(ge=0, le=50)] | None = None
+    day_start_hour: Annotated[int, Field(ge=DAY_START_HOUR_MIN, le=DAY_START_HOUR_MAX)] | None = None
+    daily_new_limit: Annotated[int, Field(ge=0, le=DAILY_NEW_LIMIT_MAX)] | None = None
 
     @model_validator(mode="after")
     def _changes_something(self) -> Self:
         if not self.model_fields_set:
             raise ValueError("give at least one of time_zone, day_start_hour, daily_new_limit")
         return self
+
+    def changes(self) -> ProfileChanges:
+        return ProfileChanges(
+            time_zone=self.time_zone, day_start_hour=self.day_start_hour, daily_new_limit=self.daily_new_limit
+        )
 
 
 class ErrorDetail(BaseModel):

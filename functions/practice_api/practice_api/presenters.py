@@ -1,8 +1,9 @@
 """Domain objects to API response bodies."""
 
-from datetime import date
-
-from practice.models.api import (
+from practice.models.content import Course, Dialog, Drill, Phrase
+from practice.models.learner import Session
+from practice.sessions import ProfileStatus, StartedSession
+from practice_api.models import (
     DialogItem,
     DialogLineItem,
     DrillItem,
@@ -12,10 +13,6 @@ from practice.models.api import (
     ProfileResponse,
     SessionResponse,
 )
-from practice.models.content import Course, Dialog, Drill, Phrase
-from practice.models.learner import Profile, Session
-from practice.packs import DailyPack
-from practice.scoring import advance_streak
 
 
 def phrase_item(phrase: Phrase) -> PhraseItem:
@@ -44,7 +41,8 @@ def drill_item(drill: Drill, course: Course) -> DrillItem:
     )
 
 
-def pack_response(pack: DailyPack, session: Session, course: Course) -> PracticePackResponse:
+def pack_response(started: StartedSession) -> PracticePackResponse:
+    pack, session, course = started.pack, started.session, started.course
     return PracticePackResponse(
         pack_id=pack.pack_id,
         session_id=session.session_id,
@@ -82,15 +80,15 @@ def session_response(session: Session) -> SessionResponse:
     )
 
 
-def profile_response(profile: Profile, today: date) -> ProfileResponse:
-    live_streak = advance_streak(profile.streak, profile.last_practice_day, today).before
+def profile_response(status: ProfileStatus) -> ProfileResponse:
+    profile = status.profile
     return ProfileResponse(
         user_id=profile.user_id,
         time_zone=profile.time_zone,
         day_start_hour=profile.day_start_hour,
         daily_new_limit=profile.daily_new_limit,
         course_id=profile.course_id,
-        streak=live_streak,
+        streak=status.live_streak,
         best_streak=profile.best_streak,
         last_practice_day=profile.last_practice_day,
         total_xp=profile.total_xp,

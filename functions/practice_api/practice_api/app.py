@@ -1,5 +1,5 @@
-"""The Lambda entry point of the Practice API: the resolver, its routes and its error map.
-The work happens in the `practice` library; routes live in *_routes.py."""
+"""The Lambda entry point of the Practice API (`practice_api.app.lambda_handler`): the resolver,
+its routers and its error map. Routes live in routes/, what they depend on in dependencies.py."""
 
 import gc
 
@@ -12,22 +12,21 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-import profile_routes
-import session_routes
-from dependencies import client, logger, metrics, service, settings
-from error_handlers import register_error_handlers
+from practice_api.dependencies import build_all
+from practice_api.error_map import register_error_handlers
+from practice_api.observability import logger, metrics
+from practice_api.routes import profile, sessions
 
 # A response that fails its own model is our bug: 500, never Powertools' default 422.
 app = APIGatewayHttpResolver(
     enable_validation=True, response_validation_error_http_code=HTTPStatus.INTERNAL_SERVER_ERROR
 )
-app.include_router(session_routes.router)
-app.include_router(profile_routes.router)
+app.include_router(sessions.router)
+app.include_router(profile.router)
 register_error_handlers(app, logger)
+build_all()  # settings, client and service now: bad settings fail the cold start
 gc.freeze()  # what init built lives as long as the container: keep it out of later collections
 gc.enable()
-
-__all__ = ["app", "client", "lambda_handler", "logger", "metrics", "service", "settings"]
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)

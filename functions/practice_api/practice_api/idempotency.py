@@ -21,8 +21,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
 from practice.errors import IdempotencyKeyReused, RequestInProgress
-from practice.models.api import PracticePackResponse
 from practice.settings import Settings
+from practice_api.models import PracticePackResponse
 
 
 class StartRequest(BaseModel):

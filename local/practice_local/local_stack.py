@@ -2,10 +2,11 @@
 the template gives it (in local mode), and DynamoDB behind it - an embedded one with the
 template's tables and the sample course, or the deployed tables named in the environment.
 
-    PRACTICE_TABLE_NAME / IDEMPOTENCY_TABLE_NAME   use these deployed tables (no embedded DynamoDB,
-                                                   no table creation, no course load); credentials
-                                                   and region come from AWS_PROFILE / AWS_REGION
-                                                   or the usual AWS variables
+    TABLE_NAME / IDEMPOTENCY_TABLE_NAME   use these deployed tables (no embedded DynamoDB,
+                                          no table creation, no course load); credentials
+                                          and region come from AWS_PROFILE / AWS_REGION or
+                                          the usual AWS variables. The names are the ones the
+                                          template gives the function.
 """
 
 import os
@@ -57,13 +58,13 @@ class LocalStack:
 
 
 def deployed_table_names(environ: MutableMapping[str, str]) -> dict[str, str] | None:
-    practice = environ.get("PRACTICE_TABLE_NAME", "").strip()
+    practice = environ.get("TABLE_NAME", "").strip()
     if not practice:
         return None
     idempotency = environ.get("IDEMPOTENCY_TABLE_NAME", "").strip()
     if not idempotency:
         raise LocalStackError(
-            "PRACTICE_TABLE_NAME is set, so IDEMPOTENCY_TABLE_NAME must be too (the stack's outputs)"
+            "TABLE_NAME is set, so IDEMPOTENCY_TABLE_NAME must be too (the stack's outputs)"
         )
     return {"PracticeTable": practice, "IdempotencyTable": idempotency}
 

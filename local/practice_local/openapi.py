@@ -1,5 +1,5 @@
 """The OpenAPI document of the Practice API, generated from the handler's own routes and models
-(Powertools' resolver in functions/practice_api/app.py).
+(Powertools' resolver in functions/practice_api/practice_api/app.py).
 
     python -m practice_local.openapi            write docs/openapi.json  (`make openapi`)
     python -m practice_local.openapi --check    exit 1 if docs/openapi.json is out of date
@@ -37,7 +37,7 @@ def api_version() -> str:
 
 def handler_resolver() -> APIGatewayHttpResolver:
     """The resolver of the imported handler module (import it with its environment set)."""
-    resolver: APIGatewayHttpResolver = importlib.import_module("app").app
+    resolver: APIGatewayHttpResolver = importlib.import_module("practice_api.app").app
     return resolver
 
 

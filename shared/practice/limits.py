@@ -1,0 +1,11 @@
+"""Bounds of the practice domain, shared by the stored models, the settings and the API models."""
+
+# DynamoDB transactions take at most 100 items; completion writes the session, the profile
+# and one card per phrase, so a pack may hold at most 98 phrases.
+MAX_PHRASES_PER_PACK = 98
+# The local hour at which a learner's day starts.
+DAY_START_HOUR_MIN, DAY_START_HOUR_MAX = 0, 23
+# New phrases a learner may take on per day at most.
+DAILY_NEW_LIMIT_MAX = 50
+# Optimistic-concurrency writes are recomputed from fresh state this many times in all.
+WRITE_ATTEMPTS = 3

@@ -1,0 +1,98 @@
+"""An in-memory PracticeRepository for unit tests: the same conditions as the DynamoDB one
+(sessions never overwritten, versioned profile and cards, completion only of an open session,
+all-or-nothing writes), on plain dicts. tests/integration/test_learning_loop.py runs the same
+scenarios on both, so this fake cannot drift from the real repository unnoticed."""
+
+from datetime import datetime
+from pathlib import Path
+
+from practice.content import load_courses
+from practice.errors import ConcurrentUpdate
+from practice.models.content import Course
+from practice.models.learner import CardState, Profile, Session
+from practice.repository import SessionNotOpen
+
+
+class InMemoryRepository:
+    def __init__(self) -> None:
+        self.profiles: dict[str, Profile] = {}
+        self.sessions: dict[tuple[str, str], Session] = {}
+        self.cards: dict[tuple[str, str], CardState] = {}
+        self.courses: dict[str, Course] = {}
+        self.writes = 0  # successful write requests, to tell "refused" from "written"
+
+    @classmethod
+    def with_courses(cls, directory: Path) -> "InMemoryRepository":
+        repository = cls()
+        load_courses(repository, directory)
+        return repository
+
+    # -- profile and pack -------------------------------------------------------------------
+
+    def get_profile(self, user_id: str) -> Profile | None:
+        return self.profiles.get(user_id)
+
+    def save_profile(self, profile: Profile) -> None:
+        self._check_profile(profile)
+        self._store_profile(profile)
+        self.writes += 1
+
+    def due_phrase_ids(self, user_id: str, due_before: datetime, limit: int) -> list[str]:
+        due = [card for (owner, _), card in self.cards.items() if owner == user_id and card.due < due_before]
+        return [card.phrase_id for card in sorted(due, key=lambda card: card.due)[:limit]]
+
+    def start_session(self, session: Session, profile: Profile | None) -> None:
+        if (session.user_id, session.session_id) in self.sessions:
+            raise ConcurrentUpdate("session id collision; retry the request")
+        if profile is not None:
+            self._check_profile(profile)
+            self._store_profile(profile)
+        self.sessions[session.user_id, session.session_id] = session
+        self.writes += 1
+
+    def get_session(self, user_id: str, session_id: str) -> Session | None:
+        return self.sessions.get((user_id, session_id))
+
+    # -- completion -------------------------------------------------------------------------
+
+    def load_for_completion(
+        self, user_id: str, session_id: str, phrase_ids: list[str]
+    ) -> tuple[Session | None, Profile | None, dict[str, CardState]]:
+        cards = {pid: self.cards[user_id, pid] for pid in phrase_ids if (user_id, pid) in self.cards}
+        return self.get_session(user_id, session_id), self.get_profile(user_id), cards
+
+    def complete_session(self, session: Session, profile: Profile, cards: list[CardState]) -> None:
+        stored = self.sessions.get((session.user_id, session.session_id))
+        if stored is None or not stored.is_open:
+            raise SessionNotOpen("the session is no longer open")
+        self._check_profile(profile)
+        for card in cards:
+            current = self.cards.get((profile.user_id, card.phrase_id))
+            if (current.version if current else 0) != card.version:
+                raise ConcurrentUpdate("the learner's data changed during the request; retry it")
+        # every condition held: write all of it, as a transaction does
+        self.sessions[session.user_id, session.session_id] = session
+        self._store_profile(profile)
+        for card in cards:
+            self.cards[profile.user_id, card.phrase_id] = card.model_copy(
+                update={"version": card.version + 1}
+            )
+        self.writes += 1
+
+    # -- course content ---------------------------------------------------------------------
+
+    def load_course(self, course_id: str) -> Course | None:
+        return self.courses.get(course_id)
+
+    def put_course(self, course: Course) -> None:
+        self.courses[course.course_id] = course
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _check_profile(self, profile: Profile) -> None:
+        current = self.profiles.get(profile.user_id)
+        if (current.version if current else 0) != profile.version:
+            raise ConcurrentUpdate("the profile changed during the request; retry it")
+
+    def _store_profile(self, profile: Profile) -> None:
+        self.profiles[profile.user_id] = profile.model_copy(update={"version": profile.version + 1})
