@@ -1,0 +1,124 @@
+"""What is stored: the DynamoDB item shapes (what the repository writes reads back as the same
+domain object, with the keys and index attributes the table expects) and the results digest."""
+
+import hashlib
+from datetime import UTC, date, datetime
+
+import pytest
+
+from practice.completion import results_digest
+from practice.models.learner import CardState, PhraseResult, PracticeReport, Profile, Rating, Session, XpAward
+from practice.repository.dynamodb import (
+    card_item,
+    deserialize_item,
+    profile_item,
+    serialize_item,
+    session_item,
+)
+
+STARTED = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+
+
+def round_trip(item: dict[str, object]) -> dict[str, object]:
+    return deserialize_item(serialize_item(item))
+
+
+def test_a_profile_reads_back_one_version_later():
+    profile = Profile(
+        user_id="ana",
+        time_zone="Europe/Madrid",
+        day_start_hour=4,
+        daily_new_limit=10,
+        course_id="es-en",
+        streak=3,
+        best_streak=9,
+        last_practice_day=date(2026, 11, 30),
+        total_xp=420,
+        version=6,
+    )
+    item = profile_item(profile)
+    assert (item["pk"], item["sk"]) == ("USER#ana", "PROFILE")
+    assert Profile.model_validate(round_trip(item)) == profile.model_copy(update={"version": 7})
+
+
+def test_an_open_session_carries_its_ttl_and_a_completed_one_none():
+    open_session = Session(
+        session_id="01KBC3M8Z5T1D2QWERTY123456",
+        user_id="ana",
+        pack_id="daily_2026-12-01",
+        course_id="es-en",
+        review_phrase_ids=("hola",),
+        new_phrase_ids=("gracias",),
+        started_at=STARTED,
+        expires_at=1_800_000_000,
+    )
+    item = session_item(open_session)
+    assert (item["sk"], item["status"], item["ttl"]) == (
+        "SESSION#01KBC3M8Z5T1D2QWERTY123456",
+        "open",
+        1_800_000_000,
+    )
+
+    completed = open_session.model_copy(
+        update={
+            "ended_at": STARTED.replace(minute=7),
+            "duration_seconds": 420,
+            "expires_at": None,
+            "xp": XpAward(phrases=20, session_bonus=20, streak_bonus=2),
+            "streak_after": 1,
+            "results": (PhraseResult(phrase_id="hola", rating=Rating.AGAIN, response_time_ms=900),),
+            "results_digest": "d" * 64,
+            "learner_total_xp": 42,
+            "learner_best_streak": 1,
+        }
+    )
+    item = session_item(completed)
+    assert item["status"] == "completed"
+    assert "ttl" not in item
+    assert Session.model_validate(round_trip(item)) == completed
+
+
+def test_a_card_keeps_its_fsrs_floats_exactly_and_is_indexed_by_due_time():
+    card = CardState(
+        phrase_id="hola",
+        state=2,
+        step=None,
+        stability=3.173_283_171_234_567,
+        difficulty=5.282_434_5e-1,
+        due=datetime(2026, 12, 4, 8, 0, 0, 123_456, tzinfo=UTC),
+        last_review=STARTED,
+        reps=4,
+        lapses=1,
+        version=2,
+    )
+    item = card_item("ana", card)
+    assert (item["due_pk"], item["due_at"]) == ("USER#ana", "2026-12-04T08:00:00.123456Z")
+    assert CardState.model_validate(round_trip(item)) == card.model_copy(update={"version": 3})
+
+
+def test_attribute_values_are_dynamodbs_own_shapes():
+    assert serialize_item({"a": None, "b": True, "c": 3, "d": [1.5, "x"], "e": {"f": {}}}) == {
+        "a": {"NULL": True},
+        "b": {"BOOL": True},
+        "c": {"N": "3"},
+        "d": {"L": [{"N": "1.5"}, {"S": "x"}]},
+        "e": {"M": {"f": {"M": {}}}},
+    }
+
+
+def test_a_value_dynamodb_cannot_hold_is_refused():
+    with pytest.raises(TypeError):
+        serialize_item({"when": STARTED})
+
+
+def test_the_results_digest_keeps_the_format_that_stored_sessions_carry():
+    # Sessions completed before a deploy must still recognise their retries after it
+    report = PracticeReport(
+        results=(
+            PhraseResult(phrase_id="hola", rating=Rating.GOOD, response_time_ms=900),
+            PhraseResult(phrase_id="adios", rating=Rating.AGAIN),
+        ),
+        dialog_completed=True,
+    )
+    canonical = '{"results":[["adios","again",null],["hola","good",900]],"dialog":true,"drill":false}'
+    assert results_digest(report) == hashlib.sha256(canonical.encode()).hexdigest()

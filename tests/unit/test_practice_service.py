@@ -1,0 +1,226 @@
+"""The practice service on the in-memory repository, with a fake clock: completion replays,
+expiry, lost races and optimistic-concurrency retries. No moto, no network."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from practice.content import CourseCatalog
+from practice.errors import (
+    ConcurrentUpdate,
+    CourseNotLoaded,
+    InvalidResults,
+    InvalidTimeZone,
+    SessionAlreadyCompleted,
+    SessionExpired,
+    SessionNotFound,
+)
+from practice.models.learner import PhraseResult, PracticeReport, Rating
+from practice.sessions import PracticeService, ProfileChanges, StartedSession
+from practice.settings import Settings
+from tests.conftest import COURSES_DIR
+from tests.fakes import InMemoryRepository
+
+START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+SETTINGS = Settings(table_name="practice-unit", idempotency_table_name="idempotency-unit")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def repository() -> InMemoryRepository:
+    return InMemoryRepository.with_courses(COURSES_DIR)
+
+
+def service_on(repository: Any, clock: Clock) -> PracticeService:
+    return PracticeService(repository, CourseCatalog(repository, 300), SETTINGS, clock)
+
+
+@pytest.fixture
+def service(repository: InMemoryRepository, clock: Clock) -> PracticeService:
+    return service_on(repository, clock)
+
+
+def all_rated(started: StartedSession, rating: Rating = Rating.GOOD) -> PracticeReport:
+    phrases = started.pack.review + started.pack.new
+    return PracticeReport(results=tuple(PhraseResult(phrase_id=p.phrase_id, rating=rating) for p in phrases))
+
+
+class ConflictingRepository:
+    """Answers the first `conflicts` calls of `method` with ConcurrentUpdate, as DynamoDB does
+    when another request wrote the profile or a card in between."""
+
+    def __init__(self, inner: InMemoryRepository, method: str, conflicts: int) -> None:
+        self._inner = inner
+        self._method = method
+        self.conflicts_left = conflicts
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._inner, name)
+        if name != self._method:
+            return method
+
+        def conflicting(*args: Any) -> Any:
+            if self.conflicts_left:
+                self.conflicts_left -= 1
+                raise ConcurrentUpdate("someone else wrote first")
+            return method(*args)
+
+        return conflicting
+
+
+def test_a_completion_scores_schedules_and_closes_the_session(service, repository, clock):
+    # Given a new learner's first pack
+    started = service.start_daily_session("ana", "Europe/Madrid")
+    clock.now += timedelta(minutes=5)
+
+    # When every phrase is rated good
+    outcome = service.complete_session("ana", started.session.session_id, all_rated(started))
+
+    # Then the session is closed with its duration and XP, and every phrase has a card
+    session = outcome.session
+    assert outcome.newly_completed
+    assert (session.is_open, session.duration_seconds, session.streak_after) == (False, 300, 1)
+    assert outcome.xp_awarded == session.xp.total > 0
+    profile = repository.get_profile("ana")
+    assert profile is not None
+    assert profile.total_xp == session.xp.total
+    assert {pid for (_, pid) in repository.cards} == {p.phrase_id for p in started.pack.new}
+
+
+def test_a_retry_with_the_same_results_is_answered_from_the_stored_session(service, repository):
+    started = service.start_daily_session("ana")
+    first = service.complete_session("ana", started.session.session_id, all_rated(started))
+    writes = repository.writes
+
+    # The same results in another order are the same completion
+    shuffled = PracticeReport(results=tuple(reversed(all_rated(started).results)))
+    again = service.complete_session("ana", started.session.session_id, shuffled)
+
+    assert (again.newly_completed, again.xp_awarded) == (False, 0)
+    assert again.session == first.session
+    assert repository.writes == writes
+
+
+def test_other_results_for_a_completed_session_are_refused(service, repository):
+    started = service.start_daily_session("ana")
+    service.complete_session("ana", started.session.session_id, all_rated(started))
+    writes = repository.writes
+    with pytest.raises(SessionAlreadyCompleted):
+        service.complete_session("ana", started.session.session_id, all_rated(started, Rating.EASY))
+    assert repository.writes == writes
+
+
+def test_a_session_past_its_window_expires_and_nothing_is_written(service, repository, clock):
+    started = service.start_daily_session("ana")
+    writes = repository.writes
+    clock.now += timedelta(hours=SETTINGS.completion_window_hours, seconds=1)
+    with pytest.raises(SessionExpired):
+        service.complete_session("ana", started.session.session_id, all_rated(started))
+    assert repository.writes == writes
+    assert repository.sessions["ana", started.session.session_id].is_open
+
+
+def test_another_learners_session_is_not_found(service):
+    started = service.start_daily_session("ana")
+    with pytest.raises(SessionNotFound):
+        service.complete_session("bea", started.session.session_id, all_rated(started))
+    with pytest.raises(SessionNotFound):
+        service.get_session("bea", started.session.session_id)
+
+
+def test_results_for_phrases_not_served_are_refused_before_any_write(service, repository):
+    started = service.start_daily_session("ana")
+    writes = repository.writes
+    stranger = PracticeReport(results=(PhraseResult(phrase_id="not-served", rating=Rating.GOOD),))
+    with pytest.raises(InvalidResults):
+        service.complete_session("ana", started.session.session_id, stranger)
+    assert repository.writes == writes
+
+
+def test_a_completion_that_loses_a_version_race_is_recomputed(repository, clock):
+    # Given a profile that another request changes just before our first write
+    racing = ConflictingRepository(repository, "complete_session", conflicts=2)
+    service = service_on(racing, clock)
+    started = service.start_daily_session("ana")
+
+    # When the learner completes: two conflicts, then the third attempt goes through
+    outcome = service.complete_session("ana", started.session.session_id, all_rated(started))
+    assert outcome.newly_completed
+    assert racing.conflicts_left == 0
+
+
+def test_a_completion_that_keeps_losing_races_gives_up_with_a_conflict(repository, clock):
+    racing = ConflictingRepository(repository, "complete_session", conflicts=3)
+    service = service_on(racing, clock)
+    started = service.start_daily_session("ana")
+    with pytest.raises(ConcurrentUpdate):
+        service.complete_session("ana", started.session.session_id, all_rated(started))
+    assert repository.sessions["ana", started.session.session_id].is_open
+
+
+def test_a_completion_that_a_twin_finished_first_is_answered_as_a_retry(repository, clock):
+    # Given a twin request that completes the same session with the same results meanwhile
+    service = service_on(repository, clock)
+    started = service.start_daily_session("ana")
+    report = all_rated(started)
+
+    class TwinFirst:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(repository, name)
+
+        def complete_session(self, *args: Any) -> None:
+            service.complete_session("ana", started.session.session_id, report)
+            repository.complete_session(*args)  # now refused: the session is no longer open
+
+    outcome = service_on(TwinFirst(), clock).complete_session("ana", started.session.session_id, report)
+    assert (outcome.newly_completed, outcome.xp_awarded) == (False, 0)
+    profile = repository.get_profile("ana")
+    assert profile is not None
+    assert profile.total_xp == outcome.session.xp.total  # awarded once
+
+
+def test_a_profile_update_is_retried_when_the_profile_moved(repository, clock):
+    racing = ConflictingRepository(repository, "save_profile", conflicts=1)
+    service = service_on(racing, clock)
+    status = service.update_profile("ana", ProfileChanges(daily_new_limit=5, time_zone="Asia/Tokyo"))
+    assert (status.profile.daily_new_limit, status.profile.time_zone) == (5, "Asia/Tokyo")
+    stored = repository.get_profile("ana")
+    assert stored is not None
+    assert (stored.daily_new_limit, stored.day_start_hour, stored.version) == (5, 4, 1)
+
+
+def test_an_unknown_time_zone_is_refused_before_any_read(service, repository):
+    with pytest.raises(InvalidTimeZone):
+        service.update_profile("ana", ProfileChanges(time_zone="Mars/Olympus"))
+    with pytest.raises(InvalidTimeZone):
+        service.start_daily_session("ana", "Mars/Olympus")
+    assert repository.writes == 0
+
+
+def test_the_live_streak_is_zero_once_a_day_was_missed(service, clock):
+    started = service.start_daily_session("ana")
+    service.complete_session("ana", started.session.session_id, all_rated(started))
+    assert service.get_profile("ana").live_streak == 1
+    clock.now += timedelta(days=2)
+    status = service.get_profile("ana")
+    assert (status.profile.streak, status.live_streak) == (1, 0)
+
+
+def test_a_course_that_was_never_loaded_is_reported(clock):
+    empty = InMemoryRepository()
+    with pytest.raises(CourseNotLoaded):
+        service_on(empty, clock).start_daily_session("ana")
+    assert empty.writes == 0
