@@ -78,8 +78,8 @@ class RouteTable:
         self._routes = sorted(compiled, key=lambda r: r.specificity)
 
     def match(self, method: str, raw_path: str) -> tuple[str, dict[str, str]]:
-        """(route key, path parameters); `$default` when no route matches, so that the request
-        still reaches the function and its own 404 answers."""
+        """(route key, path parameters); `$default` when no route matches (the server answers
+        that 404 itself, as API Gateway does without invoking the function)."""
         segments = raw_path.strip("/").split("/")
         for compiled in self._routes:
             params = compiled.match(method, segments)
@@ -104,7 +104,8 @@ def jwt_claims(authorization: str) -> dict[str, str]:
         raise MalformedToken("the bearer token's header or payload is not base64url-encoded JSON") from error
     if not isinstance(header, dict) or not isinstance(payload, dict):
         raise MalformedToken("the bearer token's header and payload must be JSON objects")
-    return {str(name): _claim_value(value) for name, value in payload.items()}
+    # a null claim is no claim (not the string "None"): `"sub": null` carries no identity
+    return {str(name): _claim_value(value) for name, value in payload.items() if value is not None}
 
 
 def unsigned_jwt(claims: Mapping[str, object]) -> str:

@@ -27,7 +27,14 @@ from urllib.parse import parse_qs, urlsplit
 
 from aws_lambda_powertools.event_handler.openapi import swagger_ui
 
-from practice_local.events import HttpRequest, MalformedToken, RouteTable, api_gateway_event, unsigned_jwt
+from practice_local.events import (
+    DEFAULT_ROUTE_KEY,
+    HttpRequest,
+    MalformedToken,
+    RouteTable,
+    api_gateway_event,
+    unsigned_jwt,
+)
 from practice_local.local_stack import LocalStack, LocalStackError, start_local_stack
 from practice_local.openapi import handler_resolver, openapi_spec, render
 
@@ -94,6 +101,10 @@ class ApiGatewayRequestHandler(BaseHTTPRequestHandler):
         except MalformedToken as error:
             self._send_json(HTTPStatus.UNAUTHORIZED, error_body("unauthenticated", str(error)))
             return
+        if event["routeKey"] == DEFAULT_ROUTE_KEY:  # API Gateway answers unknown routes itself
+            message = f"no route {self.command} {path}"
+            self._send_json(HTTPStatus.NOT_FOUND, error_body("route_not_found", message))
+            return
         try:
             response = self.server.stack.function.invoke(event)
         except Exception:  # Lambda reports a crashed handler as an error: so do we, and keep serving
@@ -139,7 +150,7 @@ class ApiGatewayRequestHandler(BaseHTTPRequestHandler):
 
     def _serve_local_page(self, path: str) -> bool:
         """/docs, its assets and /openapi.json, unless the template routes that path itself."""
-        if self.server.routes.match(self.command, path)[0] != "$default":
+        if self.server.routes.match(self.command, path)[0] != DEFAULT_ROUTE_KEY:
             return False
         if path == "/openapi.json" or (path == "/docs" and parse_qs(urlsplit(self.path).query).get("format")):
             self._send(HTTPStatus.OK, self.server.spec_json, {"Content-Type": "application/json"})

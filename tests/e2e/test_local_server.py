@@ -197,3 +197,23 @@ def test_the_api_docs_are_served(local_server):
     assert script.status == 200
     assert spec["info"]["title"] == "Practice API"
     assert {route.path for route in routes} <= set(spec["paths"])
+
+
+@pytest.mark.parametrize(
+    "claims", [{"sub": None}, {"sub": ""}, {"iss": "no-sub"}], ids=["null", "empty", "absent"]
+)
+def test_a_token_without_a_usable_sub_is_a_401_not_the_learner_none(local_server, claims):
+    token = unsigned_jwt(claims)
+    reply = local_server.request("GET", DAILY, headers={"Authorization": f"Bearer {token}"})
+    assert_json_error(reply, 401, "unauthenticated")
+    stored = local_server.dynamodb().query(
+        TableName="practice-local",
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": "USER#None"}},
+    )
+    assert stored["Items"] == []  # no learner "None" was created
+
+
+def test_an_unknown_route_is_a_404_even_with_identity(local_server):
+    reply = local_server.request("GET", "/api/v2/nothing-here?user_id=e2e-lost")
+    assert_json_error(reply, 404, "route_not_found")

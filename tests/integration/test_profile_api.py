@@ -119,11 +119,11 @@ def test_a_missed_day_shows_a_live_streak_of_zero_but_keeps_the_best(invoke, dyn
 def test_every_profile_route_takes_the_caller_from_the_current_learner_provider(api, invoke):
     from practice_api.dependencies import current_learner
 
-    # Given the identity provider swapped, and events that carry no identity of their own
+    # Given the identity provider swapped: events signed by another learner act for its learner
     # (an override is called with the provider's own dependencies, here the settings)
     api.dependency_overrides[current_learner] = lambda **_: "learner-from-override"
-    patched, _ = invoke(profile_event("PATCH", {"daily_new_limit": 3}, sub=None))
-    status, profile = invoke(profile_event(sub=None))
+    patched, _ = invoke(profile_event("PATCH", {"daily_new_limit": 3}, sub="someone-else"))
+    status, profile = invoke(profile_event(sub="someone-else"))
 
     # Then both routes act for the provider's learner
     assert (patched, status) == (200, 200)

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from practice.errors import InvalidTimeZone
-from practice.learner_day import day_end, learner_day, parse_time_zone
+from practice.learner_day import day_end, learner_day, parse_time_zone, zone_names
 
 MADRID = ZoneInfo("Europe/Madrid")
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -50,11 +50,21 @@ def test_day_end_is_the_next_day_start_in_utc():
     assert day_end(date(2026, 11, 25), TOKYO, 4) == datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("name", ["Mars/Olympus", "", "../../etc/passwd", "Europe/", "UTC+25"])
+@pytest.mark.parametrize(
+    "name",
+    ["Mars/Olympus", "", "../../etc/passwd", "Europe/", "UTC+25", "America", "Europe", "Etc", "__pycache__",
+     "zones", "tzdata", "Europe/Madrid\x00", "europe/madrid"],
+)  # fmt: skip
 def test_unknown_time_zones_are_refused_with_a_clear_code(name):
     with pytest.raises(InvalidTimeZone) as refused:
         parse_time_zone(name)
     assert refused.value.code == "invalid_time_zone"
+
+
+def test_every_zone_of_the_list_parses_and_the_list_is_the_iana_one():
+    names = zone_names()
+    assert {"UTC", "Europe/Madrid", "America/Argentina/Buenos_Aires", "Etc/GMT+5", "US/Eastern"} <= names
+    assert all(parse_time_zone(name).key == name for name in names)
 
 
 def test_known_time_zones_parse():

@@ -12,8 +12,10 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from practice_api.dependencies import build_all
-from practice_api.error_map import register_error_handlers
+from practice.errors import PracticeError
+from practice_api.dependencies import app_settings, build_all
+from practice_api.error_map import refused_result, register_error_handlers
+from practice_api.gate import admit
 from practice_api.observability import logger, metrics
 from practice_api.routes import profile, sessions
 
@@ -32,4 +34,8 @@ gc.enable()
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    try:
+        admit(event, local_mode=app_settings().local_mode)
+    except PracticeError as refused:  # no identity, or a body that is not JSON: before validation
+        return refused_result(refused, logger)
     return app.resolve(event, context)

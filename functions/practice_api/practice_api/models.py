@@ -2,14 +2,56 @@
 validated on the way in and out by the Powertools resolver. Requests turn into domain input
 here; presenters.py turns domain objects into responses."""
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
 
+from practice.errors import InvalidTimeZone
+from practice.learner_day import parse_time_zone
 from practice.limits import DAILY_NEW_LIMIT_MAX, DAY_START_HOUR_MAX, DAY_START_HOUR_MIN, MAX_PHRASES_PER_PACK
 from practice.models.learner import PhraseResult, PracticeReport, Rating
 from practice.sessions import ProfileChanges
+
+# What an IANA zone key looks like ("Europe/Madrid", "Etc/GMT+5"), for the spec; the server checks
+# the name against the zone list itself.
+TIME_ZONE_PATTERN = r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*$"
+
+
+def _zone_key(name: str) -> str:
+    """A name that is not an IANA zone key, whatever its form, is `invalid_time_zone` (400)."""
+    try:
+        parse_time_zone(name)
+    except InvalidTimeZone as error:
+        raise PydanticCustomError(error.code, "{message}", {"message": error.message}) from error
+    return name
+
+
+TimeZoneName = Annotated[
+    str,
+    AfterValidator(_zone_key),
+    WithJsonSchema(
+        {"type": "string", "minLength": 1, "maxLength": 64, "pattern": TIME_ZONE_PATTERN,
+         "description": "An IANA time zone key, such as Europe/Madrid."}
+    ),
+]  # fmt: skip
+PhraseId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")]
+DayStartHour = Annotated[int, Field(ge=DAY_START_HOUR_MIN, le=DAY_START_HOUR_MAX)]
+DailyNewLimit = Annotated[int, Field(ge=0, le=DAILY_NEW_LIMIT_MAX)]
+# An optional request field: it may be left out (None here), but the spec and the server refuse null.
+Omittable = SkipJsonSchema[None]
 
 
 class PhraseItem(BaseModel):
@@ -51,20 +93,53 @@ class PracticePackResponse(BaseModel):
     session_id: str = Field(description="ULID of the practice session started for this pack.")
     started_at: datetime
     review_phrases: list[PhraseItem]
-    new_phrases: list[PhraseItem] = Field(default_factory=list)
-    dialog: DialogItem | None = None
-    pronunciation_drill: DrillItem | None = None
+    new_phrases: list[PhraseItem]
+    dialog: DialogItem | None
+    pronunciation_drill: DrillItem | None
 
 
-class PhraseResultIn(BaseModel):
+def body_schema(**constraints: Any) -> Callable[[dict[str, Any]], None]:
+    """The spec of a request body: `constraints` (what the server checks across fields), and no
+    null default on optional fields, which are left out, never sent as null."""
+
+    def shape(schema: dict[str, Any]) -> None:
+        for field in schema.get("properties", {}).values():
+            if "default" in field and field["default"] is None:
+                del field["default"]
+        schema.update(constraints)
+
+    return shape
+
+
+class RequestBody(BaseModel):
+    """Base of request bodies: unknown fields are refused, values are not coerced ("true" is not
+    true, "100" is not 100, 1 is not true), and an optional field may be left out but not sent
+    as null."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra=body_schema())
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:  # defaults are not validated, so this sees only an explicit null
+            raise ValueError("may be left out, but not null")
+        return value
+
+
+class PhraseResultIn(RequestBody):
     """The learner's result for one served phrase: a rating, or correct/incorrect."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        json_schema_extra=body_schema(oneOf=[{"required": ["rating"]}, {"required": ["correct"]}])
+    )
 
-    phrase_id: Annotated[str, Field(min_length=1, max_length=64)]
-    rating: Rating | None = Field(None, description="again, hard, good or easy.")
-    correct: bool | None = Field(None, description="Shorthand: true counts as good, false as again.")
-    response_time_ms: int | None = Field(None, ge=0, le=3_600_000)
+    phrase_id: PhraseId
+    # Strict(False): the enum is given by its value ("good"), as JSON can only give it
+    rating: Annotated[Rating, Strict(False)] | Omittable = Field(
+        None, description="again, hard, good or easy."
+    )
+    correct: bool | Omittable = Field(None, description="Shorthand: true counts as good, false as again.")
+    response_time_ms: Annotated[int, Field(ge=0, le=3_600_000)] | Omittable = None
 
     @model_validator(mode="after")
     def _one_kind_of_result(self) -> Self:
@@ -79,8 +154,19 @@ class PhraseResultIn(BaseModel):
         return Rating.GOOD if self.correct else Rating.AGAIN
 
 
-class CompleteSessionRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class CompleteSessionRequest(RequestBody):
+    """What the learner did: a result per phrase practised, and whether the dialog and the drill
+    were done. At least one of the three."""
+
+    model_config = ConfigDict(
+        json_schema_extra=body_schema(
+            anyOf=[
+                {"properties": {"results": {"minItems": 1}}},
+                {"properties": {"dialog_completed": {"const": True}}, "required": ["dialog_completed"]},
+                {"properties": {"drill_completed": {"const": True}}, "required": ["drill_completed"]},
+            ]
+        )
+    )
 
     results: list[PhraseResultIn] = Field(max_length=MAX_PHRASES_PER_PACK)
     dialog_completed: bool = False
@@ -138,7 +224,7 @@ class SessionResponse(BaseModel):
     streak_before: int
     streak_after: int
     phrase_ids: list[str]
-    learner: LearnerTotals | None = Field(None, description="The learner's totals after completion.")
+    learner: LearnerTotals | None = Field(description="The learner's totals after completion.")
 
 
 class ProfileResponse(BaseModel):
@@ -156,14 +242,14 @@ class ProfileResponse(BaseModel):
     phrases_introduced: int = Field(description="How far into the course the learner has come.")
 
 
-class ProfileUpdate(BaseModel):
+class ProfileUpdate(RequestBody):
     """Settings the learner may change; fields left out stay as they are."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(json_schema_extra=body_schema(minProperties=1))
 
-    time_zone: Annotated[str, Field(min_length=1, max_length=64)] | None = None
-    day_start_hour: Annotated[int, Field(ge=DAY_START_HOUR_MIN, le=DAY_START_HOUR_MAX)] | None = None
-    daily_new_limit: Annotated[int, Field(ge=0, le=DAILY_NEW_LIMIT_MAX)] | None = None
+    time_zone: TimeZoneName | Omittable = None
+    day_start_hour: DayStartHour | Omittable = None
+    daily_new_limit: DailyNewLimit | Omittable = None
 
     @model_validator(mode="after")
     def _changes_something(self) -> Self:

@@ -3,20 +3,22 @@
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from practice_api.dependencies import Learner, Service
-from practice_api.error_map import ERROR_RESPONSES
+from practice_api.error_map import route_responses
 from practice_api.models import ProfileResponse, ProfileUpdate
 from practice_api.presenters import profile_response
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
 
-@router.get("/api/v2/practice/profile", responses=ERROR_RESPONSES)
+@router.get("/api/v2/practice/profile", responses=route_responses(ProfileResponse, "The learner's profile"))
 def get_profile(user_id: Learner, service: Service) -> ProfileResponse:
     """The caller's settings, live streak and XP totals."""
     return profile_response(service.get_profile(user_id))
 
 
-@router.patch("/api/v2/practice/profile", responses=ERROR_RESPONSES)
+@router.patch(
+    "/api/v2/practice/profile", responses=route_responses(ProfileResponse, "The profile as changed")
+)
 def update_profile(changes: ProfileUpdate, user_id: Learner, service: Service) -> ProfileResponse:
     """Change the caller's time zone, day-start hour or daily limit of new phrases."""
     return profile_response(service.update_profile(user_id, changes.changes()))
