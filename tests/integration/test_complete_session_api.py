@@ -79,7 +79,8 @@ def test_completing_a_first_session_awards_xp_starts_the_streak_and_schedules_ca
     session = get_item(dynamodb, "learner-0001", f"SESSION#{pack['session_id']}")
     assert session["status"] == {"S": "completed"}
     assert "ttl" not in session  # completed sessions are history and never expire
-    assert session["xp"]["M"]["phrases"] == {"N": str(summary["xp_phrases"])}
+    for field in ("xp_phrases", "xp_session_bonus", "xp_streak_bonus", "total_xp", "duration_seconds"):
+        assert session[field] == {"N": str(summary[field])}
     profile = get_item(dynamodb, "learner-0001", "PROFILE")
     assert profile["total_xp"] == {"N": str(summary["total_xp"])}
     assert profile["next_new_position"] == {"N": str(served)}

@@ -45,7 +45,10 @@ def test_sample_event_starts_a_session_with_a_pack(invoke, dynamodb):
     started = datetime.fromisoformat(body["started_at"])
     assert int(item["ttl"]["N"]) == int((started + timedelta(hours=48, days=7)).timestamp())
     assert item["duration_seconds"] == {"NULL": True}
-    assert item["xp"]["M"] == {k: {"N": "0"} for k in ("phrases", "session_bonus", "streak_bonus")}
+    # the design note's UserSession fields, flat: every XP field 0 at start
+    xp_fields = ("xp_phrases", "xp_session_bonus", "xp_streak_bonus", "total_xp")
+    assert [item[name] for name in (*xp_fields, "streak_before", "streak_after")] == [{"N": "0"}] * 6
+    assert item["user_id"] == {"S": "learner-0001"}
     assert [p["phrase_id"] for p in body["new_phrases"]] == [v["S"] for v in item["new_phrase_ids"]["L"]]
 
 

@@ -13,6 +13,7 @@ from practice.repository.dynamodb import (
     deserialize_item,
     profile_item,
     serialize_item,
+    session_from_item,
     session_item,
 )
 
@@ -75,7 +76,7 @@ def test_an_open_session_carries_its_ttl_and_a_completed_one_none():
     item = session_item(completed)
     assert item["status"] == "completed"
     assert "ttl" not in item
-    assert Session.model_validate(round_trip(item)) == completed
+    assert session_from_item(round_trip(item)) == completed
 
 
 def test_a_card_keeps_its_fsrs_floats_exactly_and_is_indexed_by_due_time():
@@ -122,3 +123,38 @@ def test_the_results_digest_keeps_the_format_that_stored_sessions_carry():
     )
     canonical = '{"results":[["adios","again",null],["hola","good",900]],"dialog":true,"drill":false}'
     assert results_digest(report) == hashlib.sha256(canonical.encode()).hexdigest()
+
+
+SEED_FIELDS = (
+    "user_id", "started_at", "ended_at", "duration_seconds", "xp_phrases", "xp_session_bonus",
+    "xp_streak_bonus", "total_xp", "streak_before", "streak_after",
+)  # fmt: skip
+
+
+def test_a_session_item_has_the_design_notes_usersession_fields_flat():
+    # Given a session as started: XP all 0, not ended
+    started = Session(
+        session_id="01KBC3M8Z5T1D2QWERTY123456", user_id="ana", pack_id="daily_2026-12-01",
+        course_id="es-en", review_phrase_ids=(), new_phrase_ids=("hola",), started_at=STARTED,
+    )  # fmt: skip
+    item = session_item(started)
+    assert {name: item[name] for name in SEED_FIELDS} == {
+        "user_id": "ana", "started_at": "2026-12-01T08:00:00Z", "ended_at": None, "duration_seconds": None,
+        "xp_phrases": 0, "xp_session_bonus": 0, "xp_streak_bonus": 0, "total_xp": 0,
+        "streak_before": 0, "streak_after": 0,
+    }  # fmt: skip
+    assert "xp" not in item
+
+    # When completed, the same fields carry the outcome, and total_xp is their sum
+    completed = started.model_copy(
+        update={"ended_at": STARTED.replace(minute=4), "duration_seconds": 240, "streak_after": 1,
+                "xp": XpAward(phrases=10, session_bonus=20, streak_bonus=2)}
+    )  # fmt: skip
+    item = session_item(completed)
+    assert (item["xp_phrases"], item["xp_session_bonus"], item["xp_streak_bonus"], item["total_xp"]) == (
+        10,
+        20,
+        2,
+        32,
+    )
+    assert (item["ended_at"], item["duration_seconds"]) == ("2026-12-01T08:04:00Z", 240)

@@ -18,7 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from practice.errors import ConcurrentUpdate, StoreUnavailable
 from practice.models.content import Course, Dialog, Drill, Phrase
-from practice.models.learner import CardState, Profile, Session, utc_iso
+from practice.models.learner import CardState, Profile, Session, XpAward, utc_iso
 from practice.repository import SessionNotOpen
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ class DynamoRepository:
 
     def get_session(self, user_id: str, session_id: str) -> Session | None:
         item = self._get(user_pk(user_id), f"SESSION#{session_id}")
-        return Session.model_validate(item) if item else None
+        return session_from_item(item) if item else None
 
     # -- completion -------------------------------------------------------------------------
 
@@ -106,7 +106,7 @@ class DynamoRepository:
         profile = items.pop(PROFILE_SK, None)
         cards = {sk.removeprefix("CARD#"): CardState.model_validate(item) for sk, item in items.items()}
         return (
-            Session.model_validate(session) if session else None,
+            session_from_item(session) if session else None,
             Profile.model_validate(profile) if profile else None,
             cards,
         )
@@ -256,16 +256,33 @@ def profile_item(profile: Profile) -> dict[str, Any]:
 
 
 def session_item(session: Session) -> dict[str, Any]:
+    """The UserSession record of the design note: its fields flat, by its names (`xp_phrases`,
+    `xp_session_bonus`, `xp_streak_bonus`, `total_xp`: 0 at start; `ended_at` and
+    `duration_seconds` null until completion), plus what the backend needs to complete it."""
+    xp = session.xp
     item = {
         "pk": user_pk(session.user_id),
         "sk": f"SESSION#{session.session_id}",
         "entity": "session",
         "status": "open" if session.is_open else "completed",
-        **session.model_dump(mode="json", exclude={"expires_at"}),
+        **session.model_dump(mode="json", exclude={"expires_at", "xp"}),
+        "xp_phrases": xp.phrases,
+        "xp_session_bonus": xp.session_bonus,
+        "xp_streak_bonus": xp.streak_bonus,
+        "total_xp": xp.total,
     }
     if session.is_open and session.expires_at is not None:
         item["ttl"] = session.expires_at  # the table's TTL attribute: abandoned sessions go away
     return item
+
+
+def session_from_item(item: dict[str, Any]) -> Session:
+    xp = XpAward(
+        phrases=item["xp_phrases"],
+        session_bonus=item["xp_session_bonus"],
+        streak_bonus=item["xp_streak_bonus"],
+    )
+    return Session.model_validate({**item, "xp": xp})
 
 
 def card_item(user_id: str, card: CardState) -> dict[str, Any]:
