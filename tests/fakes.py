@@ -3,8 +3,12 @@
 all-or-nothing writes), on plain dicts. tests/integration/test_learning_loop.py runs the same
 scenarios on both, so this fake cannot drift from the real repository unnoticed."""
 
+import threading
+from collections.abc import Callable
 from datetime import datetime
+from functools import wraps
 from pathlib import Path
+from typing import Any
 
 from practice.content import load_courses
 from practice.errors import ConcurrentUpdate
@@ -13,8 +17,20 @@ from practice.models.learner import CardState, Profile, Session
 from practice.repository import SessionNotOpen
 
 
+def atomic[F: Callable[..., Any]](method: F) -> F:
+    """One request at a time, as DynamoDB applies each request (and transaction) atomically."""
+
+    @wraps(method)
+    def locked(self: "InMemoryRepository", *args: Any) -> Any:
+        with self.lock:
+            return method(self, *args)
+
+    return locked  # type: ignore[return-value]
+
+
 class InMemoryRepository:
     def __init__(self) -> None:
+        self.lock = threading.RLock()
         self.profiles: dict[str, Profile] = {}
         self.sessions: dict[tuple[str, str], Session] = {}
         self.cards: dict[tuple[str, str], CardState] = {}
@@ -29,18 +45,22 @@ class InMemoryRepository:
 
     # -- profile and pack -------------------------------------------------------------------
 
+    @atomic
     def get_profile(self, user_id: str) -> Profile | None:
         return self.profiles.get(user_id)
 
+    @atomic
     def save_profile(self, profile: Profile) -> None:
         self._check_profile(profile)
         self._store_profile(profile)
         self.writes += 1
 
+    @atomic
     def due_phrase_ids(self, user_id: str, due_before: datetime, limit: int) -> list[str]:
         due = [card for (owner, _), card in self.cards.items() if owner == user_id and card.due < due_before]
         return [card.phrase_id for card in sorted(due, key=lambda card: card.due)[:limit]]
 
+    @atomic
     def start_session(self, session: Session, profile: Profile | None) -> None:
         if (session.user_id, session.session_id) in self.sessions:
             raise ConcurrentUpdate("session id collision; retry the request")
@@ -50,17 +70,20 @@ class InMemoryRepository:
         self.sessions[session.user_id, session.session_id] = session
         self.writes += 1
 
+    @atomic
     def get_session(self, user_id: str, session_id: str) -> Session | None:
         return self.sessions.get((user_id, session_id))
 
     # -- completion -------------------------------------------------------------------------
 
+    @atomic
     def load_for_completion(
         self, user_id: str, session_id: str, phrase_ids: list[str]
     ) -> tuple[Session | None, Profile | None, dict[str, CardState]]:
         cards = {pid: self.cards[user_id, pid] for pid in phrase_ids if (user_id, pid) in self.cards}
         return self.get_session(user_id, session_id), self.get_profile(user_id), cards
 
+    @atomic
     def complete_session(self, session: Session, profile: Profile, cards: list[CardState]) -> None:
         stored = self.sessions.get((session.user_id, session.session_id))
         if stored is None or not stored.is_open:

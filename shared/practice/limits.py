@@ -7,5 +7,6 @@ MAX_PHRASES_PER_PACK = 98
 DAY_START_HOUR_MIN, DAY_START_HOUR_MAX = 0, 23
 # New phrases a learner may take on per day at most.
 DAILY_NEW_LIMIT_MAX = 50
-# Optimistic-concurrency writes are recomputed from fresh state this many times in all.
-WRITE_ATTEMPTS = 3
+# Optimistic-concurrency writes are computed from fresh state at most this many times in all:
+# enough for this many of one learner's requests at once (practice/retry.py says why).
+WRITE_ATTEMPTS = 6

@@ -1,6 +1,7 @@
 """Practice sessions: starting one with today's pack, reading one back, completing one, and the
 learner's profile around them. Takes and returns domain objects; the API maps them to HTTP."""
 
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -15,7 +16,7 @@ from practice.models.content import Course
 from practice.models.learner import PracticeReport, Profile, Session
 from practice.packs import DailyPack, build_daily_pack
 from practice.repository import PracticeRepository, SessionNotOpen
-from practice.retry import retry_on_conflict
+from practice.retry import Pause, retry_on_conflict
 from practice.scoring import advance_streak
 from practice.settings import Settings
 
@@ -75,11 +76,13 @@ class PracticeService:
         catalog: CourseCatalog,
         settings: Settings,
         clock: Clock = utc_now,
+        pause: Pause = time.sleep,
     ) -> None:
         self._repository = repository
         self._catalog = catalog
         self._settings = settings
         self._clock = clock
+        self._pause = pause  # between optimistic-concurrency retries; tests pass a fake
         self._abandoned_after = timedelta(
             hours=settings.completion_window_hours, days=settings.abandoned_session_days
         )
@@ -94,7 +97,7 @@ class PracticeService:
         """
         if time_zone is not None:
             parse_time_zone(time_zone)  # reject before any I/O
-        return retry_on_conflict(lambda: self._start(user_id, time_zone))
+        return self._retrying(lambda: self._start(user_id, time_zone))
 
     def _start(self, user_id: str, time_zone: str | None) -> StartedSession:
         now = self._clock()
@@ -145,7 +148,7 @@ class PracticeService:
         profile or a card moved under us, the completion is recomputed from fresh state.
         """
         digest = results_digest(report)
-        return retry_on_conflict(lambda: self._complete(user_id, session_id, report, digest))
+        return self._retrying(lambda: self._complete(user_id, session_id, report, digest))
 
     def _complete(
         self, user_id: str, session_id: str, report: PracticeReport, digest: str
@@ -194,7 +197,10 @@ class PracticeService:
                 self._repository.save_profile(profile)
             return self._status(profile)
 
-        return retry_on_conflict(save)
+        return self._retrying(save)
+
+    def _retrying[T](self, attempt: Callable[[], T]) -> T:
+        return retry_on_conflict(attempt, pause=self._pause)
 
     def _status(self, profile: Profile) -> ProfileStatus:
         today = learner_day(self._clock(), parse_time_zone(profile.time_zone), profile.day_start_hour)

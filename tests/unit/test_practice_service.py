@@ -1,6 +1,8 @@
 """The practice service on the in-memory repository, with a fake clock: completion replays,
 expiry, lost races and optimistic-concurrency retries. No moto, no network."""
 
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,6 +18,7 @@ from practice.errors import (
     SessionExpired,
     SessionNotFound,
 )
+from practice.limits import WRITE_ATTEMPTS
 from practice.models.learner import PhraseResult, PracticeReport, Rating
 from practice.sessions import PracticeService, ProfileChanges, StartedSession
 from practice.settings import Settings
@@ -45,7 +48,7 @@ def repository() -> InMemoryRepository:
 
 
 def service_on(repository: Any, clock: Clock) -> PracticeService:
-    return PracticeService(repository, CourseCatalog(repository, 300), SETTINGS, clock)
+    return PracticeService(repository, CourseCatalog(repository, 300), SETTINGS, clock, pause=lambda _: None)
 
 
 @pytest.fixture
@@ -151,19 +154,19 @@ def test_results_for_phrases_not_served_are_refused_before_any_write(service, re
 
 
 def test_a_completion_that_loses_a_version_race_is_recomputed(repository, clock):
-    # Given a profile that another request changes just before our first write
-    racing = ConflictingRepository(repository, "complete_session", conflicts=2)
+    # Given a profile that other requests change just before each of our writes but the last
+    racing = ConflictingRepository(repository, "complete_session", conflicts=WRITE_ATTEMPTS - 1)
     service = service_on(racing, clock)
     started = service.start_daily_session("ana")
 
-    # When the learner completes: two conflicts, then the third attempt goes through
+    # When the learner completes: the last attempt goes through
     outcome = service.complete_session("ana", started.session.session_id, all_rated(started))
     assert outcome.newly_completed
     assert racing.conflicts_left == 0
 
 
 def test_a_completion_that_keeps_losing_races_gives_up_with_a_conflict(repository, clock):
-    racing = ConflictingRepository(repository, "complete_session", conflicts=3)
+    racing = ConflictingRepository(repository, "complete_session", conflicts=WRITE_ATTEMPTS)
     service = service_on(racing, clock)
     started = service.start_daily_session("ana")
     with pytest.raises(ConcurrentUpdate):
@@ -224,3 +227,88 @@ def test_a_course_that_was_never_loaded_is_reported(clock):
     with pytest.raises(CourseNotLoaded):
         service_on(empty, clock).start_daily_session("ana")
     assert empty.writes == 0
+
+
+class ReadTogether:
+    """Holds every thread's first completion read until all have read: they all compute from the
+    same profile version, so all but one must lose the first write (the worst case)."""
+
+    def __init__(self, inner: InMemoryRepository, parties: int) -> None:
+        self._inner = inner
+        self._barrier = threading.Barrier(parties)
+        self._seen = threading.local()
+        self.conflicts = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def load_for_completion(self, *args: Any) -> Any:
+        loaded = self._inner.load_for_completion(*args)
+        if not getattr(self._seen, "read", False):
+            self._seen.read = True
+            self._barrier.wait()
+        return loaded
+
+    def complete_session(self, *args: Any) -> None:
+        try:
+            self._inner.complete_session(*args)
+        except ConcurrentUpdate:
+            self.conflicts += 1
+            raise
+
+
+def test_six_devices_completing_six_sessions_at_once_all_succeed_exactly_once(repository, clock):
+    # Given one learner with six sessions open on six devices, sharing phrases
+    sessions = [service_on(repository, clock).start_daily_session("ana") for _ in range(6)]
+    clock.now += timedelta(minutes=3)
+    racing = ReadTogether(repository, parties=len(sessions))
+    service = service_on(racing, clock)
+    outcomes: list[Any] = []
+
+    def complete(started: StartedSession) -> None:
+        outcomes.append(service.complete_session("ana", started.session.session_id, all_rated(started)))
+
+    # When all six complete at once, each computing from the same profile first
+    threads = [threading.Thread(target=complete, args=(started,)) for started in sessions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # Then all six lost races (five the first time) and still each completed exactly once
+    assert racing.conflicts >= len(sessions) - 1
+    assert len(outcomes) == 6
+    assert all(outcome.newly_completed for outcome in outcomes)
+    profile = repository.get_profile("ana")
+    assert profile is not None
+    assert profile.sessions_on_last_day == 6
+    assert profile.total_xp == sum(outcome.session.xp.total for outcome in outcomes)
+
+
+def test_a_completion_outlasts_five_other_devices_finishing_first(repository, clock):
+    # Given six open sessions, and five other devices that each finish theirs just before our write
+    service = service_on(repository, clock)
+    mine, *others = [service.start_daily_session("ana") for _ in range(6)]
+
+    def finish(started: StartedSession) -> Callable[[], object]:
+        return lambda: service.complete_session("ana", started.session.session_id, all_rated(started))
+
+    rivals = [finish(started) for started in others]
+
+    class OthersFirst:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(repository, name)
+
+        def complete_session(self, *args: Any) -> None:
+            if rivals:
+                rivals.pop(0)()  # another device's completion lands between our read and write
+            repository.complete_session(*args)
+
+    # When ours completes, it loses five races (one per other device), then goes through
+    ours = service_on(OthersFirst(), clock)
+    outcome = ours.complete_session("ana", mine.session.session_id, all_rated(mine))
+    assert outcome.newly_completed
+    assert rivals == []
+    profile = repository.get_profile("ana")
+    assert profile is not None
+    assert profile.sessions_on_last_day == 6
