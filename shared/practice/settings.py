@@ -3,6 +3,7 @@
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from practice.budget import DynamoTimeouts
 from practice.limits import DAILY_NEW_LIMIT_MAX, DAY_START_HOUR_MAX, DAY_START_HOUR_MIN, MAX_PHRASES_PER_PACK
 
 
@@ -29,3 +30,16 @@ class Settings(BaseSettings):
     # DynamoDB's TTL deletes it; completed sessions are history and never expire.
     abandoned_session_days: int = Field(7, ge=1)
     course_cache_seconds: int = Field(300, ge=0)
+
+    # Per DynamoDB attempt; the invocation's time budget bounds them all (practice/budget.py).
+    dynamodb_connect_timeout_seconds: float = Field(1.0, gt=0, le=10)
+    dynamodb_read_timeout_seconds: float = Field(2.0, gt=0, le=10)
+    dynamodb_max_attempts: int = Field(3, ge=1, le=10)
+
+    @property
+    def dynamodb_timeouts(self) -> DynamoTimeouts:
+        return DynamoTimeouts(
+            self.dynamodb_connect_timeout_seconds,
+            self.dynamodb_read_timeout_seconds,
+            self.dynamodb_max_attempts,
+        )

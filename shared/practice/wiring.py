@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 import botocore.session
 from botocore.config import Config
 
+from practice.budget import DynamoTimeouts, InvocationBudget
 from practice.content import CourseCatalog
 from practice.repository.dynamodb import DynamoRepository
 from practice.sessions import PracticeService
@@ -14,25 +15,33 @@ from practice.settings import Settings
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
-# Standard retry mode backs off on throttling; what survives it becomes a 503. Short timeouts
-# keep a stuck connection from eating the function's whole budget. Client-side parameter
-# validation repeats what DynamoDB checks anyway and cost ~2.5 ms of each completion.
-CLIENT_CONFIG = Config(
-    parameter_validation=False,
-    retries={"mode": "standard", "max_attempts": 4},
-    connect_timeout=2,
-    read_timeout=5,
-    tcp_keepalive=True,
-)
+
+DEFAULT_TIMEOUTS = DynamoTimeouts()
 
 
-def dynamodb_client() -> "DynamoDBClient":
+def dynamodb_client(
+    timeouts: DynamoTimeouts = DEFAULT_TIMEOUTS, budget: InvocationBudget | None = None
+) -> "DynamoDBClient":
     """A botocore DynamoDB client: boto3 would import s3transfer and more on every cold start.
-    AWS_ENDPOINT_URL_DYNAMODB points it at a local emulator; AWS_REGION is Lambda's region."""
+    AWS_ENDPOINT_URL_DYNAMODB points it at a local emulator; AWS_REGION is Lambda's region.
+
+    Standard retry mode backs off on throttling; what survives it becomes a 503. Short timeouts,
+    and the invocation's `budget` when given, keep a stalled DynamoDB from outlasting the function.
+    Client-side parameter validation repeats what DynamoDB checks anyway and cost ~2.5 ms of each
+    completion."""
+    config = Config(
+        parameter_validation=False,
+        retries={"mode": "standard", "total_max_attempts": timeouts.max_attempts},
+        connect_timeout=timeouts.connect_seconds,
+        read_timeout=timeouts.read_seconds,
+        tcp_keepalive=True,
+    )
     session = botocore.session.get_session()
     client: DynamoDBClient = session.create_client(  # type: ignore[assignment]
-        "dynamodb", region_name=os.environ.get("AWS_REGION"), config=CLIENT_CONFIG
+        "dynamodb", region_name=os.environ.get("AWS_REGION"), config=config
     )
+    if budget is not None:
+        budget.attach(client, timeouts)
     return client
 
 

@@ -35,7 +35,7 @@ def api(dynamodb: Any) -> Iterator[APIGatewayHttpResolver]:
     from practice_api import dependencies
     from practice_api.app import app
 
-    app.dependency_overrides[dependencies.dynamodb] = lambda: dynamodb
+    app.dependency_overrides[dependencies.dynamodb] = lambda **_: dynamodb
     yield app
     app.dependency_overrides.clear()
 

@@ -13,7 +13,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from practice.errors import PracticeError
-from practice_api.dependencies import app_settings, build_all
+from practice_api.dependencies import app_settings, build_all, invocation_budget
 from practice_api.error_map import refused_result, register_error_handlers
 from practice_api.gate import admit
 from practice_api.observability import logger, metrics
@@ -38,4 +38,9 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         admit(event, local_mode=app_settings().local_mode)
     except PracticeError as refused:  # no identity, or a body that is not JSON: before validation
         return refused_result(refused, logger)
-    return app.resolve(event, context)
+    budget = invocation_budget()
+    budget.start(context.get_remaining_time_in_millis)  # DynamoDB calls end before the timeout
+    try:
+        return app.resolve(event, context)
+    finally:
+        budget.start(None)

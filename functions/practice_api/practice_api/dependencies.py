@@ -14,6 +14,7 @@ from aws_lambda_powertools.event_handler import Request
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
+from practice.budget import InvocationBudget
 from practice.sessions import PracticeService
 from practice.settings import Settings
 from practice.wiring import build_service, dynamodb_client
@@ -33,8 +34,17 @@ def app_settings() -> Settings:
 
 
 @cache
-def dynamodb() -> DynamoDBClient:
-    return dynamodb_client()
+def invocation_budget() -> InvocationBudget:
+    """The time left in the current invocation; lambda_handler starts it with each context."""
+    return InvocationBudget()
+
+
+@cache
+def dynamodb(
+    settings: Annotated[Settings, Depends(app_settings)],
+    budget: Annotated[InvocationBudget, Depends(invocation_budget)],
+) -> DynamoDBClient:
+    return dynamodb_client(settings.dynamodb_timeouts, budget)
 
 
 @cache
@@ -67,6 +77,7 @@ Starter = Annotated[SessionStarter, Depends(session_starter)]
 
 def build_all() -> None:
     """Build everything once, at init: bad settings fail the cold start, not a learner's request."""
-    settings, client = app_settings(), dynamodb()
-    service = practice_service(settings=settings, client=client)  # keywords, as Depends() calls it
+    settings = app_settings()
+    client = dynamodb(settings=settings, budget=invocation_budget())  # keywords, as Depends() calls it
+    service = practice_service(settings=settings, client=client)
     session_starter(service=service, settings=settings, client=client)
