@@ -87,3 +87,21 @@ def test_the_built_function_answers_the_sample_event(tmp_path):
     assert outcome["body"]["new_phrases"]
     assert outcome["xp"] == [{"N": "0"}] * 4
     assert all(Path(module).is_relative_to(tmp_path) for module in outcome["modules"])
+
+
+def test_the_http_api_writes_json_access_logs_with_retention(template):
+    api = template["Resources"]["PracticeHttpApi"]["Properties"]
+    fields = json.loads(api["AccessLogSettings"]["Format"])
+    # what an operator needs for requests the function never sees (authorizer 401s, timeouts)
+    assert {
+        "requestId",
+        "routeKey",
+        "status",
+        "responseLatencyMs",
+        "integrationError",
+        "authorizerError",
+    } <= set(fields)
+    assert all(value.startswith("$context.") for value in fields.values())
+    group = template["Resources"]["ApiAccessLogGroup"]
+    assert group["Type"] == "AWS::Logs::LogGroup"
+    assert group["Properties"]["RetentionInDays"]
