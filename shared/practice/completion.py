@@ -3,6 +3,7 @@ No I/O and no clock, so a retry or a test can recompute exactly the same result.
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,7 +26,10 @@ class Completion:
 def results_digest(report: PracticeReport) -> str:
     """A fingerprint of what the learner reported, independent of the results' order."""
     canonical = {
-        "results": sorted((r.phrase_id, r.rating.value, r.response_time_ms) for r in report.results),
+        "results": sorted(
+            ((r.phrase_id, r.rating.value, r.response_time_ms) for r in report.results),
+            key=lambda result: (result[0], result[1], -1 if result[2] is None else result[2]),
+        ),
         "dialog": report.dialog_completed,
         "drill": report.drill_completed,
     }
@@ -45,6 +49,9 @@ def complete(
     served = set(session.served_phrase_ids)
     if strangers := [r.phrase_id for r in report.results if r.phrase_id not in served]:
         raise InvalidResults(f"phrases not in this session's pack: {', '.join(strangers[:5])}")
+    counts = Counter(r.phrase_id for r in report.results)
+    if twice := sorted(pid for pid, count in counts.items() if count > 1):
+        raise InvalidResults(f"phrases with more than one result: {', '.join(twice[:5])}")
 
     today = learner_day(now, parse_time_zone(profile.time_zone), profile.day_start_hour)
     streak = advance_streak(profile.streak, profile.last_practice_day, today)

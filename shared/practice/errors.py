@@ -5,6 +5,8 @@ new error needs no change there. The docstring's first line documents the code i
 from http import HTTPStatus
 from typing import ClassVar
 
+RETRY_AFTER_SECONDS = "1"  # what a 503 tells the client to wait
+
 
 class PracticeError(Exception):
     """Base of every error raised on purpose: a stable machine-readable code and an HTTP status."""
@@ -15,6 +17,13 @@ class PracticeError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer carries besides the body."""
+        if self.status == HTTPStatus.SERVICE_UNAVAILABLE:
+            return {"Retry-After": RETRY_AFTER_SECONDS}
+        return {}
 
 
 class Unauthenticated(PracticeError):
@@ -32,7 +41,7 @@ class InvalidTimeZone(PracticeError):
 
 
 class InvalidResults(PracticeError):
-    """The completion names phrases that the session did not serve."""
+    """The completion names phrases that the session did not serve, or one phrase twice."""
 
     code = "invalid_results"
     status = HTTPStatus.UNPROCESSABLE_ENTITY

@@ -132,7 +132,7 @@ CLIENT_MISTAKES = {
     "no-identity": ("GET", DAILY, {}, None, 401),
     "bad-json-body": ("POST", COMPLETE_NOBODY, {"Content-Type": "application/json"}, b"{not json", 400),
     "unknown-route": ("GET", "/api/v2/nothing-here", {}, None, 404),
-    "wrong-method": ("DELETE", MISTAKEN_DAILY, {}, None, 404),
+    "wrong-method": ("DELETE", MISTAKEN_DAILY, {}, None, 405),
     "body-over-1-mib": ("POST", COMPLETE_NOBODY, {}, b"x" * (1024 * 1024 + 1), 413),
     "bad-idempotency-key": ("GET", MISTAKEN_DAILY, {"Idempotency-Key": "no spaces!"}, None, 422),
     "bad-time-zone": ("GET", MISTAKEN_DAILY, {"X-Timezone": "Mars/Olympus_Mons"}, None, 400),

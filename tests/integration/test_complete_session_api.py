@@ -181,7 +181,7 @@ def test_duration_is_capped_for_an_abandoned_session(invoke, dynamodb):
         (
             {"results": [{"phrase_id": "hola", "rating": "good"}, {"phrase_id": "hola", "rating": "easy"}]},
             422,
-            "validation_error",
+            "invalid_results",
         ),
         ({"results": [{"phrase_id": "hola", "rating": "perfect"}]}, 422, "validation_error"),
         ({"results": [{"phrase_id": "hola", "rating": "good", "correct": True}]}, 422, "validation_error"),
@@ -266,3 +266,16 @@ def test_a_response_that_fails_its_own_model_is_a_500_not_a_client_error(api, in
     assert asked == [ULID_NOBODY_HAS]
     assert status == 500
     assert body["error"]["code"] == "internal_error"
+
+
+def test_a_served_phrase_with_two_results_is_refused_and_nothing_is_written(invoke, dynamodb):
+    _, pack = invoke(daily_event())
+    phrase_id = pack["new_phrases"][0]["phrase_id"]
+    body = {
+        "results": [{"phrase_id": phrase_id, "rating": "good"}, {"phrase_id": phrase_id, "correct": False}]
+    }
+    status, error = invoke(complete_event(pack["session_id"], body))
+    assert (status, error["error"]["code"]) == (422, "invalid_results")
+    assert phrase_id in error["error"]["message"]
+    assert get_item(dynamodb, "learner-0001", f"SESSION#{pack['session_id']}")["status"] == {"S": "open"}
+    assert get_item(dynamodb, "learner-0001", f"CARD#{phrase_id}") == {}

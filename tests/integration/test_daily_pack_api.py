@@ -144,7 +144,7 @@ def test_an_invalid_time_zone_header_is_a_400_and_writes_nothing(invoke, dynamod
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("GET", "/api/v2/practice/nightly"), ("POST", "/api/v2/practice/daily"), ("GET", "/")],
+    [("GET", "/api/v2/practice/nightly"), ("POST", "/api/v2/practice/dai"), ("GET", "/")],
 )
 def test_unknown_routes_are_json_404s(invoke, method, path):
     event = daily_event()
@@ -154,6 +154,30 @@ def test_unknown_routes_are_json_404s(invoke, method, path):
     status, body = invoke(event)
     assert status == 404
     assert body["error"]["code"] == "route_not_found"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("POST", "/api/v2/practice/daily", "GET"),
+        ("DELETE", "/api/v2/practice/daily", "GET"),
+        ("TRACE", "/api/v2/practice/profile", "GET, PATCH"),
+        ("PUT", "/api/v2/practice/profile", "GET, PATCH"),
+        ("GET", f"/api/v2/practice/sessions/{'0' * 26}/complete", "POST"),
+        ("PATCH", f"/api/v2/practice/sessions/{'0' * 26}", "GET"),
+    ],
+)
+def test_a_method_a_path_does_not_take_is_a_405_with_allow(invoke, lambda_context, method, path, allowed):
+    from practice_api.app import lambda_handler
+
+    event = daily_event()
+    event["rawPath"] = event["requestContext"]["http"]["path"] = path
+    event["requestContext"]["http"]["method"] = method
+    event["routeKey"] = event["requestContext"]["routeKey"] = f"ANY {path}"
+    response = lambda_handler(event, lambda_context)
+    assert response["statusCode"] == 405
+    assert response["headers"]["Allow"] == allowed
+    assert '"code":"method_not_allowed"' in response["body"]
 
 
 def throttle(operation: str):

@@ -148,7 +148,7 @@ def test_completion_flags_are_not_coerced(invoke, dynamodb, practising, body):
 
 
 @pytest.mark.parametrize(
-    "body", [{"day_start_hour": True}, {"day_start_hour": "5"}, {"daily_new_limit": 5.0}, {"time_zone": 3}]
+    "body", [{"day_start_hour": True}, {"day_start_hour": "5"}, {"daily_new_limit": 5.5}, {"time_zone": 3}]
 )
 def test_settings_are_not_coerced(invoke, dynamodb, practising, body):
     before = learner_items(dynamodb)

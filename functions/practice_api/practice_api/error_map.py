@@ -16,8 +16,6 @@ from pydantic import BaseModel
 from practice.errors import PracticeError
 from practice_api.models import ErrorDetail, ErrorResponse
 
-RETRY_AFTER_SECONDS = "1"
-
 
 class InvalidJson(PracticeError):
     """The request body is not valid JSON."""
@@ -31,6 +29,21 @@ class UnsupportedMediaType(PracticeError):
 
     code = "unsupported_media_type"
     status = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
+
+
+class MethodNotAllowed(PracticeError):
+    """The path exists, but not with this method (the Allow header lists those it has)."""
+
+    code = "method_not_allowed"
+    status = HTTPStatus.METHOD_NOT_ALLOWED
+
+    def __init__(self, method: str, path: str, allowed: tuple[str, ...]) -> None:
+        super().__init__(f"{path} does not take {method}; it takes {', '.join(allowed)}")
+        self.allowed = allowed
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Allow": ", ".join(self.allowed)}
 
 
 class ValidationFailed(PracticeError):
@@ -67,12 +80,11 @@ def documented_errors() -> dict[int, Any]:
 
 def error_response(error: PracticeError, details: list[dict[str, Any]] | None = None) -> Response[str]:
     body = ErrorResponse(error=ErrorDetail(code=error.code, message=error.message, details=details))
-    headers = {"Retry-After": RETRY_AFTER_SECONDS} if error.status == HTTPStatus.SERVICE_UNAVAILABLE else None
     return Response(
         status_code=error.status,
         content_type=content_types.APPLICATION_JSON,
         body=body.model_dump_json(exclude_none=True),
-        headers=headers,
+        headers=error.headers,
     )
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     Strict,
@@ -20,14 +21,10 @@ from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from practice.errors import InvalidTimeZone
-from practice.learner_day import parse_time_zone
+from practice.learner_day import parse_time_zone, zone_names
 from practice.limits import DAILY_NEW_LIMIT_MAX, DAY_START_HOUR_MAX, DAY_START_HOUR_MIN, MAX_PHRASES_PER_PACK
 from practice.models.learner import PhraseResult, PracticeReport, Rating
 from practice.sessions import ProfileChanges
-
-# What an IANA zone key looks like ("Europe/Madrid", "Etc/GMT+5"), for the spec; the server checks
-# the name against the zone list itself.
-TIME_ZONE_PATTERN = r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*$"
 
 
 def _zone_key(name: str) -> str:
@@ -39,17 +36,29 @@ def _zone_key(name: str) -> str:
     return name
 
 
+# The spec lists the zone keys the server accepts (tzdata's own list), so a client and a contract
+# test know exactly which names are valid.
 TimeZoneName = Annotated[
     str,
     AfterValidator(_zone_key),
-    WithJsonSchema(
-        {"type": "string", "minLength": 1, "maxLength": 64, "pattern": TIME_ZONE_PATTERN,
-         "description": "An IANA time zone key, such as Europe/Madrid."}
-    ),
-]  # fmt: skip
+    WithJsonSchema({"type": "string", "enum": sorted(zone_names()), "description": "An IANA time zone key."}),
+]
 PhraseId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")]
-DayStartHour = Annotated[int, Field(ge=DAY_START_HOUR_MIN, le=DAY_START_HOUR_MAX)]
-DailyNewLimit = Annotated[int, Field(ge=0, le=DAILY_NEW_LIMIT_MAX)]
+
+
+def _integral_number(value: object) -> object:
+    """JSON Schema's integer includes 3.0; strict validation would refuse it, so it becomes 3.
+    Anything else (a string, a bool, 3.5) still meets the strict check."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# Integers as JSON means them: 3 or 3.0, never "3" or true. (The bounds come first, so that they
+# stay in the spec as minimum and maximum.)
+DayStartHour = Annotated[
+    int, Field(ge=DAY_START_HOUR_MIN, le=DAY_START_HOUR_MAX), BeforeValidator(_integral_number)
+]
+DailyNewLimit = Annotated[int, Field(ge=0, le=DAILY_NEW_LIMIT_MAX), BeforeValidator(_integral_number)]
+Milliseconds = Annotated[int, Field(ge=0, le=3_600_000), BeforeValidator(_integral_number)]
 # An optional request field: it may be left out (None here), but the spec and the server refuse null.
 Omittable = SkipJsonSchema[None]
 
@@ -139,7 +148,7 @@ class PhraseResultIn(RequestBody):
         None, description="again, hard, good or easy."
     )
     correct: bool | Omittable = Field(None, description="Shorthand: true counts as good, false as again.")
-    response_time_ms: Annotated[int, Field(ge=0, le=3_600_000)] | Omittable = None
+    response_time_ms: Milliseconds | Omittable = None
 
     @model_validator(mode="after")
     def _one_kind_of_result(self) -> Self:
@@ -177,15 +186,6 @@ class CompleteSessionRequest(RequestBody):
         # A pack can hold no phrases (course finished, nothing due) but still a dialog or drill.
         if not (self.results or self.dialog_completed or self.drill_completed):
             raise ValueError("report at least one phrase result, or the dialog or drill as completed")
-        return self
-
-    @model_validator(mode="after")
-    def _one_result_per_phrase(self) -> Self:
-        seen: set[str] = set()
-        for result in self.results:
-            if result.phrase_id in seen:
-                raise ValueError(f"phrase '{result.phrase_id}' has more than one result")
-            seen.add(result.phrase_id)
         return self
 
     def report(self) -> PracticeReport:
