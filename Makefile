@@ -82,6 +82,14 @@ invoke: venv ## One event through the handler (no Docker): make invoke EVENT=eve
 openapi: venv ## Regenerate docs/openapi.json from the handler's routes and models
 	@$(LOCAL_PYTHONPATH) $(PY) -m practice_local.openapi
 
+# -- Contract tests: schemathesis against the local server, from docs/openapi.json ------------
+.PHONY: fuzz
+FUZZ_EXAMPLES ?= 300
+
+fuzz: venv ## Thousands of schemathesis cases against the local server, new seed (FUZZ_EXAMPLES=300)
+	CONTRACT_PHASES=coverage,fuzzing,stateful CONTRACT_MAX_EXAMPLES=$(FUZZ_EXAMPLES) CONTRACT_SEED=random \
+		$(PY) -m pytest -s -p no:cacheprovider tests/e2e/test_contract.py
+
 # -- Benchmarks: bench/ (figures in bench/results/, not committed) ----------------------------
 .PHONY: bench
 BENCH_ARGS ?=

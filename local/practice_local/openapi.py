@@ -55,6 +55,22 @@ def openapi_spec(resolver: APIGatewayHttpResolver) -> dict[str, Any]:
             security=[{SECURITY_SCHEME: []}],
         )
     )
+    return with_our_server_errors(spec)
+
+
+def with_our_server_errors(spec: dict[str, Any]) -> dict[str, Any]:
+    """Powertools documents every 500 as its own ResponseValidationError body, but the error map
+    answers every 500 (a response failing its model included) with ErrorResponse: say so."""
+    from practice_api.error_map import ERROR_RESPONSES  # noqa: PLC0415 - after the environment is set
+
+    ours = {
+        "description": ERROR_RESPONSES[500]["description"],
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+    }
+    for operations in spec["paths"].values():
+        for operation in operations.values():
+            operation["responses"]["500"] = ours
+    spec["components"]["schemas"].pop("ResponseValidationError", None)
     return spec
 
 

@@ -9,7 +9,9 @@ RETRY_AFTER_SECONDS = "1"  # what a 503 tells the client to wait
 
 
 class PracticeError(Exception):
-    """Base of every error raised on purpose: a stable machine-readable code and an HTTP status."""
+    """Something went wrong on our side.
+
+    As a base: every error raised on purpose, a stable machine-readable code and an HTTP status."""
 
     code: ClassVar[str] = "internal_error"
     status: ClassVar[HTTPStatus] = HTTPStatus.INTERNAL_SERVER_ERROR

@@ -28,3 +28,20 @@ def test_the_spec_documents_the_bearer_jwt():
         "description": "The ID token the app gets when the learner signs in.",
     }
     assert spec["security"] == [{"LearnerJwt": []}]
+
+
+def test_every_operation_documents_its_200_body_and_errors_in_our_shape():
+    spec = json.loads(SPEC_PATH.read_text(encoding="utf-8"))
+    schemas = spec["components"]["schemas"]
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            success = responses["200"]["content"]["application/json"]["schema"]["$ref"]
+            assert success.startswith("#/components/schemas/"), (method, path)
+            for status, response in responses.items():
+                if status != "200":
+                    body = response["content"]["application/json"]["schema"]
+                    assert body == {"$ref": "#/components/schemas/ErrorResponse"}, (method, path, status)
+    # what the server always sends is required, so generated clients need no fallbacks
+    for name in ("PracticePackResponse", "SessionResponse", "ProfileResponse", "PhraseItem", "DialogItem"):
+        assert set(schemas[name]["required"]) == set(schemas[name]["properties"]), name

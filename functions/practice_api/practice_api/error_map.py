@@ -69,7 +69,8 @@ def error_classes(base: type[PracticeError] = PracticeError) -> Iterator[type[Pr
 def documented_errors() -> dict[int, Any]:
     """The error responses of every route's OpenAPI entry: per status, each code and what it means."""
     by_status: dict[int, list[str]] = {}
-    for error in sorted(error_classes(), key=lambda cls: (cls.status, cls.code)):
+    documented: list[type[PracticeError]] = [PracticeError, *error_classes()]
+    for error in sorted(documented, key=lambda cls: (cls.status, cls.code)):
         summary = (error.__doc__ or "").strip().splitlines()[0]
         by_status.setdefault(int(error.status), []).append(f"- `{error.code}`: {summary}")
     return {

@@ -135,47 +135,38 @@ class RequestBody(BaseModel):
         return value
 
 
-class PhraseResultIn(RequestBody):
-    """The learner's result for one served phrase: a rating, or correct/incorrect."""
-
-    model_config = ConfigDict(
-        json_schema_extra=body_schema(oneOf=[{"required": ["rating"]}, {"required": ["correct"]}])
-    )
+class RatedResult(RequestBody):
+    """The learner's rating of one served phrase."""
 
     phrase_id: PhraseId
     # Strict(False): the enum is given by its value ("good"), as JSON can only give it
-    rating: Annotated[Rating, Strict(False)] | Omittable = Field(
-        None, description="again, hard, good or easy."
-    )
-    correct: bool | Omittable = Field(None, description="Shorthand: true counts as good, false as again.")
+    rating: Annotated[Rating, Strict(False)] = Field(description="again, hard, good or easy.")
     response_time_ms: Milliseconds | Omittable = None
-
-    @model_validator(mode="after")
-    def _one_kind_of_result(self) -> Self:
-        if (self.rating is None) == (self.correct is None):
-            raise ValueError("give exactly one of 'rating' or 'correct'")
-        return self
 
     @property
     def effective_rating(self) -> Rating:
-        if self.rating is not None:
-            return self.rating
+        return self.rating
+
+
+class MarkedResult(RequestBody):
+    """One served phrase marked correct or incorrect: shorthand for the ratings good and again."""
+
+    phrase_id: PhraseId
+    correct: bool
+    response_time_ms: Milliseconds | Omittable = None
+
+    @property
+    def effective_rating(self) -> Rating:
         return Rating.GOOD if self.correct else Rating.AGAIN
+
+
+# A result is one or the other, never both (each refuses the other's field).
+PhraseResultIn = Annotated[RatedResult | MarkedResult, Field(union_mode="left_to_right")]
 
 
 class CompleteSessionRequest(RequestBody):
     """What the learner did: a result per phrase practised, and whether the dialog and the drill
-    were done. At least one of the three."""
-
-    model_config = ConfigDict(
-        json_schema_extra=body_schema(
-            anyOf=[
-                {"properties": {"results": {"minItems": 1}}},
-                {"properties": {"dialog_completed": {"const": True}}, "required": ["dialog_completed"]},
-                {"properties": {"drill_completed": {"const": True}}, "required": ["drill_completed"]},
-            ]
-        )
-    )
+    were done. At least one of the three (else 422)."""
 
     results: list[PhraseResultIn] = Field(max_length=MAX_PHRASES_PER_PACK)
     dialog_completed: bool = False

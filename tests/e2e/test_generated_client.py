@@ -1,0 +1,48 @@
+"""A client generated from the committed spec drives the practice loop against the local server:
+openapi-typescript makes the types, openapi-fetch the calls, and strict TypeScript compiles the
+loop (tests/e2e/ts_client/practice_loop.ts). A response field the spec left optional, or a
+request the spec does not allow, fails the compile; what the server answers, the assertions."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from practice_local.events import unsigned_jwt
+from tests.e2e.conftest import REPO_ROOT, LocalServer
+
+TS_CLIENT = REPO_ROOT / "tests" / "e2e" / "ts_client"
+
+
+def run(*command: str) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(command, cwd=TS_CLIENT, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, f"{' '.join(command)}:\n{done.stdout}\n{done.stderr}"
+    return done
+
+
+@pytest.fixture(scope="module")
+def practice_loop() -> Path:
+    """The loop, compiled against types generated from docs/openapi.json just now."""
+    assert shutil.which("npm"), "npm is needed for this test"
+    assert shutil.which("node"), "Node.js is needed for this test"
+    run("npm", "ci", "--no-audit", "--no-fund")
+    run("npm", "run", "--silent", "generate")
+    run("npm", "run", "--silent", "build")  # tsc --strict
+    return TS_CLIENT / "build" / "practice_loop.js"
+
+
+def test_a_client_generated_from_the_spec_completes_a_session(local_server: LocalServer, practice_loop: Path):
+    token = unsigned_jwt({"sub": "generated-client"})
+    seen = json.loads(run("node", str(practice_loop), local_server.url, token).stdout.splitlines()[-1])
+
+    # The first pack of a new learner: new phrases, both kinds of result, a dialog
+    assert seen["phrases"] > 0
+    assert (seen["status"], seen["stored_status"]) == ("completed", "completed")
+    assert seen["total_xp"] > 0
+    assert seen["learner_total_xp"] == seen["total_xp"]
+    assert seen["streak_after"] == 1
+    assert seen["daily_new_limit"] == 5
+    # and an error body, typed as the spec's ErrorResponse
+    assert (seen["missing_status"], seen["missing_code"]) == (404, "session_not_found")
