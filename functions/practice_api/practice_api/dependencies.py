@@ -75,9 +75,14 @@ Service = Annotated[PracticeService, Depends(practice_service)]
 Starter = Annotated[SessionStarter, Depends(session_starter)]
 
 
+def container_client() -> DynamoDBClient:
+    """The client the routes get. (The cache is keyed by the arguments, and Depends() passes
+    them as keywords: so does this.)"""
+    return dynamodb(settings=app_settings(), budget=invocation_budget())
+
+
 def build_all() -> None:
     """Build everything once, at init: bad settings fail the cold start, not a learner's request."""
-    settings = app_settings()
-    client = dynamodb(settings=settings, budget=invocation_budget())  # keywords, as Depends() calls it
+    settings, client = app_settings(), container_client()
     service = practice_service(settings=settings, client=client)
     session_starter(service=service, settings=settings, client=client)
