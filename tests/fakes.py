@@ -119,3 +119,38 @@ class InMemoryRepository:
 
     def _store_profile(self, profile: Profile) -> None:
         self.profiles[profile.user_id] = profile.model_copy(update={"version": profile.version + 1})
+
+
+class Interleaved:
+    """A repository whose calls of chosen methods first let "another request" act: a rival's
+    whole request, or a conflict as DynamoDB reports one. Each step runs once, in order, before
+    the next call of its method; every other call goes straight to the repository underneath."""
+
+    def __init__(self, inner: object) -> None:
+        self._inner = inner
+        self._steps: dict[str, list[Callable[[], object]]] = {}
+
+    def before(self, method: str, *steps: Callable[[], object]) -> "Interleaved":
+        self._steps.setdefault(method, []).extend(steps)
+        return self
+
+    def pending(self, method: str) -> int:
+        return len(self._steps.get(method, []))
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._inner, name)
+        steps = self._steps.get(name)
+        if steps is None:
+            return method
+
+        def interleaved(*args: Any) -> Any:
+            if steps:
+                steps.pop(0)()
+            return method(*args)
+
+        return interleaved
+
+
+def conflict() -> None:
+    """What a conditional write says when another request wrote first."""
+    raise ConcurrentUpdate("another request wrote first")

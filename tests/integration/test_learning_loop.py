@@ -19,7 +19,7 @@ from practice.scoring import PACK_FINISHED_BONUS, XP_PER_RATING, StreakChange, a
 from practice.sessions import PracticeService, StartedSession
 from practice.settings import Settings
 from tests.conftest import COURSES_DIR, TABLE_NAMES
-from tests.fakes import InMemoryRepository
+from tests.fakes import InMemoryRepository, Interleaved
 
 FSRS_RATING = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
 
@@ -44,10 +44,15 @@ def repository(request: pytest.FixtureRequest) -> PracticeRepository:
     return DynamoRepository(request.getfixturevalue("dynamodb"), TABLE_NAMES["PracticeTable"])
 
 
+def service_on(repository: Any, clock: Clock) -> PracticeService:
+    return PracticeService(
+        repository, CourseCatalog(repository, 300), Settings(), clock, pause=lambda _: None
+    )
+
+
 @pytest.fixture
-def service(repository: DynamoRepository, clock: Clock) -> PracticeService:
-    settings = Settings()
-    return PracticeService(repository, CourseCatalog(repository, 300), settings, clock)
+def service(repository: PracticeRepository, clock: Clock) -> PracticeService:
+    return service_on(repository, clock)
 
 
 def rating_for(phrase_id: str, day: int) -> str:
@@ -154,37 +159,13 @@ def test_a_second_session_the_same_day_keeps_the_streak_and_earns_half(service, 
     assert one.streak_after == 1
 
 
-class RacingRepository:
-    """Lets a rival request run to the end just before our first write (`racing_on`)."""
-
-    def __init__(self, inner: PracticeRepository, rival: Any, racing_on: str = "complete_session") -> None:
-        self._inner = inner
-        self._rival = rival
-        self._racing_on = racing_on
-
-    def __getattr__(self, name: str) -> Any:
-        method = getattr(self._inner, name)
-        if name != self._racing_on:
-            return method
-
-        def after_the_rival(*args: Any) -> Any:
-            if self._rival is not None:
-                rival, self._rival = self._rival, None
-                rival()
-            return method(*args)
-
-        return after_the_rival
-
-
 def test_two_first_visits_at_once_get_two_sessions_and_one_profile(repository, service, clock):
     # Given a new learner whose app sends two first requests at once
     rival: list[Any] = []
-    racing = PracticeService(
-        RacingRepository(
-            repository, lambda: rival.append(service.start_daily_session("newcomer", "UTC")), "start_session"
+    racing = service_on(
+        Interleaved(repository).before(
+            "start_session", lambda: rival.append(service.start_daily_session("newcomer", "UTC"))
         ),
-        CourseCatalog(repository, 300),
-        Settings(),
         clock,
     )
     # When ours loses the race to create the profile, it reads the profile again and goes on
@@ -204,12 +185,11 @@ def test_concurrent_completions_award_exactly_once(repository, service, clock, s
     good = report({p.phrase_id: "good" for p in started.pack.new})
     other = good if same_results else report({p.phrase_id: "easy" for p in started.pack.new})
     rival_outcome: list[Any] = []
-    racing = PracticeService(
-        RacingRepository(
-            repository, lambda: rival_outcome.append(service.complete_session(user, session_id, other))
+    racing = service_on(
+        Interleaved(repository).before(
+            "complete_session",
+            lambda: rival_outcome.append(service.complete_session(user, session_id, other)),
         ),
-        CourseCatalog(repository, 300),
-        Settings(),
         clock,
     )
 
@@ -232,15 +212,13 @@ def test_two_sessions_completing_at_once_both_count_without_losing_an_update(rep
     first = service.start_daily_session(user, "UTC")
     second = service.start_daily_session(user)
     rival: list[Any] = []
-    racing = PracticeService(
-        RacingRepository(
-            repository,
+    racing = service_on(
+        Interleaved(repository).before(
+            "complete_session",
             lambda: rival.append(
                 service.complete_session(user, second.session.session_id, rate_all(second, limit=3))
             ),
         ),
-        CourseCatalog(repository, 300),
-        Settings(),
         clock,
     )
     # retried after a version conflict

@@ -23,7 +23,7 @@ from practice.models.learner import PhraseResult, PracticeReport, Rating
 from practice.sessions import PracticeService, ProfileChanges, StartedSession
 from practice.settings import Settings
 from tests.conftest import COURSES_DIR
-from tests.fakes import InMemoryRepository
+from tests.fakes import InMemoryRepository, Interleaved, conflict
 
 START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 SETTINGS = Settings(table_name="practice-unit", idempotency_table_name="idempotency-unit")
@@ -59,29 +59,6 @@ def service(repository: InMemoryRepository, clock: Clock) -> PracticeService:
 def all_rated(started: StartedSession, rating: Rating = Rating.GOOD) -> PracticeReport:
     phrases = started.pack.review + started.pack.new
     return PracticeReport(results=tuple(PhraseResult(phrase_id=p.phrase_id, rating=rating) for p in phrases))
-
-
-class ConflictingRepository:
-    """Answers the first `conflicts` calls of `method` with ConcurrentUpdate, as DynamoDB does
-    when another request wrote the profile or a card in between."""
-
-    def __init__(self, inner: InMemoryRepository, method: str, conflicts: int) -> None:
-        self._inner = inner
-        self._method = method
-        self.conflicts_left = conflicts
-
-    def __getattr__(self, name: str) -> Any:
-        method = getattr(self._inner, name)
-        if name != self._method:
-            return method
-
-        def conflicting(*args: Any) -> Any:
-            if self.conflicts_left:
-                self.conflicts_left -= 1
-                raise ConcurrentUpdate("someone else wrote first")
-            return method(*args)
-
-        return conflicting
 
 
 def test_a_completion_scores_schedules_and_closes_the_session(service, repository, clock):
@@ -155,18 +132,18 @@ def test_results_for_phrases_not_served_are_refused_before_any_write(service, re
 
 def test_a_completion_that_loses_a_version_race_is_recomputed(repository, clock):
     # Given a profile that other requests change just before each of our writes but the last
-    racing = ConflictingRepository(repository, "complete_session", conflicts=WRITE_ATTEMPTS - 1)
+    racing = Interleaved(repository).before("complete_session", *[conflict] * (WRITE_ATTEMPTS - 1))
     service = service_on(racing, clock)
     started = service.start_daily_session("ana")
 
     # When the learner completes: the last attempt goes through
     outcome = service.complete_session("ana", started.session.session_id, all_rated(started))
     assert outcome.newly_completed
-    assert racing.conflicts_left == 0
+    assert racing.pending("complete_session") == 0
 
 
 def test_a_completion_that_keeps_losing_races_gives_up_with_a_conflict(repository, clock):
-    racing = ConflictingRepository(repository, "complete_session", conflicts=WRITE_ATTEMPTS)
+    racing = Interleaved(repository).before("complete_session", *[conflict] * WRITE_ATTEMPTS)
     service = service_on(racing, clock)
     started = service.start_daily_session("ana")
     with pytest.raises(ConcurrentUpdate):
@@ -180,15 +157,11 @@ def test_a_completion_that_a_twin_finished_first_is_answered_as_a_retry(reposito
     started = service.start_daily_session("ana")
     report = all_rated(started)
 
-    class TwinFirst:
-        def __getattr__(self, name: str) -> Any:
-            return getattr(repository, name)
-
-        def complete_session(self, *args: Any) -> None:
-            service.complete_session("ana", started.session.session_id, report)
-            repository.complete_session(*args)  # now refused: the session is no longer open
-
-    outcome = service_on(TwinFirst(), clock).complete_session("ana", started.session.session_id, report)
+    twin_first = Interleaved(repository).before(
+        "complete_session", lambda: service.complete_session("ana", started.session.session_id, report)
+    )
+    # our write is then refused (the session is no longer open)
+    outcome = service_on(twin_first, clock).complete_session("ana", started.session.session_id, report)
     assert (outcome.newly_completed, outcome.xp_awarded) == (False, 0)
     profile = repository.get_profile("ana")
     assert profile is not None
@@ -196,7 +169,7 @@ def test_a_completion_that_a_twin_finished_first_is_answered_as_a_retry(reposito
 
 
 def test_a_profile_update_is_retried_when_the_profile_moved(repository, clock):
-    racing = ConflictingRepository(repository, "save_profile", conflicts=1)
+    racing = Interleaved(repository).before("save_profile", conflict)
     service = service_on(racing, clock)
     status = service.update_profile("ana", ProfileChanges(daily_new_limit=5, time_zone="Asia/Tokyo"))
     assert (status.profile.daily_new_limit, status.profile.time_zone) == (5, "Asia/Tokyo")
@@ -293,22 +266,16 @@ def test_a_completion_outlasts_five_other_devices_finishing_first(repository, cl
     def finish(started: StartedSession) -> Callable[[], object]:
         return lambda: service.complete_session("ana", started.session.session_id, all_rated(started))
 
-    rivals = [finish(started) for started in others]
-
-    class OthersFirst:
-        def __getattr__(self, name: str) -> Any:
-            return getattr(repository, name)
-
-        def complete_session(self, *args: Any) -> None:
-            if rivals:
-                rivals.pop(0)()  # another device's completion lands between our read and write
-            repository.complete_session(*args)
+    # (each lands between our read and our write)
+    others_first = Interleaved(repository).before(
+        "complete_session", *(finish(started) for started in others)
+    )
 
     # When ours completes, it loses five races (one per other device), then goes through
-    ours = service_on(OthersFirst(), clock)
+    ours = service_on(others_first, clock)
     outcome = ours.complete_session("ana", mine.session.session_id, all_rated(mine))
     assert outcome.newly_completed
-    assert rivals == []
+    assert others_first.pending("complete_session") == 0
     profile = repository.get_profile("ana")
     assert profile is not None
     assert profile.sessions_on_last_day == 6
