@@ -5,6 +5,7 @@ import hashlib
 from datetime import UTC, date, datetime
 
 import pytest
+from pydantic import ValidationError
 
 from practice.completion import results_digest
 from practice.models.learner import CardState, PhraseResult, PracticeReport, Profile, Rating, Session, XpAward
@@ -158,3 +159,10 @@ def test_a_session_item_has_the_design_notes_usersession_fields_flat():
         32,
     )
     assert (item["ended_at"], item["duration_seconds"]) == ("2026-12-01T08:04:00Z", 240)
+
+
+@pytest.mark.parametrize("change", [{"time_zone": None}, {"day_start_hour": 24}, {"daily_new_limit": None}])
+def test_a_profile_that_breaks_its_own_model_is_never_turned_into_an_item(change):
+    valid = Profile(user_id="ana", time_zone="UTC", day_start_hour=4, daily_new_limit=10, course_id="es-en")
+    with pytest.raises(ValidationError):
+        profile_item(valid.model_copy(update=change))  # model_copy does not validate

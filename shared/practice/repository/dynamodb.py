@@ -250,7 +250,9 @@ def _dynamodb_errors() -> Iterator[None]:
 
 
 def profile_item(profile: Profile) -> dict[str, Any]:
-    data = profile.model_dump(mode="json")
+    """The profile's item, validated as a whole first: a profile changed with `model_copy` (which
+    does not validate) can never store a null or an out-of-range setting (a ValidationError)."""
+    data = Profile.model_validate(profile.model_dump()).model_dump(mode="json")
     data["version"] = profile.version + 1
     return {"pk": user_pk(profile.user_id), "sk": PROFILE_SK, "entity": "profile", **data}
 
