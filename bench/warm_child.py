@@ -3,7 +3,7 @@ layer and the packages the Lambda runtime provides: `python -I -S -B warm_child.
 
 mode `emulator`, one learner, DynamoDB = the endpoint in the environment (the embedded moto
 server): imports `practice_api.app` as Lambda does, then per route counts the DynamoDB requests of
-one warm call (botocore `before-call` on the function's client, `container_client()`), records that
+one warm call (botocore `before-call` on the function's client, `dependencies.dynamodb()`), records that
 call's HTTP answers (`response-received`), and times (a) calls answered over HTTP. Also the peak RSS
 of this warm process.
 
@@ -30,7 +30,7 @@ sys.path[:0] = CONFIG["paths"]
 from botocore.awsrequest import AWSResponse  # noqa: E402 - the runtime's botocore
 
 from practice_api import app  # noqa: E402 - the built function, from the paths above
-from practice_api.dependencies import container_client  # noqa: E402
+from practice_api.dependencies import dynamodb  # noqa: E402
 
 
 def rss_mib() -> float:
@@ -104,7 +104,7 @@ class _RecordedBody:
         return [self._body]
 
 
-probe = DynamoDBProbe(container_client())
+probe = DynamoDBProbe(dynamodb())
 context = LambdaContext()
 
 

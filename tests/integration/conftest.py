@@ -1,6 +1,6 @@
 """Handler tests against moto: the tables come from template.yaml, the course from content/.
-The handler's DynamoDB provider is overridden with this test's client, so every test gets a
-fresh service on a fresh table, and hooks on that client see exactly the handler's requests."""
+The handler's service is overridden with one on this test's client, so every test gets a fresh
+service on a fresh table, and hooks on that client see exactly the handler's requests."""
 
 import json
 from collections.abc import Callable, Iterator
@@ -12,7 +12,7 @@ from moto import mock_aws
 
 from practice.content import load_courses
 from practice.repository.dynamodb import DynamoRepository
-from practice.wiring import dynamodb_client
+from practice.wiring import build_service, dynamodb_client
 from practice_local.template import create_tables
 from tests.conftest import COURSES_DIR, TABLE_NAMES, LambdaContext, load_event
 
@@ -29,13 +29,24 @@ def dynamodb() -> Iterator[Any]:
         yield client
 
 
+def serve_on(app: APIGatewayHttpResolver, client: Any) -> None:
+    """Point the handler's routes at `client`: its service and session starter, built on it."""
+    from practice_api import dependencies
+    from practice_api.session_start import SessionStarter
+
+    settings = dependencies.app_settings()
+    service = build_service(settings, client)
+    starter = SessionStarter(service, settings, client)
+    app.dependency_overrides[dependencies.practice_service] = lambda: service
+    app.dependency_overrides[dependencies.session_starter] = lambda: starter
+
+
 @pytest.fixture
 def api(dynamodb: Any) -> Iterator[APIGatewayHttpResolver]:
-    """The handler's resolver, its DynamoDB provider swapped for this test's client."""
-    from practice_api import dependencies
+    """The handler's resolver, serving from this test's client (a fresh service per test)."""
     from practice_api.app import app
 
-    app.dependency_overrides[dependencies.dynamodb] = lambda **_: dynamodb
+    serve_on(app, dynamodb)
     yield app
     app.dependency_overrides.clear()
 

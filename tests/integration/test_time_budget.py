@@ -17,6 +17,7 @@ import pytest
 from practice.budget import DynamoTimeouts, InvocationBudget
 from practice.wiring import dynamodb_client
 from tests.conftest import load_event
+from tests.integration.conftest import serve_on
 
 TIMEOUTS = DynamoTimeouts(connect_seconds=0.2, read_seconds=0.3, max_attempts=3)
 
@@ -105,8 +106,8 @@ def handler_on(url: str, monkeypatch: pytest.MonkeyPatch) -> Any:
     from practice_api.app import app, lambda_handler
 
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", url)
-    client = dynamodb_client(TIMEOUTS, dependencies.invocation_budget())
-    monkeypatch.setitem(app.dependency_overrides, dependencies.dynamodb, lambda **_: client)
+    monkeypatch.setattr(app, "dependency_overrides", {})  # restored when the test ends
+    serve_on(app, dynamodb_client(TIMEOUTS, dependencies.invocation_budget()))
     return lambda_handler
 
 
