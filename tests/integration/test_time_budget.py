@@ -120,23 +120,26 @@ def assert_503_in_time(response: dict[str, Any], invocation: Invocation) -> None
 
 def test_a_stalled_dynamodb_is_a_503_after_the_clients_attempts(stalled, monkeypatch):
     # Given plenty of time: every attempt times out, and the attempts are bounded
+    handler = handler_on(stalled.url, monkeypatch)  # before the clock starts
     invocation = Invocation(seconds=10)
-    response = handler_on(stalled.url, monkeypatch)(load_event("get_profile.json"), invocation)
+    response = handler(load_event("get_profile.json"), invocation)
     assert_503_in_time(response, invocation)
     assert len(stalled.accepted) == TIMEOUTS.max_attempts
 
 
 def test_a_stalled_dynamodb_near_the_deadline_gets_no_retry_that_could_not_finish(stalled, monkeypatch):
     # Given 1.2 s left: one attempt fits (0.5 s + the 0.5 s reserve), a retry with its pause does not
+    handler = handler_on(stalled.url, monkeypatch)  # before the clock starts
     invocation = Invocation(seconds=1.2)
-    response = handler_on(stalled.url, monkeypatch)(load_event("get_profile.json"), invocation)
+    response = handler(load_event("get_profile.json"), invocation)
     assert_503_in_time(response, invocation)
     assert len(stalled.accepted) == 1
 
 
 def test_no_attempt_starts_when_the_invocation_has_no_time_for_one(stalled, monkeypatch):
+    handler = handler_on(stalled.url, monkeypatch)  # before the clock starts
     invocation = Invocation(seconds=0.8)
-    response = handler_on(stalled.url, monkeypatch)(load_event("get_profile.json"), invocation)
+    response = handler(load_event("get_profile.json"), invocation)
     assert_503_in_time(response, invocation)
     assert stalled.accepted == []
 
@@ -144,8 +147,9 @@ def test_no_attempt_starts_when_the_invocation_has_no_time_for_one(stalled, monk
 def test_a_throttling_dynamodb_is_retried_only_while_the_backoff_fits(throttling, monkeypatch):
     # Given 2.3 s left: the first retry (a pause of at most 1 s, then 0.5 s) fits before the 0.5 s
     # reserve, the second (a pause of at most 2 s) does not
+    handler = handler_on(throttling, monkeypatch)  # before the clock starts
     invocation = Invocation(seconds=2.3)
-    response = handler_on(throttling, monkeypatch)(load_event("get_profile.json"), invocation)
+    response = handler(load_event("get_profile.json"), invocation)
     assert_503_in_time(response, invocation)
     assert Throttling.requests == 2
 
