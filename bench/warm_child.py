@@ -147,11 +147,14 @@ def daily_event(user_id: str) -> str:
 
 
 def completion_event(daily: str, pack: Opened) -> str:
-    """events/complete_session.json for `pack`'s session and learner: every phrase served, rated good."""
+    """events/complete_session.json for `pack`'s session and learner: review events for every phrase
+    served (rated good), the first failed once before (a learning step)."""
     event = json.loads(Path(CONFIG["events_dir"], "complete_session.json").read_text(encoding="utf-8"))
     event["requestContext"]["authorizer"] = json.loads(daily)["requestContext"]["authorizer"]
     path = f"/api/v2/practice/sessions/{pack.session_id}/complete"
-    body = json.dumps({"results": [{"phrase_id": p, "rating": "good"} for p in pack.review + pack.new]})
+    phrases = pack.review + pack.new
+    steps = [{"phrase_id": p, "rating": "again"} for p in phrases[:1]]
+    body = json.dumps({"reviews": steps + [{"phrase_id": p, "rating": "good"} for p in phrases]})
     event |= {"rawPath": path, "pathParameters": {"session_id": pack.session_id}, "body": body}
     event["requestContext"]["http"]["path"] = path
     event["headers"]["content-length"] = str(len(body))

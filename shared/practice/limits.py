@@ -7,6 +7,10 @@ MAX_PHRASES_PER_PACK = 98
 DAY_START_HOUR_MIN, DAY_START_HOUR_MAX = 0, 23
 # New phrases a learner may take on per day at most.
 DAILY_NEW_LIMIT_MAX = 50
+# Reviews one completion may carry: every applied review lands in the session item's review log
+# (about 350 bytes each), which must stay well under DynamoDB's 400 KB per item.
+MAX_REVIEWS_PER_COMPLETION = 400
+MAX_REVIEWS_PER_PHRASE = 10
 # Optimistic-concurrency writes are computed from fresh state at most this many times in all:
 # enough for this many of one learner's requests at once (practice/retry.py says why).
 WRITE_ATTEMPTS = 6

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from ulid import ULID
 
-from practice.completion import complete, results_digest
+from practice.completion import TimeRules, complete, results_digest
 from practice.content import CourseCatalog
 from practice.errors import SessionAlreadyCompleted, SessionExpired, SessionNotFound
 from practice.learner_day import day_end, learner_day, parse_time_zone
@@ -86,6 +86,12 @@ class PracticeService:
         self._abandoned_after = timedelta(
             hours=settings.completion_window_hours, days=settings.abandoned_session_days
         )
+        self._time_rules = TimeRules(
+            max_duration=timedelta(seconds=settings.max_session_duration_seconds),
+            clock_skew=timedelta(seconds=settings.clock_skew_seconds),
+            max_reviews_per_phrase=settings.max_reviews_per_phrase,
+            max_reviews=settings.max_reviews_per_completion,
+        )
 
     def start_daily_session(self, user_id: str, time_zone: str | None = None) -> StartedSession:
         """Build today's pack in the learner's day and start a session for it.
@@ -153,7 +159,7 @@ class PracticeService:
     def _complete(
         self, user_id: str, session_id: str, report: PracticeReport, digest: str
     ) -> CompletionOutcome:
-        phrase_ids = [result.phrase_id for result in report.results]
+        phrase_ids = list(dict.fromkeys(review.phrase_id for review in report.reviews))
         session, profile, cards = self._repository.load_for_completion(user_id, session_id, phrase_ids)
         if session is None:
             raise SessionNotFound(f"no session '{session_id}'")
@@ -170,7 +176,7 @@ class PracticeService:
             report=report,
             course=self._catalog.get(session.course_id),
             now=now,
-            max_duration=timedelta(seconds=self._settings.max_session_duration_seconds),
+            rules=self._time_rules,
         )
         try:
             self._repository.complete_session(completion.session, completion.profile, completion.cards)

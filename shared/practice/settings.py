@@ -4,7 +4,14 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from practice.budget import DynamoTimeouts
-from practice.limits import DAILY_NEW_LIMIT_MAX, DAY_START_HOUR_MAX, DAY_START_HOUR_MIN, MAX_PHRASES_PER_PACK
+from practice.limits import (
+    DAILY_NEW_LIMIT_MAX,
+    DAY_START_HOUR_MAX,
+    DAY_START_HOUR_MIN,
+    MAX_PHRASES_PER_PACK,
+    MAX_REVIEWS_PER_COMPLETION,
+    MAX_REVIEWS_PER_PHRASE,
+)
 
 
 class Settings(BaseSettings):
@@ -30,6 +37,11 @@ class Settings(BaseSettings):
     # DynamoDB's TTL deletes it; completed sessions are history and never expire.
     abandoned_session_days: int = Field(7, ge=1)
     course_cache_seconds: int = Field(300, ge=0)
+
+    # Review events (practice/completion.py): how many, and how far a phone's clock is trusted.
+    max_reviews_per_completion: int = Field(300, ge=1, le=MAX_REVIEWS_PER_COMPLETION)
+    max_reviews_per_phrase: int = Field(MAX_REVIEWS_PER_PHRASE, ge=1, le=MAX_REVIEWS_PER_PHRASE)
+    clock_skew_seconds: int = Field(300, ge=0, le=3600)
 
     # Per DynamoDB attempt; the invocation's time budget bounds them all (practice/budget.py).
     dynamodb_connect_timeout_seconds: float = Field(1.0, gt=0, le=10)

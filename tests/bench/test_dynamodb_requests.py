@@ -33,7 +33,8 @@ def learners(dynamodb: Any) -> dict[str, int]:
 
 
 def completion_event(user_id: str, pack: dict[str, Any]) -> dict[str, Any]:
-    """events/complete_session.json for `pack`: every phrase served, rated good."""
+    """events/complete_session.json for `pack`: review events for every phrase served (good), the
+    first failed once before (a learning step)."""
     event = load_event("complete_session.json")
     session_id = pack["session_id"]
     event["rawPath"] = event["requestContext"]["http"]["path"] = (
@@ -42,9 +43,9 @@ def completion_event(user_id: str, pack: dict[str, Any]) -> dict[str, Any]:
     event["pathParameters"] = {"session_id": session_id}
     event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = user_id
     phrases = pack["review_phrases"] + pack["new_phrases"]
-    event["body"] = json.dumps(
-        {"results": [{"phrase_id": p["phrase_id"], "rating": "good"} for p in phrases]}
-    )
+    steps = [{"phrase_id": p["phrase_id"], "rating": "again"} for p in phrases[:1]]
+    reviews = steps + [{"phrase_id": p["phrase_id"], "rating": "good"} for p in phrases]
+    event["body"] = json.dumps({"reviews": reviews})
     return event
 
 

@@ -40,6 +40,8 @@ def test_a_client_generated_from_the_spec_completes_a_session(local_server: Loca
     # The first pack of a new learner: new phrases, both kinds of result, a dialog
     assert seen["phrases"] > 0
     assert (seen["status"], seen["stored_status"]) == ("completed", "completed")
+    assert seen["review_log"] == seen["reviews_sent"] == seen["phrases"] + 1  # the learning step too
+    assert seen["practice_day"]
     assert seen["total_xp"] > 0
     assert seen["learner_total_xp"] == seen["total_xp"]
     assert seen["streak_after"] == 1

@@ -4,6 +4,7 @@ and on the in-memory repository, so the fake the unit tests use is held to the r
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from fsrs import Card, Rating, Scheduler
@@ -11,7 +12,7 @@ from fsrs import Card, Rating, Scheduler
 from practice.content import CourseCatalog
 from practice.errors import SessionAlreadyCompleted
 from practice.learner_day import day_end, learner_day
-from practice.models.learner import PhraseResult, PracticeReport
+from practice.models.learner import PracticeReport, Review
 from practice.models.learner import Rating as ApiRating
 from practice.repository import PracticeRepository
 from practice.repository.dynamodb import DynamoRepository
@@ -62,7 +63,7 @@ def rating_for(phrase_id: str, day: int) -> str:
 
 def report(ratings: dict[str, str]) -> PracticeReport:
     return PracticeReport(
-        results=tuple(PhraseResult(phrase_id=pid, rating=ApiRating(r)) for pid, r in ratings.items())
+        reviews=tuple(Review(phrase_id=pid, rating=ApiRating(r)) for pid, r in ratings.items())
     )
 
 
@@ -229,3 +230,62 @@ def test_two_sessions_completing_at_once_both_count_without_losing_an_update(rep
     assert profile.sessions_on_last_day == 2
     card = repository.load_for_completion(user, "none", [first.pack.new[0].phrase_id])[2]
     assert next(iter(card.values())).reps == 2  # both sessions reviewed the same new phrase
+
+
+def test_a_week_of_offline_sessions_uploaded_hours_late_follows_fsrs_and_keeps_the_streak(
+    repository, service, clock
+):
+    # Given a learner in Madrid who practises on the train at 19:00 local each evening, with
+    # learning steps (a failed phrase again a minute later), and whose phone uploads at 08:00 the
+    # next morning (the next learner day), before the next evening's pack
+    user, zone = "commuter", ZoneInfo("Europe/Madrid")
+    history: dict[str, list[tuple[str, datetime]]] = {}
+    start = datetime(2026, 12, 7, 18, 0, tzinfo=UTC)  # 19:00 in Madrid
+    pending: list[tuple[StartedSession, PracticeReport]] = []
+    streaks, totals = [], 0
+
+    for day_number in range(7):
+        evening = start + timedelta(days=day_number)
+        clock.now = evening
+        started = service.start_daily_session(user, "Europe/Madrid" if day_number == 0 else None)
+        steps: list[Review] = []
+        when = evening + timedelta(minutes=1)
+        for phrase in started.pack.review + started.pack.new:
+            rating = rating_for(phrase.phrase_id, day_number)
+            steps.append(Review(phrase_id=phrase.phrase_id, rating=ApiRating(rating), reviewed_at=when))
+            history.setdefault(phrase.phrase_id, []).append((rating, when))
+            when += timedelta(seconds=40)
+            if rating == "again":  # a learning step: seen again a minute later, and passed
+                when += timedelta(minutes=1)
+                steps.append(Review(phrase_id=phrase.phrase_id, rating=ApiRating.GOOD, reviewed_at=when))
+                history[phrase.phrase_id].append(("good", when))
+        pending.append((started, PracticeReport(reviews=tuple(steps), completed_at=when)))
+
+        # The upload, 13 hours later: the next learner day, within the 48-hour window
+        clock.now = evening + timedelta(hours=13)
+        started, report = pending.pop()
+        outcome = service.complete_session(user, started.session.session_id, report)
+        assert outcome.session.practice_day == learner_day(evening, zone, 4)
+        streaks.append(outcome.session.streak_after)
+        totals += outcome.session.xp.total
+
+    # Then every evening counted for its own day: the streak grew by one each day
+    assert streaks == [1, 2, 3, 4, 5, 6, 7]
+    profile = repository.get_profile(user)
+    assert profile is not None
+    assert (profile.streak, profile.total_xp) == (7, totals)
+    # and every card is what fsrs computes from the same timestamped events
+    scheduler = Scheduler(enable_fuzzing=False)
+    _, _, stored = repository.load_for_completion(user, "none", sorted(history))
+    for phrase_id, events in history.items():
+        card = Card(card_id=0, due=events[0][1])
+        for rating, at in events:
+            card, _ = scheduler.review_card(card, FSRS_RATING[rating], review_datetime=at)
+        mine = stored[phrase_id]
+        assert (mine.due, mine.state, mine.step, mine.reps) == (
+            card.due,
+            card.state.value,
+            card.step,
+            len(events),
+        )
+        assert mine.stability == pytest.approx(card.stability, rel=1e-12)

@@ -8,7 +8,17 @@ import pytest
 from pydantic import ValidationError
 
 from practice.completion import results_digest
-from practice.models.learner import CardState, PhraseResult, PracticeReport, Profile, Rating, Session, XpAward
+from practice.models.learner import (
+    CardSnapshot,
+    CardState,
+    PracticeReport,
+    Profile,
+    Rating,
+    Review,
+    ReviewLogEntry,
+    Session,
+    XpAward,
+)
 from practice.repository.dynamodb import (
     card_item,
     deserialize_item,
@@ -68,7 +78,20 @@ def test_an_open_session_carries_its_ttl_and_a_completed_one_none():
             "expires_at": None,
             "xp": XpAward(phrases=20, session_bonus=20, streak_bonus=2),
             "streak_after": 1,
-            "results": (PhraseResult(phrase_id="hola", rating=Rating.AGAIN, response_time_ms=900),),
+            "reviews": (
+                ReviewLogEntry(
+                    phrase_id="hola",
+                    rating=Rating.AGAIN,
+                    reviewed_at=STARTED.replace(minute=2),
+                    duration_ms=900,
+                    elapsed_days=None,
+                    before=None,
+                    after=CardSnapshot(
+                        state=1, stability=0.212, difficulty=6.4133, due=STARTED.replace(minute=3)
+                    ),
+                ),
+            ),
+            "practice_day": date(2026, 12, 1),
             "results_digest": "d" * 64,
             "learner_total_xp": 42,
             "learner_best_streak": 1,
@@ -113,17 +136,23 @@ def test_a_value_dynamodb_cannot_hold_is_refused():
         serialize_item({"when": STARTED})
 
 
-def test_the_results_digest_keeps_the_format_that_stored_sessions_carry():
-    # Sessions completed before a deploy must still recognise their retries after it
+def test_the_results_digest_is_of_the_upload_as_sent():
+    # Times as reported (not as moved into the window), so a retry of the same upload matches;
+    # list order counts, since it breaks ties between reviews at the same time
     report = PracticeReport(
-        results=(
-            PhraseResult(phrase_id="hola", rating=Rating.GOOD, response_time_ms=900),
-            PhraseResult(phrase_id="adios", rating=Rating.AGAIN),
+        reviews=(
+            Review(phrase_id="hola", rating=Rating.AGAIN, reviewed_at=STARTED, duration_ms=900),
+            Review(phrase_id="hola", rating=Rating.GOOD),
         ),
         dialog_completed=True,
     )
-    canonical = '{"results":[["adios","again",null],["hola","good",900]],"dialog":true,"drill":false}'
+    canonical = (
+        '{"reviews":[["hola","again","2026-12-01T08:00:00+00:00",900],["hola","good",null,null]],'
+        '"completed_at":null,"dialog":true,"drill":false}'
+    )
     assert results_digest(report) == hashlib.sha256(canonical.encode()).hexdigest()
+    swapped = report.model_copy(update={"reviews": tuple(reversed(report.reviews))})
+    assert results_digest(swapped) != results_digest(report)
 
 
 SEED_FIELDS = (

@@ -19,7 +19,7 @@ from practice.errors import (
     SessionNotFound,
 )
 from practice.limits import WRITE_ATTEMPTS
-from practice.models.learner import PhraseResult, PracticeReport, Rating
+from practice.models.learner import PracticeReport, Rating, Review
 from practice.sessions import PracticeService, ProfileChanges, StartedSession
 from practice.settings import Settings
 from tests.conftest import COURSES_DIR
@@ -58,7 +58,7 @@ def service(repository: InMemoryRepository, clock: Clock) -> PracticeService:
 
 def all_rated(started: StartedSession, rating: Rating = Rating.GOOD) -> PracticeReport:
     phrases = started.pack.review + started.pack.new
-    return PracticeReport(results=tuple(PhraseResult(phrase_id=p.phrase_id, rating=rating) for p in phrases))
+    return PracticeReport(reviews=tuple(Review(phrase_id=p.phrase_id, rating=rating) for p in phrases))
 
 
 def test_a_completion_scores_schedules_and_closes_the_session(service, repository, clock):
@@ -85,9 +85,8 @@ def test_a_retry_with_the_same_results_is_answered_from_the_stored_session(servi
     first = service.complete_session("ana", started.session.session_id, all_rated(started))
     writes = repository.writes
 
-    # The same results in another order are the same completion
-    shuffled = PracticeReport(results=tuple(reversed(all_rated(started).results)))
-    again = service.complete_session("ana", started.session.session_id, shuffled)
+    # The same upload again (a retry after a lost response)
+    again = service.complete_session("ana", started.session.session_id, all_rated(started))
 
     assert (again.newly_completed, again.xp_awarded) == (False, 0)
     assert again.session == first.session
@@ -124,7 +123,7 @@ def test_another_learners_session_is_not_found(service):
 def test_results_for_phrases_not_served_are_refused_before_any_write(service, repository):
     started = service.start_daily_session("ana")
     writes = repository.writes
-    stranger = PracticeReport(results=(PhraseResult(phrase_id="not-served", rating=Rating.GOOD),))
+    stranger = PracticeReport(reviews=(Review(phrase_id="not-served", rating=Rating.GOOD),))
     with pytest.raises(InvalidResults):
         service.complete_session("ana", started.session.session_id, stranger)
     assert repository.writes == writes

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -22,8 +23,14 @@ from pydantic_core import PydanticCustomError
 
 from practice.errors import InvalidTimeZone
 from practice.learner_day import parse_time_zone, zone_names
-from practice.limits import DAILY_NEW_LIMIT_MAX, DAY_START_HOUR_MAX, DAY_START_HOUR_MIN, MAX_PHRASES_PER_PACK
-from practice.models.learner import PhraseResult, PracticeReport, Rating
+from practice.limits import (
+    DAILY_NEW_LIMIT_MAX,
+    DAY_START_HOUR_MAX,
+    DAY_START_HOUR_MIN,
+    MAX_PHRASES_PER_PACK,
+    MAX_REVIEWS_PER_COMPLETION,
+)
+from practice.models.learner import PracticeReport, Rating, Review
 from practice.sessions import ProfileChanges
 
 
@@ -135,62 +142,131 @@ class RequestBody(BaseModel):
         return value
 
 
-class RatedResult(RequestBody):
-    """The learner's rating of one served phrase."""
+class Rated(RequestBody):
+    """A phrase rated again, hard, good or easy."""
 
     phrase_id: PhraseId
     # Strict(False): the enum is given by its value ("good"), as JSON can only give it
     rating: Annotated[Rating, Strict(False)] = Field(description="again, hard, good or easy.")
-    response_time_ms: Milliseconds | Omittable = None
 
     @property
     def effective_rating(self) -> Rating:
         return self.rating
 
 
-class MarkedResult(RequestBody):
-    """One served phrase marked correct or incorrect: shorthand for the ratings good and again."""
+class Marked(RequestBody):
+    """A phrase marked correct or incorrect: shorthand for the ratings good and again."""
 
     phrase_id: PhraseId
     correct: bool
-    response_time_ms: Milliseconds | Omittable = None
 
     @property
     def effective_rating(self) -> Rating:
         return Rating.GOOD if self.correct else Rating.AGAIN
 
 
+class RatedResult(Rated):
+    """The learner's rating of one served phrase (the earlier shape: stamped at completion)."""
+
+    response_time_ms: Milliseconds | Omittable = None
+
+
+class MarkedResult(Marked):
+    """One served phrase marked correct or incorrect (the earlier shape: stamped at completion)."""
+
+    response_time_ms: Milliseconds | Omittable = None
+
+
 # A result is one or the other, never both (each refuses the other's field).
 PhraseResultIn = Annotated[RatedResult | MarkedResult, Field(union_mode="left_to_right")]
 
 
-class CompleteSessionRequest(RequestBody):
-    """What the learner did: a result per phrase practised, and whether the dialog and the drill
-    were done. At least one of the three (else 422)."""
+def _text(value: object) -> object:
+    if not isinstance(value, str):  # lax datetime parsing would also take a number as a timestamp
+        raise ValueError("an RFC 3339 date-time string, such as 2026-12-01T08:01:02Z")
+    return value
 
-    results: list[PhraseResultIn] = Field(max_length=MAX_PHRASES_PER_PACK)
+
+# When something happened on the phone: RFC 3339 with an offset (the server moves it into the
+# session's window, so a wrong clock is bounded, never refused)
+Timestamp = Annotated[AwareDatetime, Strict(False), BeforeValidator(_text)]
+
+
+class RatedReview(Rated):
+    """One review of a phrase: its rating, when it happened and how long it took."""
+
+    reviewed_at: Timestamp | Omittable = Field(None, description="When it happened (default: completed_at).")
+    duration_ms: Milliseconds | Omittable = None
+
+
+class MarkedReview(Marked):
+    """One review of a phrase marked correct or incorrect (good or again)."""
+
+    reviewed_at: Timestamp | Omittable = Field(None, description="When it happened (default: completed_at).")
+    duration_ms: Milliseconds | Omittable = None
+
+
+ReviewIn = Annotated[RatedReview | MarkedReview, Field(union_mode="left_to_right")]
+
+
+class CompleteSessionRequest(RequestBody):
+    """What the learner did: `reviews` in the order they happened (several per phrase: learning
+    steps), or the earlier `results` (one per phrase, stamped at completion); and whether the
+    dialog and the drill were done. At least one of them (else 422)."""
+
+    reviews: list[ReviewIn] | Omittable = Field(None, max_length=MAX_REVIEWS_PER_COMPLETION)
+    results: list[PhraseResultIn] | Omittable = Field(
+        None, max_length=MAX_PHRASES_PER_PACK, description="The earlier shape: one result per phrase."
+    )
+    completed_at: Timestamp | Omittable = Field(None, description="When the learner finished (default: now).")
     dialog_completed: bool = False
     drill_completed: bool = False
 
     @model_validator(mode="after")
-    def _something_was_practised(self) -> Self:
+    def _one_shape_and_something_practised(self) -> Self:
+        if self.reviews is not None and self.results is not None:
+            raise ValueError("send either reviews or results, not both")
         # A pack can hold no phrases (course finished, nothing due) but still a dialog or drill.
-        if not (self.results or self.dialog_completed or self.drill_completed):
-            raise ValueError("report at least one phrase result, or the dialog or drill as completed")
+        if not (self.reviews or self.results or self.dialog_completed or self.drill_completed):
+            raise ValueError("report at least one review, or the dialog or drill as completed")
         return self
 
     def report(self) -> PracticeReport:
-        """The domain's view: `correct` is spelt as the rating it stands for."""
+        """The domain's view: `correct` is spelt as the rating it stands for, and an earlier-shape
+        result is a review at completion time."""
+        reviews = [
+            Review(phrase_id=r.phrase_id, rating=r.effective_rating, reviewed_at=r.reviewed_at,
+                   duration_ms=r.duration_ms)
+            for r in self.reviews or ()
+        ] + [
+            Review(phrase_id=r.phrase_id, rating=r.effective_rating, duration_ms=r.response_time_ms)
+            for r in self.results or ()
+        ]  # fmt: skip
         return PracticeReport(
-            results=tuple(
-                PhraseResult(
-                    phrase_id=r.phrase_id, rating=r.effective_rating, response_time_ms=r.response_time_ms
-                )
-                for r in self.results
-            ),
+            reviews=tuple(reviews),
+            completed_at=self.completed_at,
             dialog_completed=self.dialog_completed,
             drill_completed=self.drill_completed,
         )
+
+
+class CardSnapshotItem(BaseModel):
+    state: int = Field(description="FSRS state: 1 learning, 2 review, 3 relearning.")
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+
+
+class ReviewLogItem(BaseModel):
+    """One applied review: its time as applied, and the card's FSRS state before and after."""
+
+    phrase_id: str
+    rating: Rating
+    reviewed_at: datetime
+    duration_ms: int | None
+    elapsed_days: float | None = Field(description="Days since the card's previous review; null if new.")
+    before: CardSnapshotItem | None = Field(description="null: the phrase was new.")
+    after: CardSnapshotItem
 
 
 class LearnerTotals(BaseModel):
@@ -215,6 +291,8 @@ class SessionResponse(BaseModel):
     streak_before: int
     streak_after: int
     phrase_ids: list[str]
+    practice_day: date | None = Field(description="The learner day the streak counted it for.")
+    reviews: list[ReviewLogItem] = Field(description="The review log, in the order applied.")
     learner: LearnerTotals | None = Field(description="The learner's totals after completion.")
 
 

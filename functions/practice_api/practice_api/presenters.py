@@ -1,9 +1,10 @@
 """Domain objects to API response bodies."""
 
 from practice.models.content import Course, Dialog, Drill, Phrase
-from practice.models.learner import Session
+from practice.models.learner import CardSnapshot, ReviewLogEntry, Session
 from practice.sessions import ProfileStatus, StartedSession
 from practice_api.models import (
+    CardSnapshotItem,
     DialogItem,
     DialogLineItem,
     DrillItem,
@@ -11,6 +12,7 @@ from practice_api.models import (
     PhraseItem,
     PracticePackResponse,
     ProfileResponse,
+    ReviewLogItem,
     SessionResponse,
 )
 
@@ -54,6 +56,22 @@ def pack_response(started: StartedSession) -> PracticePackResponse:
     )
 
 
+def _snapshot_item(snapshot: CardSnapshot) -> CardSnapshotItem:
+    return CardSnapshotItem(**snapshot.model_dump())
+
+
+def review_log_item(entry: ReviewLogEntry) -> ReviewLogItem:
+    return ReviewLogItem(
+        phrase_id=entry.phrase_id,
+        rating=entry.rating,
+        reviewed_at=entry.reviewed_at,
+        duration_ms=entry.duration_ms,
+        elapsed_days=entry.elapsed_days,
+        before=_snapshot_item(entry.before) if entry.before else None,
+        after=_snapshot_item(entry.after),
+    )
+
+
 def session_response(session: Session) -> SessionResponse:
     learner = None
     if session.learner_total_xp is not None and session.learner_best_streak is not None:
@@ -76,6 +94,8 @@ def session_response(session: Session) -> SessionResponse:
         streak_before=session.streak_before,
         streak_after=session.streak_after,
         phrase_ids=list(session.served_phrase_ids),
+        practice_day=session.practice_day,
+        reviews=[review_log_item(entry) for entry in session.reviews],
         learner=learner,
     )
 

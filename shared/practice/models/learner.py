@@ -42,25 +42,53 @@ class Profile(BaseModel):
     version: int = 0
 
 
-class PhraseResult(BaseModel):
-    """One phrase's result, as the learner reported it and as stored on the completed session."""
+class Review(BaseModel):
+    """One review as the learner's app reported it: when (None: at completion) and how long."""
 
     model_config = ConfigDict(frozen=True)
 
     phrase_id: str
     rating: Rating
-    response_time_ms: int | None = None
+    reviewed_at: AwareDatetime | None = None
+    duration_ms: int | None = None
 
 
 class PracticeReport(BaseModel):
-    """What the learner reports when finishing a session: a result per phrase practised, and
-    whether the pack's dialog and drill were done."""
+    """What the learner reports when finishing a session: reviews in the order they happened
+    (several per phrase: learning steps), when the session ended (None: now), and whether the
+    pack's dialog and drill were done."""
 
     model_config = ConfigDict(frozen=True)
 
-    results: tuple[PhraseResult, ...]
+    reviews: tuple[Review, ...]
+    completed_at: AwareDatetime | None = None
     dialog_completed: bool = False
     drill_completed: bool = False
+
+
+class CardSnapshot(BaseModel):
+    """A card's FSRS state at one moment of the review log."""
+
+    model_config = ConfigDict(frozen=True)
+
+    state: int
+    stability: float | None
+    difficulty: float | None
+    due: AwareDatetime
+
+
+class ReviewLogEntry(BaseModel):
+    """One applied review, durably: what a later fit of the learner's FSRS parameters reads."""
+
+    model_config = ConfigDict(frozen=True)
+
+    phrase_id: str
+    rating: Rating
+    reviewed_at: AwareDatetime  # as applied: the reported time, moved into the session's window
+    duration_ms: int | None
+    elapsed_days: float | None  # since the card's previous review; None for a first review
+    before: CardSnapshot | None  # None: the phrase was new
+    after: CardSnapshot
 
 
 class XpAward(BaseModel):
@@ -94,7 +122,9 @@ class Session(BaseModel):
     xp: XpAward = XpAward()
     streak_before: int = 0
     streak_after: int = 0
-    results: tuple[PhraseResult, ...] = ()
+    reviews: tuple[ReviewLogEntry, ...] = ()
+    # The learner day the practice happened in (its first review), which the streak counts.
+    practice_day: date | None = None
     # Fingerprint of the completion request, so a retry can be told from a different completion.
     results_digest: str | None = None
     learner_total_xp: int | None = None

@@ -4,7 +4,7 @@
 import createClient from "openapi-fetch";
 import type { components, paths } from "./generated/schema.js";
 
-type Result = components["schemas"]["CompleteSessionRequest"]["results"][number];
+type ReviewEvent = NonNullable<components["schemas"]["CompleteSessionRequest"]["reviews"]>[number];
 
 const [baseUrl, token] = process.argv.slice(2);
 if (!baseUrl || !token) throw new Error("usage: node practice_loop.js <base url> <bearer token>");
@@ -14,14 +14,21 @@ const daily = await api.GET("/api/v2/practice/daily", { params: { header: { "x-t
 if (!daily.data) throw new Error(`daily pack: ${daily.response.status} ${JSON.stringify(daily.error)}`);
 const pack = daily.data;
 
-// Both kinds of result, as the app sends them
-const results: Result[] = [...pack.review_phrases, ...pack.new_phrases].map((phrase, index) =>
-  index % 2 === 0 ? { phrase_id: phrase.phrase_id, rating: "good" } : { phrase_id: phrase.phrase_id, correct: true },
+// Review events as the app records them offline: both kinds, with their times, and a learning
+// step (the first phrase failed, then seen again and passed)
+const second = (n: number) => new Date(Date.now() + n * 1000).toISOString();
+const phrases = [...pack.review_phrases, ...pack.new_phrases];
+const reviews: ReviewEvent[] = phrases.map((phrase, index) =>
+  index % 2 === 0
+    ? { phrase_id: phrase.phrase_id, rating: index === 0 ? "again" : "good", reviewed_at: second(index), duration_ms: 1500 }
+    : { phrase_id: phrase.phrase_id, correct: true, reviewed_at: second(index) },
 );
+const first = phrases[0];
+if (first) reviews.push({ phrase_id: first.phrase_id, rating: "good", reviewed_at: second(phrases.length) });
 const session = { params: { path: { session_id: pack.session_id } } };
 const done = await api.POST("/api/v2/practice/sessions/{session_id}/complete", {
   ...session,
-  body: { results, dialog_completed: pack.dialog !== null, drill_completed: false },
+  body: { reviews, completed_at: second(phrases.length + 1), dialog_completed: pack.dialog !== null, drill_completed: false },
 });
 if (!done.data) throw new Error(`complete: ${done.response.status} ${JSON.stringify(done.error)}`);
 
@@ -40,6 +47,9 @@ console.log(
     learner_total_xp: done.data.learner?.total_xp ?? null,
     streak_after: done.data.streak_after,
     stored_status: stored.data?.status ?? null,
+    review_log: stored.data?.reviews.length ?? null,
+    reviews_sent: reviews.length,
+    practice_day: stored.data?.practice_day ?? null,
     daily_new_limit: changed.data?.daily_new_limit ?? null,
     missing_status: missing.response.status,
     missing_code: missing.error?.error.code ?? null,
