@@ -56,6 +56,24 @@ def service(repository: PracticeRepository, clock: Clock) -> PracticeService:
     return service_on(repository, clock)
 
 
+def assert_cards_follow_fsrs(
+    repository: PracticeRepository, user: str, history: dict[str, list[tuple[str, datetime]]]
+) -> None:
+    """Every stored card equals what `fsrs` computes from the same (rating, time) history."""
+    scheduler = Scheduler(enable_fuzzing=False)
+    _, _, stored = repository.load_for_completion(user, "none", sorted(history))
+    assert stored.keys() == history.keys()
+    for phrase_id, events in history.items():
+        card = Card(card_id=0, due=events[0][1])
+        for rating, at in events:
+            card, _ = scheduler.review_card(card, FSRS_RATING[rating], review_datetime=at)
+        mine = stored[phrase_id]
+        assert (mine.due, mine.state, mine.step) == (card.due, card.state.value, card.step)
+        assert mine.reps == len(events)
+        assert mine.stability == pytest.approx(card.stability, rel=1e-12)
+        assert mine.difficulty == pytest.approx(card.difficulty, rel=1e-12)
+
+
 def rating_for(phrase_id: str, day: int) -> str:
     """A learner who forgets some phrases now and then, deterministically."""
     return ["good", "good", "again", "hard", "easy", "good", "good"][(sum(map(ord, phrase_id)) + day) % 7]
@@ -128,22 +146,7 @@ def test_a_month_of_practice_follows_fsrs_streaks_and_xp(service, repository, cl
 
     assert summary.learner_best_streak == 20 - skipped_day  # days 10..20 beat days 0..8
     # Every stored card is what fsrs itself computes from the same review history
-    scheduler = Scheduler(enable_fuzzing=False)
-    _, _, stored = repository.load_for_completion(user, "none", sorted(history))
-    assert stored.keys() == history.keys()
-    for phrase_id, reviews in history.items():
-        card = Card(card_id=0, due=reviews[0][1])
-        for rating, at in reviews:
-            card, _ = scheduler.review_card(card, FSRS_RATING[rating], review_datetime=at)
-        mine = stored[phrase_id]
-        assert (mine.due, mine.state, mine.step, mine.reps) == (
-            card.due,
-            card.state.value,
-            card.step,
-            len(reviews),
-        )
-        assert mine.stability == pytest.approx(card.stability, rel=1e-12)
-        assert mine.difficulty == pytest.approx(card.difficulty, rel=1e-12)
+    assert_cards_follow_fsrs(repository, user, history)
 
 
 def test_a_second_session_the_same_day_keeps_the_streak_and_earns_half(service, clock):
@@ -275,17 +278,4 @@ def test_a_week_of_offline_sessions_uploaded_hours_late_follows_fsrs_and_keeps_t
     assert profile is not None
     assert (profile.streak, profile.total_xp) == (7, totals)
     # and every card is what fsrs computes from the same timestamped events
-    scheduler = Scheduler(enable_fuzzing=False)
-    _, _, stored = repository.load_for_completion(user, "none", sorted(history))
-    for phrase_id, events in history.items():
-        card = Card(card_id=0, due=events[0][1])
-        for rating, at in events:
-            card, _ = scheduler.review_card(card, FSRS_RATING[rating], review_datetime=at)
-        mine = stored[phrase_id]
-        assert (mine.due, mine.state, mine.step, mine.reps) == (
-            card.due,
-            card.state.value,
-            card.step,
-            len(events),
-        )
-        assert mine.stability == pytest.approx(card.stability, rel=1e-12)
+    assert_cards_follow_fsrs(repository, user, history)

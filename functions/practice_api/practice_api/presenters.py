@@ -1,10 +1,9 @@
 """Domain objects to API response bodies."""
 
 from practice.models.content import Course, Dialog, Drill, Phrase
-from practice.models.learner import CardSnapshot, ReviewLogEntry, Session
+from practice.models.learner import ReviewLogEntry, Session
 from practice.sessions import ProfileStatus, StartedSession
 from practice_api.models import (
-    CardSnapshotItem,
     DialogItem,
     DialogLineItem,
     DrillItem,
@@ -56,20 +55,8 @@ def pack_response(started: StartedSession) -> PracticePackResponse:
     )
 
 
-def _snapshot_item(snapshot: CardSnapshot) -> CardSnapshotItem:
-    return CardSnapshotItem(**snapshot.model_dump())
-
-
 def review_log_item(entry: ReviewLogEntry) -> ReviewLogItem:
-    return ReviewLogItem(
-        phrase_id=entry.phrase_id,
-        rating=entry.rating,
-        reviewed_at=entry.reviewed_at,
-        duration_ms=entry.duration_ms,
-        elapsed_days=entry.elapsed_days,
-        before=_snapshot_item(entry.before) if entry.before else None,
-        after=_snapshot_item(entry.after),
-    )
+    return ReviewLogItem.model_validate(entry.model_dump())  # the same fields, by design
 
 
 def session_response(session: Session) -> SessionResponse:
