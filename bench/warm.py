@@ -12,7 +12,7 @@ import boto3
 
 from bench.emulator import embedded_dynamodb
 from bench.lambda_image import TABLE_NAMES, LambdaImage, lambda_environment
-from bench.seed import seed_cards
+from bench.seed import BENCH_NEW_PHRASES, bench_course, seed_learner
 from practice.content import load_courses
 from practice.repository.dynamodb import DynamoRepository
 from practice.settings import Settings
@@ -29,7 +29,8 @@ class WarmRunFailed(RuntimeError):
 
 
 def prepare_store(endpoint_url: str, user_id: str, cards: int) -> None:
-    """Tables from template.yaml, the course loaded as on deploy, and `user_id` with `cards` due cards."""
+    """Tables from template.yaml, the courses loaded as on deploy, a course long enough for
+    `cards` cards, and `user_id` on it with `cards` cards in a real backlog's mix (bench/seed.py)."""
     client = boto3.client(
         "dynamodb",
         endpoint_url=endpoint_url,
@@ -38,10 +39,14 @@ def prepare_store(endpoint_url: str, user_id: str, cards: int) -> None:
         aws_secret_access_key="bench",  # noqa: S106 - the emulator's dummy credentials
     )
     create_tables(client, TABLE_NAMES)
-    courses = load_courses(DynamoRepository(client, TABLE), COURSES_DIR)
+    repository = DynamoRepository(client, TABLE)
+    courses = load_courses(repository, COURSES_DIR)
     default_course = Settings.model_fields["default_course_id"].default
-    course = next(c for c in courses if c.course_id == default_course)
-    seed_cards(client, TABLE, user_id, course, count=cards, due_before=datetime.now(UTC))
+    course = bench_course(
+        next(c for c in courses if c.course_id == default_course), cards + BENCH_NEW_PHRASES
+    )
+    repository.put_course(course)
+    seed_learner(client, TABLE, user_id, course, cards=cards, now=datetime.now(UTC))
 
 
 def run_child(mode: str, config: dict[str, Any], work: Path, env: dict[str, str]) -> dict[str, Any]:

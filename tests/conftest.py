@@ -4,6 +4,7 @@ the handler module is imported (its settings are read at import, as on a cold st
 import json
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,20 @@ os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
 os.environ.pop("AWS_PROFILE", None)
 
 
+class FakeClock:
+    """The service's clock in tests: it stands still until a test moves it."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
 @dataclass
 class LambdaContext:
     function_name: str = "PracticeApiFunction"
@@ -50,6 +65,12 @@ def load_event(name: str) -> dict[str, Any]:
 @pytest.fixture
 def lambda_context() -> LambdaContext:
     return LambdaContext()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """Starts at the real time (item TTLs and expiries stay meaningful), then only moves on demand."""
+    return FakeClock(datetime.now(UTC))
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ all-or-nothing writes), on plain dicts. tests/integration/test_learning_loop.py 
 scenarios on both, so this fake cannot drift from the real repository unnoticed."""
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
@@ -13,17 +13,18 @@ from typing import Any
 from practice.content import load_courses
 from practice.errors import ConcurrentUpdate
 from practice.models.content import Course
-from practice.models.learner import CardState, Profile, Session
+from practice.models.learner import CardState, DueCard, DueCards, Profile, Session
 from practice.repository import SessionNotOpen
+from practice.scheduling import is_learning
 
 
 def atomic[F: Callable[..., Any]](method: F) -> F:
     """One request at a time, as DynamoDB applies each request (and transaction) atomically."""
 
     @wraps(method)
-    def locked(self: "InMemoryRepository", *args: Any) -> Any:
+    def locked(self: "InMemoryRepository", *args: Any, **kwargs: Any) -> Any:
         with self.lock:
-            return method(self, *args)
+            return method(self, *args, **kwargs)
 
     return locked  # type: ignore[return-value]
 
@@ -34,6 +35,7 @@ class InMemoryRepository:
         self.profiles: dict[str, Profile] = {}
         self.sessions: dict[tuple[str, str], Session] = {}
         self.cards: dict[tuple[str, str], CardState] = {}
+        self.retired: set[tuple[str, str]] = set()  # cards out of the due index
         self.courses: dict[str, Course] = {}
         self.writes = 0  # successful write requests, to tell "refused" from "written"
 
@@ -56,18 +58,29 @@ class InMemoryRepository:
         self.writes += 1
 
     @atomic
-    def due_phrase_ids(self, user_id: str, due_before: datetime, limit: int) -> list[str]:
-        due = [card for (owner, _), card in self.cards.items() if owner == user_id and card.due < due_before]
-        return [card.phrase_id for card in sorted(due, key=lambda card: card.due)[:limit]]
+    def due_cards(
+        self, user_id: str, due_before: datetime, *, learning_limit: int, review_limit: int
+    ) -> DueCards:
+        due = sorted(
+            (card for key, card in self.cards.items()
+             if key[0] == user_id and key not in self.retired and card.due < due_before),
+            key=lambda card: card.due,
+        )  # fmt: skip
+        learning = [_due_card(card) for card in due if is_learning(card.state)][:learning_limit]
+        reviews = [_due_card(card) for card in reversed(due) if not is_learning(card.state)][:review_limit]
+        return DueCards(learning=tuple(learning), reviews=tuple(reviews))
 
     @atomic
-    def start_session(self, session: Session, profile: Profile | None) -> None:
+    def start_session(self, session: Session, profile: Profile | None, retired: Sequence[str] = ()) -> None:
         if (session.user_id, session.session_id) in self.sessions:
             raise ConcurrentUpdate("session id collision; retry the request")
+        if any((session.user_id, phrase_id) not in self.cards for phrase_id in retired):
+            raise ConcurrentUpdate("a card to retire is gone")
         if profile is not None:
             self._check_profile(profile)
             self._store_profile(profile)
         self.sessions[session.user_id, session.session_id] = session
+        self.retired.update((session.user_id, phrase_id) for phrase_id in retired)
         self.writes += 1
 
     @atomic
@@ -100,6 +113,7 @@ class InMemoryRepository:
             self.cards[profile.user_id, card.phrase_id] = card.model_copy(
                 update={"version": card.version + 1}
             )
+            self.retired.discard((profile.user_id, card.phrase_id))  # a Put puts it back in the index
         self.writes += 1
 
     # -- course content ---------------------------------------------------------------------
@@ -119,6 +133,12 @@ class InMemoryRepository:
 
     def _store_profile(self, profile: Profile) -> None:
         self.profiles[profile.user_id] = profile.model_copy(update={"version": profile.version + 1})
+
+
+def _due_card(card: CardState) -> DueCard:
+    return DueCard(
+        phrase_id=card.phrase_id, due=card.due, stability=card.stability, last_review=card.last_review
+    )
 
 
 class Interleaved:
@@ -143,10 +163,10 @@ class Interleaved:
         if steps is None:
             return method
 
-        def interleaved(*args: Any) -> Any:
+        def interleaved(*args: Any, **kwargs: Any) -> Any:
             if steps:
                 steps.pop(0)()
-            return method(*args)
+            return method(*args, **kwargs)
 
         return interleaved
 

@@ -6,10 +6,11 @@ import json
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from practice.errors import InvalidResults
-from practice.learner_day import learner_day, parse_time_zone
+from practice.learner_day import PracticeDay, streak_deadline
+from practice.limits import DAILY_NEW_LIMIT_MAX
 from practice.models.content import Course
 from practice.models.learner import (
     CardSnapshot,
@@ -21,8 +22,8 @@ from practice.models.learner import (
     ReviewLogEntry,
     Session,
 )
-from practice.scheduling import review
-from practice.scoring import advance_streak, award_xp, sessions_completed_today
+from practice.scheduling import is_review, review
+from practice.scoring import Effort, advance_streak, award_xp, credited_work
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,25 +73,31 @@ def complete(
     completed_at = _clamp(report.completed_at or now, earliest, latest)
     timeline = _timeline(report, completed_at, earliest, latest)
     ended_at = max([completed_at, *(at for at, _ in timeline)])
+    duration = min(max(0, int((ended_at - session.started_at).total_seconds())),
+                   int(rules.max_duration.total_seconds()))  # fmt: skip
 
-    zone = parse_time_zone(profile.time_zone)
-    # The session counts for the learner day its practice happened in, whenever it is uploaded
-    day = learner_day(timeline[0][0] if timeline else ended_at, zone, profile.day_start_hour)
-    last_day = profile.last_practice_day
-    streak = advance_streak(profile.streak, last_day, day)
-    earlier_today = sessions_completed_today(last_day, profile.sessions_on_last_day, day)
     # XP goes by how each phrase was first recalled; learning steps earn nothing more
     first_ratings: dict[str, Rating] = {}
     for _, item in timeline:
         first_ratings.setdefault(item.phrase_id, item.rating)
-    xp = award_xp(
-        first_ratings.values(),
-        pack_finished=set(session.served_phrase_ids) <= first_ratings.keys(),
-        dialog_completed=report.dialog_completed and session.dialog_id is not None,
-        drill_completed=report.drill_completed and session.drill_id is not None,
-        earlier_sessions_today=earlier_today,
-        streak=streak,
+    work = credited_work(
+        Effort(
+            phrases_rated=len(first_ratings),
+            phrases_served=len(session.served_phrase_ids),
+            dialog_completed=report.dialog_completed and session.dialog_id is not None,
+            drill_completed=report.drill_completed and session.drill_id is not None,
+            # the server's own measure: the phone's clock may run ahead by the skew, not longer
+            seconds=min(duration, max(0, int((min(ended_at, now) - session.started_at).total_seconds()))),
+        )
     )
+
+    # The session counts for the learner day its practice happened in, whenever it is uploaded
+    practised_at = timeline[0][0] if timeline else ended_at
+    day = profile.day_at(practised_at)
+    sessions_today, _, _ = profile.counts_on(day.day)
+    new_streak_day = work.is_practice and (profile.streak_day is None or day.day > profile.streak_day)
+    streak = advance_streak(profile.live_streak(practised_at), new_day=new_streak_day)
+    xp = award_xp(work, earlier_sessions_today=sessions_today, streak=streak)
 
     current = dict(cards)
     log: list[ReviewLogEntry] = []
@@ -100,22 +107,23 @@ def complete(
         log.append(_log_entry(item, at, before, after))
         current[item.phrase_id] = after
     reviewed = [current[pid] for pid in first_ratings]
-    introduced = sum(1 for pid in session.new_phrase_ids if pid in first_ratings and pid not in cards)
+    introduced = sum(1 for pid in first_ratings if pid not in cards)
+    reviews_done = sum(1 for pid in first_ratings if pid in cards and is_review(cards[pid].state))
 
-    duration = min(max(0, int((ended_at - session.started_at).total_seconds())),
-                   int(rules.max_duration.total_seconds()))  # fmt: skip
-    last_practice_day, sessions_that_day, new_that_day = _day_counters(profile, day, introduced)
-    updated_profile = profile.model_copy(
-        update={
+    update: dict[str, object] = {
+        "total_xp": profile.total_xp + xp.total,
+        **_new_phrase_progress(profile, session, first_ratings.keys(), course),
+    }
+    if first_ratings or work.is_practice:
+        update |= _day_counts(profile, day, work.is_practice, introduced, reviews_done)
+    if new_streak_day:
+        update |= {
             "streak": streak.after,
             "best_streak": max(profile.best_streak, streak.after),
-            "last_practice_day": last_practice_day,
-            "sessions_on_last_day": sessions_that_day,
-            "new_on_last_day": new_that_day,
-            "total_xp": profile.total_xp + xp.total,
-            "next_new_position": _next_new_position(profile, session, first_ratings.keys(), course),
+            "streak_day": day.day,
+            "streak_until": streak_deadline(day, profile.zone, profile.day_start_hour),
         }
-    )
+    updated_profile = profile.model_copy(update=update)
     completed = session.model_copy(
         update={
             "ended_at": ended_at,
@@ -124,7 +132,7 @@ def complete(
             "streak_before": streak.before,
             "streak_after": streak.after,
             "reviews": tuple(log),
-            "practice_day": day,
+            "practice_day": day.day if work.is_practice else None,
             "results_digest": results_digest(report),
             "learner_total_xp": updated_profile.total_xp,
             "learner_best_streak": updated_profile.best_streak,
@@ -134,14 +142,27 @@ def complete(
     return Completion(completed, updated_profile, reviewed)
 
 
-def _day_counters(profile: Profile, day: date, introduced: int) -> tuple[date, int, int]:
-    """(last practice day, sessions and new phrases on it) after a session of `day`."""
+def _day_counts(
+    profile: Profile, day: PracticeDay, practice: bool, new: int, reviews: int
+) -> dict[str, object]:
+    """The last practice day's window and counts after a session of `day` (which only counts as a
+    session when it was practice; its new phrases and reviews count for the daily limits anyway)."""
     last = profile.last_practice_day
-    if last is not None and day < last:  # uploaded after a later day's practice: that day's counts stay
-        return last, profile.sessions_on_last_day, profile.new_on_last_day
-    if day == last:
-        return day, profile.sessions_on_last_day + 1, profile.new_on_last_day + introduced
-    return day, 1, introduced
+    if last is not None and day.day < last:  # uploaded after a later day's practice: that day's counts stay
+        return {}
+    sessions = int(practice)
+    if day.day == last:
+        sessions += profile.sessions_on_last_day
+        new += profile.new_on_last_day
+        reviews += profile.reviews_on_last_day
+    return {
+        "last_practice_day": day.day,
+        "day_started_at": day.starts_at,
+        "day_ends_at": day.ends_at,
+        "sessions_on_last_day": sessions,
+        "new_on_last_day": new,
+        "reviews_on_last_day": reviews,
+    }
 
 
 def _check(report: PracticeReport, session: Session, rules: TimeRules) -> None:
@@ -190,12 +211,22 @@ def _log_entry(item: Review, at: datetime, before: CardState | None, after: Card
     )
 
 
-def _next_new_position(profile: Profile, session: Session, rated: Collection[str], course: Course) -> int:
-    """Move past the new phrases the learner rated, in course order. An unrated new phrase
-    stops the move, so phrases left unseen at the end of a pack come again next time."""
-    position = profile.next_new_position
-    for phrase_id in session.new_phrase_ids:
-        if phrase_id not in rated or phrase_id not in course.position_of:
-            break
-        position = max(position, course.position_of[phrase_id] + 1)
-    return position
+def _new_phrase_progress(
+    profile: Profile, session: Session, rated: Collection[str], course: Course
+) -> dict[str, object]:
+    """Move the course position past every new phrase rated; new phrases served before it and
+    not rated are kept as skipped, offered first next time. So a phrase is new exactly once."""
+    served = [pid for pid in session.new_phrase_ids if pid in course.position_of]
+    position = max(
+        [profile.next_new_position, *(course.position_of[pid] + 1 for pid in served if pid in rated)]
+    )
+    waiting = dict.fromkeys((*profile.skipped_new_phrase_ids, *served))
+    skipped = sorted(
+        (
+            pid
+            for pid in waiting
+            if pid not in rated and pid in course.position_of and course.position_of[pid] < position
+        ),
+        key=course.position_of.__getitem__,
+    )
+    return {"next_new_position": position, "skipped_new_phrase_ids": tuple(skipped[:DAILY_NEW_LIMIT_MAX])}

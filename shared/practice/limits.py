@@ -3,10 +3,16 @@
 # DynamoDB transactions take at most 100 items; completion writes the session, the profile
 # and one card per phrase, so a pack may hold at most 98 phrases.
 MAX_PHRASES_PER_PACK = 98
+# Due cards of phrases no longer in the course that one session start takes out of the due index
+# (in the same transaction as the session and the profile).
+MAX_RETIRED_PER_START = 25
 # The local hour at which a learner's day starts.
 DAY_START_HOUR_MIN, DAY_START_HOUR_MAX = 0, 23
 # New phrases a learner may take on per day at most.
 DAILY_NEW_LIMIT_MAX = 50
+# Reviews of Review-state cards per learner day: Anki's default, and the most a learner may set.
+DAILY_REVIEW_LIMIT_DEFAULT = 200
+DAILY_REVIEW_LIMIT_MAX = 1000
 # Reviews one completion may carry: every applied review lands in the session item's review log
 # (about 350 bytes each), which must stay well under DynamoDB's 400 KB per item.
 MAX_REVIEWS_PER_COMPLETION = 400

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from fsrs import Card, Rating, Scheduler, State
 
-from practice.models.learner import CardState
+from practice.models.learner import CardState, DueCard
 from practice.models.learner import Rating as ApiRating
 
 SCHEDULER = Scheduler(enable_fuzzing=False)
@@ -38,6 +38,23 @@ def review(phrase_id: str, card: CardState | None, rating: ApiRating, reviewed_a
         lapses=(card.lapses if card else 0) + int(lapsed),
         version=card.version if card else 0,
     )
+
+
+def is_learning(state: int) -> bool:
+    """Learning and Relearning cards step through short intervals within a day or two."""
+    return state in (State.Learning.value, State.Relearning.value)
+
+
+def is_review(state: int) -> bool:
+    return state == State.Review.value
+
+
+def retrievability(card: DueCard, at: datetime) -> float:
+    """The chance FSRS gives that the learner recalls `card` at `at`."""
+    fsrs_card = Card(
+        card_id=0, state=State.Review, stability=card.stability, due=card.due, last_review=card.last_review
+    )
+    return SCHEDULER.get_card_retrievability(fsrs_card, at)
 
 
 def _to_fsrs(card: CardState) -> Card:

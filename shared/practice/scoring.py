@@ -1,28 +1,70 @@
 """XP and streak rules, every number a named constant (README: "XP and streaks").
 
-- Each phrase earns XP by its rating.
-- Finishing the pack (a result for every phrase served) earns a session bonus; so do the
+- Each phrase rated earns the same XP whatever its rating: grading "easy" must not pay, as it
+  would reward the inflated grades that stretch intervals. Learning steps earn nothing more.
+- Finishing a non-empty pack (every phrase served rated) earns a session bonus; so do the
   dialog and the drill when the app reports them done.
-- The first completed session of a learner's day earns a streak bonus that grows with the
-  streak, up to a cap.
-- Later sessions the same day earn a shrinking share of phrase XP and session bonus, so XP
-  cannot be farmed by replaying packs.
+- Work needs time: each rated phrase needs `MIN_SECONDS_PER_PHRASE` of the session's length
+  by the server's clock, the dialog and the drill `MIN_SECONDS_PER_ACTIVITY` each. A session
+  shorter than its work earns XP for the phrases its length covers, and no bonus.
+- The first session of a learner day that earned anything keeps the streak going and earns a
+  streak bonus that grows with the streak, up to a cap; a session that earned nothing (an empty
+  pack, or too fast to be real) is not practice and counts for no day.
+- Later sessions the same day earn a shrinking share of phrase XP and session bonus (100 %,
+  50 %, then nothing, like Duolingo's 10/5/0), so packs cannot be farmed.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
 
-from practice.models.learner import Rating, XpAward
+from practice.models.learner import XpAward
 
-XP_PER_RATING = {Rating.AGAIN: 2, Rating.HARD: 6, Rating.GOOD: 10, Rating.EASY: 12}
+XP_PER_PHRASE = 10
 PACK_FINISHED_BONUS = 20
 DIALOG_BONUS = 5
 DRILL_BONUS = 5
 STREAK_BONUS_PER_DAY = 2
 STREAK_BONUS_CAP = 30
+MIN_SECONDS_PER_PHRASE = 2
+MIN_SECONDS_PER_ACTIVITY = 20
 # Percent of phrase XP and session bonus for the 1st, 2nd and 3rd-or-later session of a day.
-SAME_DAY_SESSION_PERCENT = (100, 50, 25)
+SAME_DAY_SESSION_PERCENT = (100, 50, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Effort:
+    """What a session did, as the server can vouch for it."""
+
+    phrases_rated: int
+    phrases_served: int
+    dialog_completed: bool
+    drill_completed: bool
+    seconds: int  # the session's length by the server's clock
+
+
+@dataclass(frozen=True, slots=True)
+class CreditedWork:
+    """The part of a session's effort that its length makes plausible."""
+
+    phrases: int
+    pack_finished: bool
+    dialog: bool
+    drill: bool
+
+    @property
+    def is_practice(self) -> bool:
+        """Whether the session counts as practice for the learner's day and streak."""
+        return self.phrases > 0 or self.dialog or self.drill
+
+
+def credited_work(effort: Effort) -> CreditedWork:
+    phrases = min(effort.phrases_rated, effort.seconds // MIN_SECONDS_PER_PHRASE)
+    plausible = phrases == effort.phrases_rated
+    seconds_left = effort.seconds - phrases * MIN_SECONDS_PER_PHRASE
+    dialog = plausible and effort.dialog_completed and seconds_left >= MIN_SECONDS_PER_ACTIVITY
+    seconds_left -= MIN_SECONDS_PER_ACTIVITY if dialog else 0
+    drill = plausible and effort.drill_completed and seconds_left >= MIN_SECONDS_PER_ACTIVITY
+    finished = plausible and 0 < effort.phrases_served <= effort.phrases_rated
+    return CreditedWork(phrases=phrases, pack_finished=finished, dialog=dialog, drill=drill)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,42 +74,25 @@ class StreakChange:
     first_session_of_day: bool
 
 
-def advance_streak(streak: int, last_practice_day: date | None, today: date) -> StreakChange:
-    """The streak after completing a session on the learner's `today`.
-
-    `before` is the streak as the learner sees it now (0 once a day was missed). A day at or
-    before the last practice day (a second session, or a flight west) changes nothing.
-    """
-    if last_practice_day is not None and today <= last_practice_day:
-        return StreakChange(streak, streak, first_session_of_day=False)
-    if last_practice_day == today - timedelta(days=1):
-        return StreakChange(streak, streak + 1, first_session_of_day=True)
-    return StreakChange(0, 1, first_session_of_day=True)
+def advance_streak(live_streak: int, *, new_day: bool) -> StreakChange:
+    """The streak after a session: one more when it is the first practice of a day later than the
+    streak's last (`new_day`). `live_streak` is the streak as the learner saw it just then: 0 once
+    its deadline passed (Profile.live_streak), so a missed day starts it again at 1."""
+    return StreakChange(live_streak, live_streak + int(new_day), first_session_of_day=new_day)
 
 
-def sessions_completed_today(last_practice_day: date | None, sessions_on_last_day: int, today: date) -> int:
-    return sessions_on_last_day if last_practice_day is not None and today <= last_practice_day else 0
-
-
-def award_xp(
-    ratings: Iterable[Rating],
-    *,
-    pack_finished: bool,
-    dialog_completed: bool,
-    drill_completed: bool,
-    earlier_sessions_today: int,
-    streak: StreakChange,
-) -> XpAward:
+def award_xp(work: CreditedWork, *, earlier_sessions_today: int, streak: StreakChange) -> XpAward:
     share = SAME_DAY_SESSION_PERCENT[min(earlier_sessions_today, len(SAME_DAY_SESSION_PERCENT) - 1)]
-    phrases = sum(XP_PER_RATING[rating] for rating in ratings)
     bonus = (
-        (PACK_FINISHED_BONUS if pack_finished else 0)
-        + (DIALOG_BONUS if dialog_completed else 0)
-        + (DRILL_BONUS if drill_completed else 0)
+        (PACK_FINISHED_BONUS if work.pack_finished else 0)
+        + (DIALOG_BONUS if work.dialog else 0)
+        + (DRILL_BONUS if work.drill else 0)
     )
     streak_bonus = (
         min(STREAK_BONUS_PER_DAY * streak.after, STREAK_BONUS_CAP) if streak.first_session_of_day else 0
     )
     return XpAward(
-        phrases=phrases * share // 100, session_bonus=bonus * share // 100, streak_bonus=streak_bonus
+        phrases=work.phrases * XP_PER_PHRASE * share // 100,
+        session_bonus=bonus * share // 100,
+        streak_bonus=streak_bonus,
     )

@@ -11,13 +11,12 @@ from ulid import ULID
 from practice.completion import TimeRules, complete, results_digest
 from practice.content import CourseCatalog
 from practice.errors import SessionAlreadyCompleted, SessionExpired, SessionNotFound
-from practice.learner_day import day_end, learner_day, parse_time_zone
+from practice.learner_day import parse_time_zone
 from practice.models.content import Course
 from practice.models.learner import PracticeReport, Profile, Session
-from practice.packs import DailyPack, build_daily_pack
+from practice.packs import DailyPack, PackLimits, build_daily_pack
 from practice.repository import PracticeRepository, SessionNotOpen
 from practice.retry import Pause, retry_on_conflict
-from practice.scoring import advance_streak
 from practice.settings import Settings
 
 Clock = Callable[[], datetime]
@@ -48,16 +47,19 @@ class CompletionOutcome:
 
 @dataclass(frozen=True, slots=True)
 class ProfileStatus:
-    """The learner's stored profile and where they stand today."""
+    """The learner's stored profile and where they stand now."""
 
     profile: Profile
-    today: date
+    now: datetime
+
+    @property
+    def today(self) -> date:
+        return self.profile.day_at(self.now).day
 
     @property
     def live_streak(self) -> int:
         """The streak as the learner sees it now: 0 once a day was missed."""
-        profile = self.profile
-        return advance_streak(profile.streak, profile.last_practice_day, self.today).before
+        return self.profile.live_streak(self.now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,7 @@ class ProfileChanges:
     time_zone: str | None = None
     day_start_hour: int | None = None
     daily_new_limit: int | None = None
+    daily_review_limit: int | None = None
 
 
 class PracticeService:
@@ -86,6 +89,9 @@ class PracticeService:
         self._abandoned_after = timedelta(
             hours=settings.completion_window_hours, days=settings.abandoned_session_days
         )
+        self._limits = PackLimits(
+            max_learning=settings.max_learning_per_pack, max_reviews=settings.max_reviews_per_pack
+        )
         self._time_rules = TimeRules(
             max_duration=timedelta(seconds=settings.max_session_duration_seconds),
             clock_skew=timedelta(seconds=settings.clock_skew_seconds),
@@ -97,9 +103,10 @@ class PracticeService:
         """Build today's pack in the learner's day and start a session for it.
 
         A first visit creates the profile; `time_zone` (the X-Timezone header) moves the learner
-        to that zone. Three DynamoDB requests whatever the learner's history: profile, due cards
-        (limited), and the write. A parallel first visit that created the profile meanwhile is
-        answered by reading it again.
+        to that zone (from the learner's next day on: learner_day.practice_day). Four DynamoDB
+        requests whatever the learner's history: the profile, the due (re)learning cards and the
+        due reviews (each a limited query), and the write. A parallel first visit that created
+        the profile meanwhile is answered by reading it again.
         """
         if time_zone is not None:
             parse_time_zone(time_zone)  # reject before any I/O
@@ -112,18 +119,15 @@ class PracticeService:
         if time_zone is not None and time_zone != profile.time_zone:
             profile = profile.model_copy(update={"time_zone": time_zone})
         course = self._catalog.get(profile.course_id)
-        zone = parse_time_zone(profile.time_zone)
-        day = learner_day(now, zone, profile.day_start_hour)
-
-        due = self._repository.due_phrase_ids(
-            user_id, day_end(day, zone, profile.day_start_hour), self._settings.max_reviews_per_pack
+        day = profile.day_at(now)
+        due = self._repository.due_cards(
+            user_id,
+            day.ends_at,
+            learning_limit=self._settings.due_candidates,
+            review_limit=self._settings.due_candidates if self._review_room(profile, day.day) else 0,
         )
         pack = build_daily_pack(
-            course=course,
-            profile=profile,
-            day=day,
-            due_phrase_ids=due,
-            max_reviews=self._settings.max_reviews_per_pack,
+            course=course, profile=profile, day=day.day, due=due, now=now, limits=self._limits
         )
         session = Session(
             session_id=str(ULID.from_datetime(now)),
@@ -137,7 +141,7 @@ class PracticeService:
             started_at=now,
             expires_at=int((now + self._abandoned_after).timestamp()),
         )
-        self._repository.start_session(session, profile if profile != stored else None)
+        self._repository.start_session(session, profile if profile != stored else None, pack.retired)
         return StartedSession(pack, session, course)
 
     def get_session(self, user_id: str, session_id: str) -> Session:
@@ -191,7 +195,7 @@ class PracticeService:
 
     def update_profile(self, user_id: str, changes: ProfileChanges) -> ProfileStatus:
         """Change the learner's settings (one conditional write; retried if the profile moved).
-        A new day-start hour or zone applies from the next pack; streaks are kept."""
+        A new day-start hour or zone applies from the learner's next day; streaks are kept."""
         if changes.time_zone is not None:
             parse_time_zone(changes.time_zone)
         update = {name: value for name, value in asdict(changes).items() if value is not None}
@@ -205,12 +209,16 @@ class PracticeService:
 
         return self._retrying(save)
 
+    @staticmethod
+    def _review_room(profile: Profile, day: date) -> bool:
+        """Whether today's review limit leaves room (else the review queue is not even read)."""
+        return profile.counts_on(day)[2] < profile.daily_review_limit
+
     def _retrying[T](self, attempt: Callable[[], T]) -> T:
         return retry_on_conflict(attempt, pause=self._pause)
 
     def _status(self, profile: Profile) -> ProfileStatus:
-        today = learner_day(self._clock(), parse_time_zone(profile.time_zone), profile.day_start_hour)
-        return ProfileStatus(profile, today)
+        return ProfileStatus(profile, self._clock())
 
     def _new_profile(self, user_id: str, time_zone: str | None) -> Profile:
         settings = self._settings
@@ -219,6 +227,7 @@ class PracticeService:
             time_zone=time_zone or settings.default_time_zone,
             day_start_hour=settings.default_day_start_hour,
             daily_new_limit=settings.default_daily_new_limit,
+            daily_review_limit=settings.default_daily_review_limit,
             course_id=settings.default_course_id,
         )
 

@@ -1,11 +1,15 @@
 """Runtime settings, read once from the environment and validated at cold start."""
 
-from pydantic import Field
+from typing import Self
+
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from practice.budget import DynamoTimeouts
 from practice.limits import (
     DAILY_NEW_LIMIT_MAX,
+    DAILY_REVIEW_LIMIT_DEFAULT,
+    DAILY_REVIEW_LIMIT_MAX,
     DAY_START_HOUR_MAX,
     DAY_START_HOUR_MIN,
     MAX_PHRASES_PER_PACK,
@@ -28,7 +32,13 @@ class Settings(BaseSettings):
     default_time_zone: str = "UTC"
     default_day_start_hour: int = Field(4, ge=DAY_START_HOUR_MIN, le=DAY_START_HOUR_MAX)
     default_daily_new_limit: int = Field(10, ge=0, le=DAILY_NEW_LIMIT_MAX)
-    max_reviews_per_pack: int = Field(30, ge=1, le=MAX_PHRASES_PER_PACK - 50)
+    default_daily_review_limit: int = Field(DAILY_REVIEW_LIMIT_DEFAULT, ge=0, le=DAILY_REVIEW_LIMIT_MAX)
+    # A pack: due (re)learning cards (outside the review limit), reviews, then new phrases in
+    # what room is left of MAX_PHRASES_PER_PACK. Each due queue is read with `due_candidates`
+    # as its limit, which leaves room to skip cards whose phrase left the course.
+    max_learning_per_pack: int = Field(30, ge=1, le=MAX_PHRASES_PER_PACK // 2)
+    max_reviews_per_pack: int = Field(30, ge=1, le=MAX_PHRASES_PER_PACK // 2)
+    due_candidates: int = Field(100, ge=1, le=1000)
 
     idempotency_ttl_seconds: int = Field(24 * 3600, ge=60)
     max_session_duration_seconds: int = Field(2 * 3600, ge=60)
@@ -47,6 +57,12 @@ class Settings(BaseSettings):
     dynamodb_connect_timeout_seconds: float = Field(1.0, gt=0, le=10)
     dynamodb_read_timeout_seconds: float = Field(2.0, gt=0, le=10)
     dynamodb_max_attempts: int = Field(3, ge=1, le=10)
+
+    @model_validator(mode="after")
+    def _queues_read_enough(self) -> Self:
+        if self.due_candidates < max(self.max_learning_per_pack, self.max_reviews_per_pack):
+            raise ValueError("due_candidates must be at least max_learning_per_pack and max_reviews_per_pack")
+        return self
 
     @property
     def dynamodb_timeouts(self) -> DynamoTimeouts:

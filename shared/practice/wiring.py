@@ -9,7 +9,7 @@ from botocore.config import Config
 from practice.budget import DynamoTimeouts, InvocationBudget
 from practice.content import CourseCatalog
 from practice.repository.dynamodb import DynamoRepository
-from practice.sessions import PracticeService
+from practice.sessions import Clock, PracticeService, utc_now
 from practice.settings import Settings
 
 if TYPE_CHECKING:
@@ -45,7 +45,9 @@ def dynamodb_client(
     return client
 
 
-def build_service(settings: Settings, client: "DynamoDBClient | None" = None) -> PracticeService:
+def build_service(
+    settings: Settings, client: "DynamoDBClient | None" = None, clock: Clock = utc_now
+) -> PracticeService:
     repository = DynamoRepository(client or dynamodb_client(), settings.table_name)
     catalog = CourseCatalog(repository, settings.course_cache_seconds)
-    return PracticeService(repository, catalog, settings)
+    return PracticeService(repository, catalog, settings, clock)

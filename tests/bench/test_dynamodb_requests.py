@@ -1,7 +1,8 @@
 """DynamoDB requests per call do not grow with a learner's history: a learner with 10 cards and
-one with 10,000 cost the same requests for today's pack and for completing it. Requests are
-counted through botocore's before-call hook on the function's own client. No timings here:
-those are `make bench`'s."""
+one with 10,000 (each with a real backlog's mix: relearning, due today, overdue, not due yet)
+cost the same requests for today's pack and for completing it. Requests are counted through
+botocore's before-call hook on the function's own client. No timings here: those are
+`make bench`'s."""
 
 import json
 from collections.abc import Callable
@@ -10,14 +11,15 @@ from typing import Any
 
 import pytest
 
-from bench.seed import seed_cards
+from bench.seed import BENCH_NEW_PHRASES, bench_course, seed_learner
 from practice.content import read_course_file
+from practice.repository.dynamodb import DynamoRepository
 from tests.conftest import COURSES_DIR, TABLE_NAMES, load_event
 from tests.integration.conftest import daily_event
 
 TABLE = TABLE_NAMES["PracticeTable"]
 CARDS = {"few-cards": 10, "many-cards": 10_000}
-MAX_REQUESTS = 3
+MAX_REQUESTS = {"daily": 4, "completion": 2}
 MAX_REVIEWS_PER_PACK = 30
 
 Invoke = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
@@ -25,10 +27,13 @@ Invoke = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
 
 @pytest.fixture
 def learners(dynamodb: Any) -> dict[str, int]:
-    """Learners whose cards are all overdue, the course's phrases among them; no profile yet."""
-    course = read_course_file(COURSES_DIR / "es-en.json")
+    """Learners of a course long enough for their cards, with a real backlog's mix of cards."""
+    course = bench_course(
+        read_course_file(COURSES_DIR / "es-en.json"), max(CARDS.values()) + BENCH_NEW_PHRASES
+    )
+    DynamoRepository(dynamodb, TABLE).put_course(course)
     for user_id, cards in CARDS.items():
-        seed_cards(dynamodb, TABLE, user_id, course, count=cards, due_before=datetime.now(UTC))
+        seed_learner(dynamodb, TABLE, user_id, course, cards=cards, now=datetime.now(UTC))
     return CARDS
 
 
@@ -49,12 +54,6 @@ def completion_event(user_id: str, pack: dict[str, Any]) -> dict[str, Any]:
     return event
 
 
-def returning(invoke: Invoke, user_id: str) -> None:
-    """A first visit, which creates the profile (left open: its cards stay due)."""
-    status, _ = invoke(daily_event(sub=user_id))
-    assert status == 200
-
-
 def call(invoke: Invoke, event: dict[str, Any], dynamodb_requests: list[str]) -> tuple[list[str], Any]:
     """One call, which must succeed: the DynamoDB operations it made, and its body."""
     dynamodb_requests.clear()
@@ -64,29 +63,33 @@ def call(invoke: Invoke, event: dict[str, Any], dynamodb_requests: list[str]) ->
 
 
 def test_a_daily_pack_costs_the_same_requests_with_10_and_10000_cards(invoke, learners, dynamodb_requests):
-    # Given two returning learners, one with 10 overdue cards and one with 10,000
+    # Given two learners, one with 10 cards and one with 10,000, each with cards in every state
+    # (and the course in the function's cache, as after any first call)
     for user_id in learners:
-        returning(invoke, user_id)
+        assert invoke(daily_event(sub=user_id))[0] == 200
 
     # When each opens today's pack
     requests, packs = {}, {}
     for user_id in learners:
         requests[user_id], packs[user_id] = call(invoke, daily_event(sub=user_id), dynamodb_requests)
 
-    # Then both packs cost the same few requests, and the due cards are served (limited)
-    assert requests["few-cards"] == requests["many-cards"]
-    assert len(requests["many-cards"]) <= MAX_REQUESTS
-    assert len(packs["many-cards"]["review_phrases"]) == MAX_REVIEWS_PER_PACK
+    # Then both packs cost the same few requests: the profile, one limited query per due queue
+    # (relearning, reviews) and the session write
+    assert requests["few-cards"] == requests["many-cards"] == ["GetItem", "Query", "Query", "PutItem"]
+    assert len(requests["many-cards"]) <= MAX_REQUESTS["daily"]
+    # and the backlog is served in its limits: relearning cards first, reviews up to the pack's cap
+    many = packs["many-cards"]
+    assert len(many["review_phrases"]) == 30 + MAX_REVIEWS_PER_PACK  # 30 relearning due today, 30 reviews
+    assert len(many["new_phrases"]) == 10
     assert 0 < len(packs["few-cards"]["review_phrases"]) <= learners["few-cards"]
 
 
 def test_completing_a_pack_costs_the_same_requests_with_10_and_10000_cards(
     invoke, learners, dynamodb_requests
 ):
-    # Given two returning learners with today's pack open, one with 10 cards and one with 10,000
+    # Given two learners with today's pack open, one with 10 cards and one with 10,000
     packs = {}
     for user_id in learners:
-        returning(invoke, user_id)
         status, packs[user_id] = invoke(daily_event(sub=user_id))
         assert status == 200
 
@@ -98,4 +101,4 @@ def test_completing_a_pack_costs_the_same_requests_with_10_and_10000_cards(
 
     # Then both completions cost the same few requests
     assert requests["few-cards"] == requests["many-cards"]
-    assert len(requests["many-cards"]) <= MAX_REQUESTS
+    assert len(requests["many-cards"]) <= MAX_REQUESTS["completion"]

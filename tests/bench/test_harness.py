@@ -1,11 +1,12 @@
 """The benchmark's own pieces that its figures rely on."""
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from bench.emulator import cheap_transaction_backups
-from bench.seed import card_phrase_ids
+from bench.seed import BENCH_NEW_PHRASES, backlog, bench_course
 from bench.stats import percentile, summary
 from practice.content import read_course_file
 from tests.conftest import COURSES_DIR, TABLE_NAMES
@@ -45,13 +46,19 @@ def test_a_failed_transaction_still_rolls_back_with_cheap_backups(dynamodb):
     assert stored("B") == {}
 
 
-def test_seeded_cards_are_the_course_phrases_from_its_end_then_unknown_ones():
-    course = read_course_file(COURSES_DIR / "es-en.json")
-    ids = card_phrase_ids(course, len(course.phrases) + 3)
-    assert ids[0] == course.phrases[-1].phrase_id
-    assert set(ids[: len(course.phrases)]) == set(course.phrase_by_id)
-    assert len(set(ids)) == len(ids)
-    assert card_phrase_ids(course, 2) == [course.phrases[-1].phrase_id, course.phrases[-2].phrase_id]
+def test_the_seeded_backlog_has_every_kind_of_card_all_in_the_course():
+    course = bench_course(read_course_file(COURSES_DIR / "es-en.json"), 10_000 + BENCH_NEW_PHRASES)
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    cards = backlog(course, 10_000, now)
+    assert len(course.phrases) == 10_200
+    assert {card.phrase_id for card in cards} == {p.phrase_id for p in course.phrases[:10_000]}
+    relearning = [card for card in cards if card.state == 3]
+    reviews_due = [card for card in cards if card.state == 2 and card.due <= now]
+    assert len(relearning) == 200
+    assert any(card.due > now for card in relearning)  # failed today, due again in minutes
+    assert len([card for card in reviews_due if card.due < now - timedelta(days=1)]) == 1000  # overdue
+    assert len(reviews_due) == 1300
+    assert backlog(course, 10, now)[0].state == 3  # a small learner has each kind too
 
 
 def test_percentiles_interpolate_between_ranks():

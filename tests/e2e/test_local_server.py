@@ -2,6 +2,7 @@
 and an embedded DynamoDB."""
 
 import json
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -27,6 +28,21 @@ def stored_sessions(server: LocalServer, user_id: str) -> set[str]:
         ExpressionAttributeValues={":pk": {"S": f"USER#{user_id}"}, ":session": {"S": "SESSION#"}},
     )["Items"]
     return {item["sk"]["S"].removeprefix("SESSION#") for item in items}
+
+
+def backdate_session(server: LocalServer, user_id: str, session_id: str, minutes: int) -> None:
+    """Make a session `minutes` old, as if the learner had been practising since: the server
+    pays XP only for time it saw pass (scoring.py), and these tests do not sleep."""
+    key = {"pk": {"S": f"USER#{user_id}"}, "sk": {"S": f"SESSION#{session_id}"}}
+    table = server.dynamodb()
+    started = table.get_item(TableName="practice-local", Key=key)["Item"]["started_at"]["S"]
+    earlier = datetime.fromisoformat(started) - timedelta(minutes=minutes)
+    table.update_item(
+        TableName="practice-local",
+        Key=key,
+        UpdateExpression="SET started_at = :at",
+        ExpressionAttributeValues={":at": {"S": earlier.isoformat()}},
+    )
 
 
 def assert_json_error(reply: Any, status: int, code: str | None = None) -> None:
@@ -91,6 +107,7 @@ def test_the_bearer_tokens_sub_is_the_caller(local_server):
 def test_a_completed_session_earns_xp(local_server):
     # Given a learner with today's pack
     pack = local_server.request("GET", f"{DAILY}?user_id=e2e-complete").json()
+    backdate_session(local_server, "e2e-complete", pack["session_id"], minutes=5)
     phrases = pack["review_phrases"] + pack["new_phrases"]
     results = {"results": [{"phrase_id": p["phrase_id"], "rating": "good"} for p in phrases]}
 

@@ -10,11 +10,15 @@ import pytest
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from moto import mock_aws
 
-from practice.content import load_courses
+from practice.content import CourseCatalog, load_courses
+from practice.repository import PracticeRepository
 from practice.repository.dynamodb import DynamoRepository
+from practice.sessions import PracticeService
+from practice.settings import Settings
 from practice.wiring import build_service, dynamodb_client
 from practice_local.template import create_tables
-from tests.conftest import COURSES_DIR, TABLE_NAMES, LambdaContext, load_event
+from tests.conftest import COURSES_DIR, TABLE_NAMES, FakeClock, LambdaContext, load_event
+from tests.fakes import InMemoryRepository
 
 Hook = Callable[..., Any]
 
@@ -29,24 +33,45 @@ def dynamodb() -> Iterator[Any]:
         yield client
 
 
-def serve_on(app: APIGatewayHttpResolver, client: Any) -> None:
-    """Point the handler's routes at `client`: its service and session starter, built on it."""
+@pytest.fixture(params=["dynamodb", "in-memory"])
+def repository(request: pytest.FixtureRequest) -> PracticeRepository:
+    """The domain's repository, twice: on moto's DynamoDB and in memory (tests/fakes.py)."""
+    if request.param == "in-memory":
+        return InMemoryRepository.with_courses(COURSES_DIR)
+    return DynamoRepository(request.getfixturevalue("dynamodb"), TABLE_NAMES["PracticeTable"])
+
+
+def service_on(repository: Any, clock: FakeClock, settings: Settings | None = None) -> PracticeService:
+    return PracticeService(
+        repository, CourseCatalog(repository, 300), settings or Settings(), clock, pause=lambda _: None
+    )
+
+
+@pytest.fixture
+def service(repository: PracticeRepository, clock: FakeClock) -> PracticeService:
+    return service_on(repository, clock)
+
+
+def serve_on(app: APIGatewayHttpResolver, client: Any, clock: FakeClock | None = None) -> None:
+    """Point the handler's routes at `client`: its service and session starter, built on it
+    (with `clock` as the service's clock when given)."""
     from practice_api import dependencies
     from practice_api.session_start import SessionStarter
 
     settings = dependencies.app_settings()
-    service = build_service(settings, client)
+    service = build_service(settings, client, clock) if clock else build_service(settings, client)
     starter = SessionStarter(service, settings, client)
     app.dependency_overrides[dependencies.practice_service] = lambda: service
     app.dependency_overrides[dependencies.session_starter] = lambda: starter
 
 
 @pytest.fixture
-def api(dynamodb: Any) -> Iterator[APIGatewayHttpResolver]:
-    """The handler's resolver, serving from this test's client (a fresh service per test)."""
+def api(dynamodb: Any, clock: FakeClock) -> Iterator[APIGatewayHttpResolver]:
+    """The handler's resolver, serving from this test's client (a fresh service per test) on the
+    test's clock: a session lasts as long as the test moves the clock on before completing it."""
     from practice_api.app import app
 
-    serve_on(app, dynamodb)
+    serve_on(app, dynamodb, clock)
     yield app
     app.dependency_overrides.clear()
 

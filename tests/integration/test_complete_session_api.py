@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from practice.models.learner import Rating, Session
-from practice.scoring import DIALOG_BONUS, PACK_FINISHED_BONUS, STREAK_BONUS_PER_DAY, XP_PER_RATING
+from practice.models.learner import Session
+from practice.scoring import DIALOG_BONUS, PACK_FINISHED_BONUS, STREAK_BONUS_PER_DAY, XP_PER_PHRASE
 from tests.conftest import TABLE_NAMES, load_event
 from tests.integration.conftest import daily_event
 
@@ -54,9 +54,10 @@ def test_sample_completion_event_is_a_valid_request_for_its_session_id(invoke):
     assert body["error"]["code"] == "session_not_found"
 
 
-def test_completing_a_first_session_awards_xp_starts_the_streak_and_schedules_cards(invoke, dynamodb):
+def test_completing_a_first_session_awards_xp_starts_the_streak_and_schedules_cards(invoke, dynamodb, clock):
     # Given a learner who opened their first pack
     _, pack = invoke(daily_event())
+    clock.advance(minutes=5)
     served = len(pack["new_phrases"])
 
     # When they finish it with every phrase rated good
@@ -65,7 +66,7 @@ def test_completing_a_first_session_awards_xp_starts_the_streak_and_schedules_ca
     # Then XP follows the documented rules and the streak starts at 1
     assert status == 200
     assert summary["status"] == "completed"
-    assert summary["xp_phrases"] == served * XP_PER_RATING[Rating.GOOD]
+    assert summary["xp_phrases"] == served * XP_PER_PHRASE
     assert summary["xp_session_bonus"] == PACK_FINISHED_BONUS
     assert summary["xp_streak_bonus"] == STREAK_BONUS_PER_DAY * 1
     assert (
@@ -74,7 +75,7 @@ def test_completing_a_first_session_awards_xp_starts_the_streak_and_schedules_ca
     )
     assert (summary["streak_before"], summary["streak_after"]) == (0, 1)
     assert summary["learner"] == {"total_xp": summary["total_xp"], "streak": 1, "best_streak": 1}
-    assert 0 <= summary["duration_seconds"] < 60
+    assert summary["duration_seconds"] == 300
     # and the session, the profile and one card per phrase are stored
     session = get_item(dynamodb, "learner-0001", f"SESSION#{pack['session_id']}")
     assert session["status"] == {"S": "completed"}
@@ -105,8 +106,9 @@ def test_get_session_shows_it_open_and_then_completed(invoke):
     assert completed == summary
 
 
-def test_a_retried_completion_returns_the_same_summary_and_awards_nothing_twice(invoke, dynamodb):
+def test_a_retried_completion_returns_the_same_summary_and_awards_nothing_twice(invoke, dynamodb, clock):
     _, pack = invoke(daily_event())
+    clock.advance(minutes=5)
     _, first = invoke(complete_event(pack["session_id"], all_good(pack)))
     status, again = invoke(complete_event(pack["session_id"], all_good(pack)))
     assert status == 200
@@ -216,12 +218,13 @@ def test_completion_without_identity_is_a_401(invoke):
     assert body["error"]["code"] == "unauthenticated"
 
 
-def test_correct_and_incorrect_count_as_good_and_again(invoke):
+def test_correct_and_incorrect_count_as_good_and_again(invoke, clock):
     _, pack = invoke(daily_event())
+    clock.advance(minutes=5)
     first, second, *rest = [p["phrase_id"] for p in pack["new_phrases"]]
     body = {"results": [{"phrase_id": first, "correct": True}, {"phrase_id": second, "correct": False}]}
     _, summary = invoke(complete_event(pack["session_id"], body))
-    assert summary["xp_phrases"] == XP_PER_RATING[Rating.GOOD] + XP_PER_RATING[Rating.AGAIN]
+    assert summary["xp_phrases"] == 2 * XP_PER_PHRASE
     assert summary["xp_session_bonus"] == 0  # the pack was not finished
     assert rest
 
@@ -234,15 +237,28 @@ def test_completion_costs_two_dynamodb_requests(invoke, dynamodb_requests):
     assert dynamodb_requests == ["BatchGetItem", "TransactWriteItems"]
 
 
-def test_a_pack_with_only_the_dialog_done_still_counts_for_the_streak(invoke):
+def test_a_pack_with_only_the_dialog_done_still_counts_for_the_streak(invoke, clock):
     # Given a learner who only did the dialog of today's pack
     _, pack = invoke(daily_event())
+    clock.advance(minutes=5)
     # When they complete with no phrase results
     status, summary = invoke(complete_event(pack["session_id"], {"results": [], "dialog_completed": True}))
     # Then the dialog bonus is all the XP, and the day counts for the streak
     assert status == 200
     assert (summary["xp_phrases"], summary["xp_session_bonus"]) == (0, DIALOG_BONUS)
     assert summary["streak_after"] == 1
+
+
+def test_a_session_completed_the_moment_it_started_earns_nothing_and_counts_for_no_day(invoke, dynamodb):
+    # Given a pack completed with every phrase rated, no time after it was served (finding 7)
+    _, pack = invoke(daily_event())
+    status, summary = invoke(complete_event(pack["session_id"], all_good(pack)))
+    # Then the ratings schedule the cards, but no XP is earned and the streak does not start
+    assert status == 200
+    assert (summary["total_xp"], summary["streak_after"], summary["practice_day"]) == (0, 0, None)
+    assert get_item(dynamodb, "learner-0001", f"CARD#{pack['new_phrases'][0]['phrase_id']}")["reps"] == {
+        "N": "1"
+    }
 
 
 def test_a_response_that_fails_its_own_model_is_a_500_not_a_client_error(api, invoke):

@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 
-from bench.seed import seed_cards
 from practice.content import read_course_file
+from practice.limits import MAX_RETIRED_PER_START
+from practice.models.learner import CardState
+from practice.repository.dynamodb import card_item, serialize_item
 from tests.conftest import COURSES_DIR, TABLE_NAMES, load_event
 from tests.integration.conftest import daily_event
 
@@ -212,24 +214,45 @@ def test_throttling_that_outlives_the_retries_is_a_503_with_retry_after(
     assert '"code":"service_unavailable"' in response["body"]
 
 
-@pytest.mark.parametrize("cards", [5, 5000])
-def test_a_pack_costs_the_same_dynamodb_requests_whatever_the_history(
-    invoke, dynamodb, dynamodb_requests, cards
+def put_cards(dynamodb: Any, user_id: str, phrase_ids: list[str], *, due: datetime) -> None:
+    for n, phrase_id in enumerate(phrase_ids):
+        card = CardState(
+            phrase_id=phrase_id, state=2, step=None, stability=4.0, difficulty=5.0,
+            due=due + timedelta(seconds=n), last_review=due - timedelta(days=4), reps=3,
+        )  # fmt: skip
+        dynamodb.put_item(TableName=TABLE, Item=serialize_item(card_item(user_id, card)))
+
+
+def test_cards_of_phrases_that_left_the_course_take_no_place_and_leave_the_due_index(
+    invoke, dynamodb, dynamodb_requests
 ):
-    # Given a learner whose profile exists, with `cards` cards that are all overdue
+    # Given a learner whose 40 most recently due cards are of phrases the course no longer has,
+    # and 5 older due cards of phrases it has (finding 2: the stale ones used to fill every pack)
     invoke(daily_event(sub="veteran"))
+    now = datetime.now(UTC)
     course = read_course_file(COURSES_DIR / "es-en.json")
-    seed_cards(dynamodb, TABLE, "veteran", course, count=cards, due_before=datetime.now(UTC))
+    kept = [phrase.phrase_id for phrase in course.phrases[-5:]]
+    put_cards(dynamodb, "veteran", kept, due=now - timedelta(days=3))
+    put_cards(dynamodb, "veteran", [f"gone-{n:02d}" for n in range(40)], due=now - timedelta(days=1))
     dynamodb_requests.clear()
 
     # When they open today's pack
     status, body = invoke(daily_event(sub="veteran"))
 
-    # Then three requests served it: profile, due cards (limited), the session write, and the
-    # reviews are the most overdue cards, up to the per-pack cap
+    # Then the five known cards are the reviews, and the pack's write retired 25 stale cards with
+    # the session (one transaction): four requests, however many cards there are
     assert status == 200
-    assert dynamodb_requests == ["GetItem", "Query", "PutItem"]
-    assert len(body["review_phrases"]) == min(cards, 30)
+    assert {p["phrase_id"] for p in body["review_phrases"]} == set(kept)
+    assert dynamodb_requests == ["GetItem", "Query", "Query", "TransactWriteItems"]
+    stale = items_of(dynamodb, "veteran", "CARD#gone-")
+    assert sum("due_pk" not in item for item in stale) == MAX_RETIRED_PER_START
+    assert all(item["retired"] == {"BOOL": True} for item in stale if "due_pk" not in item)
+    # and the next pack retires the rest; their FSRS state stays on the card
+    invoke(daily_event(sub="veteran"))
+    stale = items_of(dynamodb, "veteran", "CARD#gone-")
+    assert len(stale) == 40
+    assert not any("due_pk" in item for item in stale)
+    assert all(item["stability"] == {"N": "4.0"} for item in stale)
 
 
 def test_a_learner_whose_course_is_not_loaded_gets_a_503(invoke, dynamodb):

@@ -34,6 +34,7 @@ def test_a_new_learner_sees_the_defaults_and_nothing_is_written(invoke, dynamodb
         "time_zone": "UTC",
         "day_start_hour": 4,
         "daily_new_limit": 10,
+        "daily_review_limit": 200,
         "course_id": "es-en",
         "streak": 0,
         "best_streak": 0,
@@ -44,8 +45,9 @@ def test_a_new_learner_sees_the_defaults_and_nothing_is_written(invoke, dynamodb
     assert stored_profile(dynamodb) == {}
 
 
-def test_the_profile_shows_xp_streak_and_progress_after_practice(invoke):
+def test_the_profile_shows_xp_streak_and_progress_after_practice(invoke, clock):
     _, pack = invoke(daily_event())
+    clock.advance(minutes=5)
     _, summary = invoke(complete_event(pack["session_id"], all_good(pack)))
     _, profile = invoke(profile_event())
     assert (profile["total_xp"], profile["streak"], profile["best_streak"]) == (summary["total_xp"], 1, 1)
@@ -66,8 +68,9 @@ def test_the_sample_update_changes_the_settings_and_the_next_pack_follows_them(i
     assert len(pack["new_phrases"]) == 15
 
 
-def test_a_partial_update_keeps_the_other_settings_and_the_progress(invoke, dynamodb):
+def test_a_partial_update_keeps_the_other_settings_and_the_progress(invoke, dynamodb, clock):
     _, pack = invoke(daily_event(headers={"x-timezone": "Asia/Tokyo"}))
+    clock.advance(minutes=5)
     invoke(complete_event(pack["session_id"], all_good(pack)))
     status, profile = invoke(profile_event("PATCH", {"daily_new_limit": 3}))
     assert status == 200
@@ -82,6 +85,10 @@ def test_a_partial_update_keeps_the_other_settings_and_the_progress(invoke, dyna
         ({"day_start_hour": 24}, 422, "validation_error"),
         ({"daily_new_limit": -1}, 422, "validation_error"),
         ({"daily_new_limit": 51}, 422, "validation_error"),
+        ({"daily_review_limit": -1}, 422, "validation_error"),
+        ({"daily_review_limit": 1001}, 422, "validation_error"),
+        ({"daily_review_limit": "200"}, 422, "validation_error"),
+        ({"daily_review_limit": None}, 422, "validation_error"),
         ({"streak": 400}, 422, "validation_error"),
         ({"total_xp": 1_000_000}, 422, "validation_error"),
         ({}, 422, "validation_error"),
@@ -103,17 +110,22 @@ def test_the_profile_needs_an_identity(invoke):
         assert body["error"]["code"] == "unauthenticated"
 
 
-def test_a_missed_day_shows_a_live_streak_of_zero_but_keeps_the_best(invoke, dynamodb):
+def test_a_missed_day_shows_a_live_streak_of_zero_but_keeps_the_best(invoke, clock):
     _, pack = invoke(daily_event())
+    clock.advance(minutes=5)
     invoke(complete_event(pack["session_id"], all_good(pack)))
-    dynamodb.update_item(
-        TableName=TABLE_NAMES["PracticeTable"],
-        Key={"pk": {"S": "USER#learner-0001"}, "sk": {"S": "PROFILE"}},
-        UpdateExpression="SET last_practice_day = :d",
-        ExpressionAttributeValues={":d": {"S": "2026-01-01"}},
-    )
-    _, profile = invoke(profile_event())
-    assert (profile["streak"], profile["best_streak"]) == (0, 1)
+    clock.advance(hours=24)
+    _, tomorrow = invoke(profile_event())
+    clock.advance(hours=24)
+    _, after_a_missed_day = invoke(profile_event())
+    assert (tomorrow["streak"], tomorrow["best_streak"]) == (1, 1)
+    assert (after_a_missed_day["streak"], after_a_missed_day["best_streak"]) == (0, 1)
+
+
+def test_the_daily_review_limit_is_a_setting_of_its_own(invoke, dynamodb):
+    status, profile = invoke(profile_event("PATCH", {"daily_review_limit": 50}))
+    assert (status, profile["daily_review_limit"], profile["daily_new_limit"]) == (200, 50, 10)
+    assert stored_profile(dynamodb)["daily_review_limit"] == {"N": "50"}
 
 
 def test_every_profile_route_takes_the_caller_from_the_current_learner_provider(api, invoke):

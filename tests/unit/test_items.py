@@ -103,7 +103,7 @@ def test_an_open_session_carries_its_ttl_and_a_completed_one_none():
     assert session_from_item(round_trip(item)) == completed
 
 
-def test_a_card_keeps_its_fsrs_floats_exactly_and_is_indexed_by_due_time():
+def test_a_card_keeps_its_fsrs_floats_exactly_and_is_indexed_by_queue_and_due_time():
     card = CardState(
         phrase_id="hola",
         state=2,
@@ -117,8 +117,14 @@ def test_a_card_keeps_its_fsrs_floats_exactly_and_is_indexed_by_due_time():
         version=2,
     )
     item = card_item("ana", card)
-    assert (item["due_pk"], item["due_at"]) == ("USER#ana", "2026-12-04T08:00:00.123456Z")
+    assert (item["due_pk"], item["due_at"]) == ("USER#ana#review", "2026-12-04T08:00:00.123456Z")
     assert CardState.model_validate(round_trip(item)) == card.model_copy(update={"version": 3})
+    # Learning (1) and Relearning (3) cards wait in their own queue
+    for state in (1, 3):
+        assert (
+            card_item("ana", card.model_copy(update={"state": state, "step": 0}))["due_pk"]
+            == "USER#ana#learning"
+        )
 
 
 def test_attribute_values_are_dynamodbs_own_shapes():

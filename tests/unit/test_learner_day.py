@@ -6,7 +6,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from practice.errors import InvalidTimeZone
-from practice.learner_day import day_end, learner_day, parse_time_zone, zone_names
+from practice.learner_day import (
+    PracticeDay,
+    day_end,
+    day_start,
+    learner_day,
+    parse_time_zone,
+    practice_day,
+    streak_deadline,
+    zone_names,
+)
 
 MADRID = ZoneInfo("Europe/Madrid")
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -69,3 +78,50 @@ def test_every_zone_of_the_list_parses_and_the_list_is_the_iana_one():
 
 def test_known_time_zones_parse():
     assert parse_time_zone("America/Sao_Paulo").key == "America/Sao_Paulo"
+
+
+# -- practice_day: the day as the server counts it, monotonic across setting changes ---------
+
+KIRITIMATI, PAGO_PAGO = ZoneInfo("Pacific/Kiritimati"), ZoneInfo("Pacific/Pago_Pago")
+
+
+def day_in(zone: ZoneInfo, day: date, hour: int = 4) -> PracticeDay:
+    return practice_day(day_start(day, zone, hour), zone, hour, None)
+
+
+def test_inside_the_last_days_window_it_is_that_day_whatever_the_settings_say():
+    # New York's 4 January (04:00 EST to 04:00 EST): at 19:10 there Tokyo is on the 5th
+    last = day_in(NEW_YORK, date(2027, 1, 4))
+    ten_past_seven = datetime(2027, 1, 5, 0, 10, tzinfo=UTC)
+    assert practice_day(ten_past_seven, TOKYO, 4, last) == last
+    # and so with a later day start, which would put the instant in the day before
+    assert practice_day(ten_past_seven, NEW_YORK, 23, last) == last
+
+
+def test_after_the_last_day_it_is_the_local_date_but_never_an_earlier_one():
+    last = day_in(TOKYO, date(2027, 1, 4))  # ends 19:00 UTC on the 4th
+    # flying west: at 20:00 UTC it is the 4th in New York, already counted, so the 5th
+    west = practice_day(datetime(2027, 1, 4, 20, 0, tzinfo=UTC), NEW_YORK, 4, last)
+    assert (west.day, west.starts_at) == (date(2027, 1, 5), last.ends_at)
+    assert west.ends_at == day_end(date(2027, 1, 5), NEW_YORK, 4)  # a long day, then in step again
+    # flying east: the next day starts when the last one ended, not earlier
+    east = practice_day(last.ends_at, KIRITIMATI, 4, last)
+    assert east.day == date(2027, 1, 5)
+    assert east.starts_at == last.ends_at
+
+
+def test_a_session_from_before_the_last_day_counts_for_an_earlier_day():
+    last = day_in(MADRID, date(2027, 1, 4))
+    earlier = practice_day(datetime(2027, 1, 3, 20, 0, tzinfo=UTC), KIRITIMATI, 4, last)
+    assert earlier.day < last.day
+    assert earlier.ends_at <= last.starts_at
+
+
+def test_the_streak_deadline_is_set_in_the_zone_of_the_day_it_counted():
+    # A missed day in Kiritimati stays missed when the learner moves to Pago Pago, a day behind
+    counted = day_in(KIRITIMATI, date(2027, 1, 4))
+    deadline = streak_deadline(counted, KIRITIMATI, 4)
+    assert deadline == day_end(date(2027, 1, 5), KIRITIMATI, 4)
+    two_days_on = datetime(2027, 1, 5, 20, 0, tzinfo=UTC)  # 6 January in Kiritimati, the 5th in Pago Pago
+    assert learner_day(two_days_on, PAGO_PAGO, 4) == date(2027, 1, 5)
+    assert two_days_on >= deadline

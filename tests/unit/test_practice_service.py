@@ -22,24 +22,16 @@ from practice.limits import WRITE_ATTEMPTS
 from practice.models.learner import PracticeReport, Rating, Review
 from practice.sessions import PracticeService, ProfileChanges, StartedSession
 from practice.settings import Settings
-from tests.conftest import COURSES_DIR
+from tests.conftest import COURSES_DIR, FakeClock
 from tests.fakes import InMemoryRepository, Interleaved, conflict
 
 START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 SETTINGS = Settings(table_name="practice-unit", idempotency_table_name="idempotency-unit")
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> FakeClock:
+    return FakeClock(START)
 
 
 @pytest.fixture
@@ -47,12 +39,12 @@ def repository() -> InMemoryRepository:
     return InMemoryRepository.with_courses(COURSES_DIR)
 
 
-def service_on(repository: Any, clock: Clock) -> PracticeService:
+def service_on(repository: Any, clock: FakeClock) -> PracticeService:
     return PracticeService(repository, CourseCatalog(repository, 300), SETTINGS, clock, pause=lambda _: None)
 
 
 @pytest.fixture
-def service(repository: InMemoryRepository, clock: Clock) -> PracticeService:
+def service(repository: InMemoryRepository, clock: FakeClock) -> PracticeService:
     return service_on(repository, clock)
 
 
@@ -187,6 +179,7 @@ def test_an_unknown_time_zone_is_refused_before_any_read(service, repository):
 
 def test_the_live_streak_is_zero_once_a_day_was_missed(service, clock):
     started = service.start_daily_session("ana")
+    clock.now += timedelta(minutes=5)
     service.complete_session("ana", started.session.session_id, all_rated(started))
     assert service.get_profile("ana").live_streak == 1
     clock.now += timedelta(days=2)
@@ -261,6 +254,7 @@ def test_a_completion_outlasts_five_other_devices_finishing_first(repository, cl
     # Given six open sessions, and five other devices that each finish theirs just before our write
     service = service_on(repository, clock)
     mine, *others = [service.start_daily_session("ana") for _ in range(6)]
+    clock.now += timedelta(minutes=5)
 
     def finish(started: StartedSession) -> Callable[[], object]:
         return lambda: service.complete_session("ana", started.session.session_id, all_rated(started))

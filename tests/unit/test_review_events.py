@@ -13,6 +13,7 @@ from practice.errors import InvalidResults
 from practice.models.learner import PracticeReport, Profile, Review, Session
 from practice.models.learner import Rating as ApiRating
 from tests.conftest import COURSES_DIR
+from tests.learners import practised
 
 COURSE = read_course_file(COURSES_DIR / "es-en.json")
 RULES = TimeRules(
@@ -135,7 +136,7 @@ def test_times_outside_the_session_are_moved_into_it_keeping_their_order():
 def test_a_session_counts_for_the_day_its_practice_happened_not_the_day_it_was_uploaded():
     # Given a learner who practised yesterday (day N-1) and starts at 03:50 local on day N's
     # evening side of the day start: 02:50 UTC is 03:50 in Madrid, still learner day N-1 + ...
-    learner = profile(streak=2, last_practice_day=date(2026, 11, 30), sessions_on_last_day=1)
+    learner = practised(profile(), date(2026, 11, 30), streak=2, sessions=1)
     report = PracticeReport(reviews=reviews(("hola", "good", "2026-12-01T02:55:00")))
 
     # When the reviews happened before 04:00 local and the upload arrives at 04:05 local
@@ -149,7 +150,7 @@ def test_a_session_counts_for_the_day_its_practice_happened_not_the_day_it_was_u
 
 def test_an_offline_session_uploaded_the_next_morning_keeps_the_evening_streak():
     # Given a learner with a streak of 3 up to 30 November, practising offline on 1 December at 21:00
-    learner = profile(streak=3, best_streak=3, last_practice_day=date(2026, 11, 30))
+    learner = practised(profile(), date(2026, 11, 30), streak=3)
     report = PracticeReport(
         reviews=reviews(("hola", "good", "2026-12-01T20:00:00")), completed_at=at("2026-12-01T20:10:00")
     )
@@ -165,9 +166,7 @@ def test_an_offline_session_uploaded_the_next_morning_keeps_the_evening_streak()
 
 
 def test_an_upload_from_before_the_last_practice_day_leaves_that_days_counts():
-    learner = profile(
-        streak=5, last_practice_day=date(2026, 12, 2), sessions_on_last_day=1, new_on_last_day=4
-    )
+    learner = practised(profile(), date(2026, 12, 2), streak=5, sessions=1, new=4)
     report = PracticeReport(reviews=reviews(("hola", "good", "2026-12-01T20:00:00")))
     done = completed(report, started="2026-12-01T19:58:00", now="2026-12-02T20:00:00", learner=learner)
     assert done.session.practice_day == date(2026, 12, 1)

@@ -25,6 +25,7 @@ from practice.errors import InvalidTimeZone
 from practice.learner_day import parse_time_zone, zone_names
 from practice.limits import (
     DAILY_NEW_LIMIT_MAX,
+    DAILY_REVIEW_LIMIT_MAX,
     DAY_START_HOUR_MAX,
     DAY_START_HOUR_MIN,
     MAX_PHRASES_PER_PACK,
@@ -65,6 +66,7 @@ DayStartHour = Annotated[
     int, Field(ge=DAY_START_HOUR_MIN, le=DAY_START_HOUR_MAX), BeforeValidator(_integral_number)
 ]
 DailyNewLimit = Annotated[int, Field(ge=0, le=DAILY_NEW_LIMIT_MAX), BeforeValidator(_integral_number)]
+DailyReviewLimit = Annotated[int, Field(ge=0, le=DAILY_REVIEW_LIMIT_MAX), BeforeValidator(_integral_number)]
 Milliseconds = Annotated[int, Field(ge=0, le=3_600_000), BeforeValidator(_integral_number)]
 # An optional request field: it may be left out (None here), but the spec and the server refuse null.
 Omittable = SkipJsonSchema[None]
@@ -303,6 +305,10 @@ class ProfileResponse(BaseModel):
     time_zone: str = Field(description="IANA time zone of the learner's day.")
     day_start_hour: int = Field(description="Local hour at which the learner's day starts.")
     daily_new_limit: int = Field(description="New phrases per learner day at most.")
+    daily_review_limit: int = Field(
+        description="Reviews of learned phrases per learner day at most (phrases still in their"
+        " learning steps come on top)."
+    )
     course_id: str
     streak: int
     best_streak: int
@@ -319,16 +325,20 @@ class ProfileUpdate(RequestBody):
     time_zone: TimeZoneName | Omittable = None
     day_start_hour: DayStartHour | Omittable = None
     daily_new_limit: DailyNewLimit | Omittable = None
+    daily_review_limit: DailyReviewLimit | Omittable = None
 
     @model_validator(mode="after")
     def _changes_something(self) -> Self:
         if not self.model_fields_set:
-            raise ValueError("give at least one of time_zone, day_start_hour, daily_new_limit")
+            raise ValueError(f"give at least one of {', '.join(type(self).model_fields)}")
         return self
 
     def changes(self) -> ProfileChanges:
         return ProfileChanges(
-            time_zone=self.time_zone, day_start_hour=self.day_start_hour, daily_new_limit=self.daily_new_limit
+            time_zone=self.time_zone,
+            day_start_hour=self.day_start_hour,
+            daily_new_limit=self.daily_new_limit,
+            daily_review_limit=self.daily_review_limit,
         )
 
 

@@ -94,6 +94,7 @@ def profile_response(status: ProfileStatus) -> ProfileResponse:
         time_zone=profile.time_zone,
         day_start_hour=profile.day_start_hour,
         daily_new_limit=profile.daily_new_limit,
+        daily_review_limit=profile.daily_review_limit,
         course_id=profile.course_id,
         streak=status.live_streak,
         best_streak=profile.best_streak,

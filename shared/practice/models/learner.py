@@ -4,10 +4,18 @@ learner reports when finishing a session."""
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
-from practice.limits import DAILY_NEW_LIMIT_MAX, DAY_START_HOUR_MAX, DAY_START_HOUR_MIN
+from practice.learner_day import PracticeDay, day_end, day_start, parse_time_zone, practice_day
+from practice.limits import (
+    DAILY_NEW_LIMIT_MAX,
+    DAILY_REVIEW_LIMIT_DEFAULT,
+    DAILY_REVIEW_LIMIT_MAX,
+    DAY_START_HOUR_MAX,
+    DAY_START_HOUR_MIN,
+)
 
 UserId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:@|+-]{1,128}$")]
 
@@ -31,15 +39,60 @@ class Profile(BaseModel):
     time_zone: str
     day_start_hour: int = Field(ge=DAY_START_HOUR_MIN, le=DAY_START_HOUR_MAX)
     daily_new_limit: int = Field(ge=0, le=DAILY_NEW_LIMIT_MAX)
+    daily_review_limit: int = Field(DAILY_REVIEW_LIMIT_DEFAULT, ge=0, le=DAILY_REVIEW_LIMIT_MAX)
     course_id: str
+    # The streak counts learner days practised in a row: the last one counted, and until when
+    # the streak lives (the end of the day after it, in the settings of that day).
     streak: int = 0
     best_streak: int = 0
+    streak_day: date | None = None
+    streak_until: AwareDatetime | None = None
+    # The last learner day with practice, with the UTC window it had when it was counted, so that
+    # a later change of zone or day-start hour cannot repeat a day (learner_day.practice_day), and
+    # what that day held so far: the daily limits and the same-day XP share count these.
     last_practice_day: date | None = None
+    day_started_at: AwareDatetime | None = None
+    day_ends_at: AwareDatetime | None = None
     sessions_on_last_day: int = 0
     new_on_last_day: int = 0
+    reviews_on_last_day: int = 0
     total_xp: int = 0
+    # Course position of the next new phrase, and new phrases before it that were served but
+    # never rated (served again first): together they make sure a phrase is new only once.
     next_new_position: int = 0
+    skipped_new_phrase_ids: tuple[str, ...] = Field((), max_length=DAILY_NEW_LIMIT_MAX)
     version: int = 0
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return parse_time_zone(self.time_zone)
+
+    @property
+    def last_day(self) -> PracticeDay | None:
+        """The last practice day and its window (from today's settings for a profile stored
+        before windows were kept)."""
+        day = self.last_practice_day
+        if day is None:
+            return None
+        if self.day_started_at is None or self.day_ends_at is None:
+            zone, hour = self.zone, self.day_start_hour
+            return PracticeDay(day, day_start(day, zone, hour), day_end(day, zone, hour))
+        return PracticeDay(day, self.day_started_at, self.day_ends_at)
+
+    def live_streak(self, at: datetime) -> int:
+        """The streak as the learner sees it at `at`: 0 once its deadline passed."""
+        return self.streak if self.streak_until is not None and at < self.streak_until else 0
+
+    def day_at(self, instant: datetime) -> PracticeDay:
+        """The learner day `instant` falls in (learner_day.practice_day)."""
+        return practice_day(instant, self.zone, self.day_start_hour, self.last_day)
+
+    def counts_on(self, day: date) -> tuple[int, int, int]:
+        """(sessions, new phrases, reviews) already counted on `day`; an earlier day than the last
+        practice day is not tracked, so it is taken as full (no limit reopens, no XP doubles)."""
+        if self.last_practice_day is not None and day <= self.last_practice_day:
+            return self.sessions_on_last_day, self.new_on_last_day, self.reviews_on_last_day
+        return 0, 0, 0
 
 
 class Review(BaseModel):
@@ -156,6 +209,26 @@ class CardState(BaseModel):
     reps: int = 0
     lapses: int = 0
     version: int = 0
+
+
+class DueCard(BaseModel):
+    """A due card as the due index holds it: enough to rank it, not the whole card."""
+
+    model_config = ConfigDict(frozen=True)
+
+    phrase_id: str
+    due: AwareDatetime
+    stability: float | None
+    last_review: AwareDatetime | None
+
+
+class DueCards(BaseModel):
+    """The learner's due cards, each queue read with its own limit."""
+
+    model_config = ConfigDict(frozen=True)
+
+    learning: tuple[DueCard, ...] = ()  # Learning and Relearning cards, oldest due first
+    reviews: tuple[DueCard, ...] = ()  # Review cards, most recently due first
 
 
 def utc_iso(instant: datetime) -> str:

@@ -1,11 +1,12 @@
 """Persistence behind a small Protocol. `DynamoRepository` (repository/dynamodb.py) is the only
 code that knows item shapes and keys; unit tests use an in-memory one (tests/fakes.py)."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
 from practice.models.content import Course
-from practice.models.learner import CardState, Profile, Session
+from practice.models.learner import CardState, DueCards, Profile, Session
 
 
 class SessionNotOpen(Exception):
@@ -20,13 +21,17 @@ class PracticeRepository(Protocol):
         """Store `profile`, conditioned on its version being the one read. Raises ConcurrentUpdate."""
         ...
 
-    def due_phrase_ids(self, user_id: str, due_before: datetime, limit: int) -> list[str]:
-        """Phrase ids of the learner's cards due before `due_before`, oldest due first."""
+    def due_cards(
+        self, user_id: str, due_before: datetime, *, learning_limit: int, review_limit: int
+    ) -> DueCards:
+        """The learner's cards due before `due_before`: (re)learning cards oldest due first and
+        Review cards most recently due first, each queue at most its limit (0: not read)."""
         ...
 
-    def start_session(self, session: Session, profile: Profile | None) -> None:
-        """Store a new session, and `profile` with it when given (created or updated), at once.
-        Never overwrites a session. Raises ConcurrentUpdate if the profile moved meanwhile."""
+    def start_session(self, session: Session, profile: Profile | None, retired: Sequence[str] = ()) -> None:
+        """Store a new session, and `profile` with it when given (created or updated), at once;
+        take the cards of `retired` phrases out of the due index in the same write. Never
+        overwrites a session. Raises ConcurrentUpdate if the profile moved meanwhile."""
         ...
 
     def get_session(self, user_id: str, session_id: str) -> Session | None: ...

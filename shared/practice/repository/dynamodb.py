@@ -4,12 +4,12 @@
 |--------------|-------------------|---------------------------|
 | profile      | USER#<user_id>    | PROFILE                   |
 | session      | USER#<user_id>    | SESSION#<ulid>            |
-| card         | USER#<user_id>    | CARD#<phrase_id>          |  due-index: due_pk=USER#<user_id>, due_at
+| card         | USER#<user_id>    | CARD#<phrase_id>          | due-index: USER#<user_id>#<queue>, due_at
 | course       | COURSE#<course>   | META / PHRASE#<position> / DIALOG#<id> / DRILL#<id> |
 """
 
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -18,13 +18,15 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from practice.errors import ConcurrentUpdate, StoreUnavailable
 from practice.models.content import Course, Dialog, Drill, Phrase
-from practice.models.learner import CardState, Profile, Session, XpAward, utc_iso
+from practice.models.learner import CardState, DueCard, DueCards, Profile, Session, XpAward, utc_iso
 from practice.repository import SessionNotOpen
+from practice.scheduling import is_learning
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
 DUE_INDEX = "due-index"
+LEARNING_QUEUE, REVIEW_QUEUE = "learning", "review"
 PROFILE_SK = "PROFILE"
 _THROTTLING = frozenset(
     {
@@ -61,34 +63,65 @@ class DynamoRepository:
             except self._client.exceptions.ConditionalCheckFailedException as error:
                 raise ConcurrentUpdate("the profile changed during the request; retry it") from error
 
-    def due_phrase_ids(self, user_id: str, due_before: datetime, limit: int) -> list[str]:
+    def due_cards(
+        self, user_id: str, due_before: datetime, *, learning_limit: int, review_limit: int
+    ) -> DueCards:
+        learning = self._due(user_id, LEARNING_QUEUE, due_before, learning_limit, oldest_first=True)
+        reviews = self._due(user_id, REVIEW_QUEUE, due_before, review_limit, oldest_first=False)
+        return DueCards(learning=learning, reviews=reviews)
+
+    def _due(
+        self, user_id: str, queue: str, due_before: datetime, limit: int, *, oldest_first: bool
+    ) -> tuple[DueCard, ...]:
+        if limit == 0:
+            return ()
         with _dynamodb_errors():
             response = self._client.query(
                 TableName=self._table,
                 IndexName=DUE_INDEX,
-                KeyConditionExpression="due_pk = :pk AND due_at < :before",
+                KeyConditionExpression="due_pk = :queue AND due_at < :before",
                 ExpressionAttributeValues={
-                    ":pk": {"S": user_pk(user_id)},
+                    ":queue": {"S": due_queue_pk(user_id, queue)},
                     ":before": {"S": utc_iso(due_before)},
                 },
                 Limit=limit,
-                ScanIndexForward=True,
+                ScanIndexForward=oldest_first,
             )
-        return [item["sk"]["S"].removeprefix("CARD#") for item in response["Items"]]
+        return tuple(
+            DueCard(
+                phrase_id=item["sk"].removeprefix("CARD#"),
+                due=item["due_at"],
+                stability=item.get("stability"),
+                last_review=item.get("last_review"),
+            )
+            for item in map(deserialize_item, response["Items"])
+        )
 
-    def start_session(self, session: Session, profile: Profile | None) -> None:
+    def start_session(self, session: Session, profile: Profile | None, retired: Sequence[str] = ()) -> None:
         session_put = {"TableName": self._table, "Item": serialize_item(session_item(session))}
         session_put["ConditionExpression"] = "attribute_not_exists(pk)"
         with _dynamodb_errors():
-            if profile is None:
+            if profile is None and not retired:
                 try:
                     self._client.put_item(**session_put)  # type: ignore[arg-type]
                 except self._client.exceptions.ConditionalCheckFailedException as error:
                     raise ConcurrentUpdate("session id collision; retry the request") from error
                 return
-            self._transact(
-                [{"Put": session_put}, {"Put": self._versioned_put(profile_item(profile), profile.version)}]
-            )
+            writes: list[dict[str, Any]] = [{"Put": session_put}]
+            if profile is not None:
+                writes.append({"Put": self._versioned_put(profile_item(profile), profile.version)})
+            writes += [{"Update": self._retire(session.user_id, phrase_id)} for phrase_id in retired]
+            self._transact(writes)
+
+    def _retire(self, user_id: str, phrase_id: str) -> dict[str, Any]:
+        """Take a card out of the due index (its FSRS state stays): its phrase left the course."""
+        return {
+            "TableName": self._table,
+            "Key": {"pk": {"S": user_pk(user_id)}, "sk": {"S": f"CARD#{phrase_id}"}},
+            "UpdateExpression": "REMOVE due_pk, due_at SET retired = :retired",
+            "ConditionExpression": "attribute_exists(pk)",
+            "ExpressionAttributeValues": {":retired": {"BOOL": True}},
+        }
 
     def get_session(self, user_id: str, session_id: str) -> Session | None:
         item = self._get(user_pk(user_id), f"SESSION#{session_id}")
@@ -287,14 +320,21 @@ def session_from_item(item: dict[str, Any]) -> Session:
     return Session.model_validate({**item, "xp": xp})
 
 
+def due_queue_pk(user_id: str, queue: str) -> str:
+    return f"{user_pk(user_id)}#{queue}"
+
+
 def card_item(user_id: str, card: CardState) -> dict[str, Any]:
+    """A card, in the due index under its queue: (re)learning cards apart from reviews, so that
+    each queue is read in its own order with its own limit."""
     data = card.model_dump(mode="json")
     data["version"] = card.version + 1
+    queue = LEARNING_QUEUE if is_learning(card.state) else REVIEW_QUEUE
     return {
         "pk": user_pk(user_id),
         "sk": f"CARD#{card.phrase_id}",
         "entity": "card",
-        "due_pk": user_pk(user_id),
+        "due_pk": due_queue_pk(user_id, queue),
         "due_at": utc_iso(card.due),
         **data,
     }
