@@ -72,7 +72,7 @@ def warm(image: LambdaImage, work: Path, cards: list[int], invokes: int, warmup:
     for count in cards:
         progress(f"warm, DynamoDB = moto over HTTP: learner with {count:,} cards, {invokes} calls per route")
         recorded[str(count)] = measure_against_emulator(
-            image, work, cards=count, invokes=invokes, warmup=warmup
+            image, work, cards=count, most_cards=max(cards), invokes=invokes, warmup=warmup
         )
     progress(f"warm, DynamoDB replayed in-process: {invokes} calls per route and learner, interleaved")
     replayed = measure_replayed(image, work, recorded, invokes=invokes, warmup=warmup)

@@ -224,7 +224,8 @@ def replayed() -> dict[str, Any]:
         call = calls[name]
         probe.replay(call["answers"])
         elapsed, response = invoke(call["event"])
-        succeeded(response)
+        if response["statusCode"] != 200:
+            raise AssertionError(f"{name}: {response['statusCode']} {response['body'][:300]}")
         if probe.operations != call["requests"]:
             raise AssertionError(f"{name}: replayed {probe.operations}, recorded {call['requests']}")
         return elapsed

@@ -76,7 +76,7 @@ def complete(
     duration = min(max(0, int((ended_at - session.started_at).total_seconds())),
                    int(rules.max_duration.total_seconds()))  # fmt: skip
 
-    # XP goes by how each phrase was first recalled; learning steps earn nothing more
+    # Each phrase counts once, by its first rating: learning steps after it earn nothing more
     first_ratings: dict[str, Rating] = {}
     for _, item in timeline:
         first_ratings.setdefault(item.phrase_id, item.rating)
