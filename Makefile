@@ -94,5 +94,5 @@ fuzz: venv ## Thousands of schemathesis cases against the local server, new seed
 .PHONY: bench
 BENCH_ARGS ?=
 
-bench: venv sam-venv ## Cold start, warm latency, DynamoDB requests, scaling: one table (BENCH_ARGS="--invokes 200")
+bench: venv sam-venv ## Cold start, warm latency, DynamoDB requests, scaling: one table (BENCH_ARGS="--invokes 100")
 	$(LOCAL_PYTHONPATH) $(PY) -m bench $(BENCH_ARGS)

@@ -25,7 +25,7 @@ RESULTS_DIR = REPO_ROOT / "bench" / "results"
 
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--invokes", type=int, default=500, help="timed calls per warm figure (500)")
+    parser.add_argument("--invokes", type=int, default=200, help="timed calls per warm figure (200)")
     parser.add_argument("--cold-runs", type=int, default=21, help="cold starts per variant (21)")
     parser.add_argument("--warmup", type=int, default=20, help="untimed warm calls per route (20)")
     parser.add_argument("--cards", default="10,10000", help="card counts of the two learners (10,10000)")
