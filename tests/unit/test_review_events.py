@@ -2,26 +2,17 @@
 window, the session counted for the learner day its practice happened in. Completion is pure, so
 these drive it directly with a fake `now` and compare the cards with `fsrs` itself."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 from fsrs import Card, Rating, Scheduler
 
-from practice.completion import TimeRules, complete
-from practice.content import read_course_file
+from practice.completion import complete
 from practice.errors import InvalidResults
 from practice.models.learner import PracticeReport, Profile, Review, Session
 from practice.models.learner import Rating as ApiRating
-from tests.conftest import COURSES_DIR
-from tests.learners import practised
+from tests.learners import COURSE, RULES, practised
 
-COURSE = read_course_file(COURSES_DIR / "es-en.json")
-RULES = TimeRules(
-    max_duration=timedelta(hours=2),
-    clock_skew=timedelta(minutes=5),
-    max_reviews_per_phrase=10,
-    max_reviews=300,
-)
 FSRS = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
 MADRID_DAY_START = 4  # the learner's day starts at 04:00 in Europe/Madrid (UTC+1 in December)
 
