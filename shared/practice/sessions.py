@@ -53,10 +53,6 @@ class ProfileStatus:
     now: datetime
 
     @property
-    def today(self) -> date:
-        return self.profile.day_at(self.now).day
-
-    @property
     def live_streak(self) -> int:
         """The streak as the learner sees it now: 0 once a day was missed."""
         return self.profile.live_streak(self.now)
