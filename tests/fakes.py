@@ -5,16 +5,18 @@ scenarios on both, so this fake cannot drift from the real repository unnoticed.
 
 import threading
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any
 
+from practice.completion import Completion
 from practice.content import load_courses
 from practice.errors import ConcurrentUpdate
 from practice.models.content import Course
-from practice.models.learner import CardState, DueCard, DueCards, Profile, Session
+from practice.models.learner import CardState, DueCard, DueCards, LedgerDay, Profile, Session
 from practice.repository import SessionNotOpen
+from practice.repository.dynamodb import LEDGER_COUNTERS
 from practice.scheduling import is_learning
 
 
@@ -36,6 +38,7 @@ class InMemoryRepository:
         self.sessions: dict[tuple[str, str], Session] = {}
         self.cards: dict[tuple[str, str], CardState] = {}
         self.retired: set[tuple[str, str]] = set()  # cards out of the due index
+        self.days: dict[tuple[str, date], LedgerDay] = {}
         self.courses: dict[str, Course] = {}
         self.writes = 0  # successful write requests, to tell "refused" from "written"
 
@@ -97,7 +100,8 @@ class InMemoryRepository:
         return self.get_session(user_id, session_id), self.get_profile(user_id), cards
 
     @atomic
-    def complete_session(self, session: Session, profile: Profile, cards: list[CardState]) -> None:
+    def complete_session(self, completion: Completion) -> None:
+        session, profile, cards = completion.session, completion.profile, completion.cards
         stored = self.sessions.get((session.user_id, session.session_id))
         if stored is None or not stored.is_open:
             raise SessionNotOpen("the session is no longer open")
@@ -114,7 +118,28 @@ class InMemoryRepository:
                 update={"version": card.version + 1}
             )
             self.retired.discard((profile.user_id, card.phrase_id))  # a Put puts it back in the index
+        if (added := completion.ledger) is not None:
+            day = self.days.get((profile.user_id, added.day)) or LedgerDay(day=added.day)
+            sums = {name: getattr(day, name) + getattr(added, name) for name in LEDGER_COUNTERS}
+            self.days[profile.user_id, added.day] = day.model_copy(update={**sums, "goal_xp": added.goal_xp})
+        for frozen in completion.frozen_days:
+            day = self.days.get((profile.user_id, frozen)) or LedgerDay(day=frozen)
+            self.days[profile.user_id, frozen] = day.model_copy(update={"frozen": True})
         self.writes += 1
+
+    # -- progress ---------------------------------------------------------------------------
+
+    @atomic
+    def list_sessions(self, user_id: str, limit: int, after: str | None) -> tuple[list[Session], str | None]:
+        newest_first = sorted((sid for uid, sid in self.sessions if uid == user_id), reverse=True)
+        ids = [sid for sid in newest_first if after is None or sid < after]
+        page = ids[:limit]
+        # as DynamoDB does: a full page says "go on after its last", even when nothing follows
+        return [self.sessions[user_id, sid] for sid in page], page[-1] if len(page) == limit else None
+
+    @atomic
+    def ledger_days(self, user_id: str, first: date, last: date) -> list[LedgerDay]:
+        return [day for (uid, on), day in sorted(self.days.items()) if uid == user_id and first <= on <= last]
 
     # -- course content ---------------------------------------------------------------------
 

@@ -7,7 +7,8 @@ to stderr, as `sam local invoke` keeps them apart.
 
 An event that names a session (`complete_session.json`, `get_session.json`) would only meet a
 404 in a fresh table, so a session is started first for the event's caller (through the handler,
-with events/get_daily_pack.json) and the event is pointed at it; `--as-is` sends it unchanged.
+with events/get_daily_pack.json) and the event is pointed at it; the history
+(`list_sessions.json`) gets one to list the same way. `--as-is` sends the event unchanged.
 """
 
 import argparse
@@ -21,6 +22,7 @@ from practice_local.local_stack import LocalStackError, start_local_stack
 from practice_local.template import REPO_ROOT
 
 DAILY_PACK_EVENT = REPO_ROOT / "events" / "get_daily_pack.json"
+HISTORY_ROUTE = "GET /api/v2/practice/sessions"
 
 
 class NotAnApiEvent(ValueError):
@@ -38,18 +40,24 @@ def read_api_event(path: Path) -> dict[str, Any]:
     return event
 
 
+def start_session_for(event: dict[str, Any], start: dict[str, Any], invoke: Any) -> str:
+    """Start a session for `event`'s caller with the `start` event; its id."""
+    start["requestContext"]["authorizer"] = event["requestContext"].get("authorizer")
+    if "user_id" in (event.get("queryStringParameters") or {}):  # local mode's caller
+        start["queryStringParameters"] = {"user_id": event["queryStringParameters"]["user_id"]}
+    session_id: str = json.loads(invoke(start)["body"])["session_id"]
+    print(f"started session {session_id} for this event's caller (--as-is to skip)", file=sys.stderr)
+    return session_id
+
+
 def for_new_session(event: dict[str, Any], start: dict[str, Any], invoke: Any) -> dict[str, Any]:
     """`event`, pointed at a session just started for the same caller by the `start` event."""
-    start["requestContext"]["authorizer"] = event["requestContext"].get("authorizer")
-    start["queryStringParameters"] = event.get("queryStringParameters")
-    started = invoke(start)
-    session_id = json.loads(started["body"])["session_id"]
+    session_id = start_session_for(event, start, invoke)
     old_id = event["pathParameters"]["session_id"]
     http = event["requestContext"]["http"]
     event["rawPath"] = event["rawPath"].replace(old_id, session_id)
     http["path"] = http["path"].replace(old_id, session_id)
     event["pathParameters"] = {**event["pathParameters"], "session_id": session_id}
-    print(f"started session {session_id} for this event's caller (--as-is to skip)", file=sys.stderr)
     return event
 
 
@@ -80,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         with redirect_stdout(sys.stderr), start_local_stack() as stack:
             if "session_id" in (event.get("pathParameters") or {}) and not args.as_is:
                 event = for_new_session(event, read_api_event(DAILY_PACK_EVENT), stack.function.invoke)
+            elif event.get("routeKey") == HISTORY_ROUTE and not args.as_is:
+                start_session_for(event, read_api_event(DAILY_PACK_EVENT), stack.function.invoke)
             response = stack.function.invoke(event)
     except (NotAnApiEvent, LocalStackError) as error:
         print(f"error: {error}", file=sys.stderr)

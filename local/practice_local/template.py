@@ -1,5 +1,6 @@
 """Reading template.yaml: the tables it defines, so local runs and tests share its schema."""
 
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,7 +66,9 @@ def create_tables(client: Any, names: dict[str, str], template: dict[str, Any] |
 
 
 def function_environment(template: dict[str, Any], logical_id: str, names: dict[str, str]) -> dict[str, str]:
-    """The environment the template gives a function, with table references resolved to `names`."""
+    """The environment the template gives a function, with table references resolved to `names`
+    and each secret it resolves from Secrets Manager at deploy time made up afresh: a local run
+    has its own, which no deployed stack shares."""
     globals_env = template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
     own_env = template["Resources"][logical_id]["Properties"].get("Environment", {}).get("Variables", {})
     environment = {}
@@ -74,6 +77,8 @@ def function_environment(template: dict[str, Any], logical_id: str, names: dict[
         if isinstance(value, dict) and "Ref" in value:
             ref = value["Ref"]
             resolved = names.get(ref) or template.get("Parameters", {}).get(ref, {}).get("Default", "")
+        elif isinstance(value, dict) and "{{resolve:secretsmanager:" in str(value.get("Fn::Sub", "")):
+            resolved = secrets.token_urlsafe(48)
         if resolved != "":  # declared only so `sam local --env-vars` can set it: leave it unset
             environment[key] = str(resolved)
     return environment

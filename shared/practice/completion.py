@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from practice.errors import InvalidResults
 from practice.learner_day import PracticeDay, streak_deadline
@@ -15,6 +15,7 @@ from practice.models.content import Course
 from practice.models.learner import (
     CardSnapshot,
     CardState,
+    LedgerDay,
     PracticeReport,
     Profile,
     Rating,
@@ -23,7 +24,7 @@ from practice.models.learner import (
     Session,
 )
 from practice.scheduling import is_review, review
-from practice.scoring import Effort, advance_streak, award_xp, credited_work
+from practice.scoring import Effort, advance_streak, award_xp, credited_work, settle_freezes
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,8 @@ class Completion:
     session: Session
     profile: Profile
     cards: list[CardState]
+    ledger: LedgerDay | None = None  # what the session adds to its learner day (None: not practice)
+    frozen_days: tuple[date, ...] = ()  # missed days that streak freezes now cover
 
 
 def results_digest(report: PracticeReport) -> str:
@@ -96,7 +99,8 @@ def complete(
     day = profile.day_at(practised_at)
     sessions_today, _, _ = profile.counts_on(day.day)
     new_streak_day = work.is_practice and (profile.streak_day is None or day.day > profile.streak_day)
-    streak = advance_streak(profile.live_streak(practised_at), new_day=new_streak_day)
+    live_streak = profile.live_streak(practised_at)
+    streak = advance_streak(live_streak, new_day=new_streak_day)
     xp = award_xp(work, earlier_sessions_today=sessions_today, streak=streak)
 
     current = dict(cards)
@@ -115,13 +119,27 @@ def complete(
         **_new_phrase_progress(profile, session, first_ratings.keys(), course),
     }
     if first_ratings or work.is_practice:
-        update |= _day_counts(profile, day, work.is_practice, introduced, reviews_done)
+        update |= _day_counts(
+            profile, day, practice=work.is_practice, new=introduced, reviews=reviews_done, xp=xp.total
+        )
+    frozen_days: tuple[date, ...] = ()
     if new_streak_day:
+        # alive past its own deadline: only the freezes held kept it
+        deadline = profile.streak_until
+        rescued = live_streak > 0 and deadline is not None and practised_at >= deadline
+        freezes = settle_freezes(
+            profile.freezes, streak_day=profile.streak_day, day=day.day, rescued=rescued,
+            streak_after=streak.after,
+        )  # fmt: skip
+        frozen_days = freezes.frozen_days
+        zone, hour = profile.zone, profile.day_start_hour
         update |= {
             "streak": streak.after,
             "best_streak": max(profile.best_streak, streak.after),
             "streak_day": day.day,
-            "streak_until": streak_deadline(day, profile.zone, profile.day_start_hour),
+            "streak_until": streak_deadline(day, zone, hour),
+            "freezes": freezes.held,
+            "freeze_until": streak_deadline(day, zone, hour, freezes=freezes.held),
         }
     updated_profile = profile.model_copy(update=update)
     completed = session.model_copy(
@@ -139,11 +157,26 @@ def complete(
             "expires_at": None,  # completed sessions are history: no TTL
         }
     )
-    return Completion(completed, updated_profile, reviewed)
+    ledger = None
+    if work.is_practice:
+        learned = [entry for entry in log if entry.before is not None and is_review(entry.before.state)]
+        ledger = LedgerDay(
+            day=day.day,
+            xp=xp.total,
+            sessions=1,
+            reviews=len(log),
+            again=sum(1 for entry in log if entry.rating is Rating.AGAIN),
+            new_phrases=introduced,
+            seconds=duration,
+            learned_reviews=len(learned),
+            learned_again=sum(1 for entry in learned if entry.rating is Rating.AGAIN),
+            goal_xp=profile.daily_goal_xp,
+        )
+    return Completion(completed, updated_profile, reviewed, ledger, frozen_days)
 
 
 def _day_counts(
-    profile: Profile, day: PracticeDay, practice: bool, new: int, reviews: int
+    profile: Profile, day: PracticeDay, *, practice: bool, new: int, reviews: int, xp: int
 ) -> dict[str, object]:
     """The last practice day's window and counts after a session of `day` (which only counts as a
     session when it was practice; its new phrases and reviews count for the daily limits anyway)."""
@@ -155,6 +188,7 @@ def _day_counts(
         sessions += profile.sessions_on_last_day
         new += profile.new_on_last_day
         reviews += profile.reviews_on_last_day
+        xp += profile.xp_on_last_day
     return {
         "last_practice_day": day.day,
         "day_started_at": day.starts_at,
@@ -162,6 +196,7 @@ def _day_counts(
         "sessions_on_last_day": sessions,
         "new_on_last_day": new,
         "reviews_on_last_day": reviews,
+        "xp_on_last_day": xp,
     }
 
 

@@ -49,6 +49,20 @@ class InvalidResults(PracticeError):
     status = HTTPStatus.UNPROCESSABLE_ENTITY
 
 
+class InvalidCursor(PracticeError):
+    """The page cursor was not issued to the caller for this listing (forged, altered or another's)."""
+
+    code = "invalid_cursor"
+    status = HTTPStatus.BAD_REQUEST
+
+
+class InvalidDateRange(PracticeError):
+    """The date range is reversed or longer than the most one request may cover."""
+
+    code = "invalid_date_range"
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+
+
 class SessionNotFound(PracticeError):
     """The caller has no session with this id."""
 

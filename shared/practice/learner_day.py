@@ -88,6 +88,7 @@ def practice_day(
     return PracticeDay(day, min(day_start(day, zone, day_start_hour), instant), ends_at)
 
 
-def streak_deadline(day: PracticeDay, zone: ZoneInfo, day_start_hour: int) -> datetime:
-    """Until when a streak that reached `day` lives: the end of the day after it."""
-    return day_end(day.day + timedelta(days=1), zone, day_start_hour)
+def streak_deadline(day: PracticeDay, zone: ZoneInfo, day_start_hour: int, *, freezes: int = 0) -> datetime:
+    """Until when a streak that reached `day` lives: the end of the day after it, and one more
+    day for each streak freeze held."""
+    return day_end(day.day + timedelta(days=1 + freezes), zone, day_start_hour)

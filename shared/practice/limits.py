@@ -1,8 +1,10 @@
 """Bounds of the practice domain, shared by the stored models, the settings and the API models."""
 
-# DynamoDB transactions take at most 100 items; completion writes the session, the profile
-# and one card per phrase, so a pack may hold at most 98 phrases.
-MAX_PHRASES_PER_PACK = 98
+# Streak freezes a learner may hold at once; each one spent marks a missed day in the ledger.
+MAX_FREEZES = 2
+# DynamoDB transactions take at most 100 items; completion writes the session, the profile, the
+# day's ledger item, up to MAX_FREEZES frozen days and one card per phrase: 95 phrases at most.
+MAX_PHRASES_PER_PACK = 100 - 3 - MAX_FREEZES
 # Due cards of phrases no longer in the course that one session start takes out of the due index
 # (in the same transaction as the session and the profile).
 MAX_RETIRED_PER_START = 25
@@ -20,3 +22,12 @@ MAX_REVIEWS_PER_PHRASE = 10
 # Optimistic-concurrency writes are computed from fresh state at most this many times in all:
 # enough for this many of one learner's requests at once (practice/retry.py says why).
 WRITE_ATTEMPTS = 6
+# Daily XP goals a learner may choose (Duolingo's casual, regular, serious and intense).
+DAILY_GOAL_XP_CHOICES = (10, 20, 30, 50)
+DAILY_GOAL_XP_DEFAULT = 20
+# Learner days one stats request may cover, and the range it covers when none is given.
+STATS_MAX_DAYS = 366
+STATS_DEFAULT_DAYS = 30
+# Sessions one history page may hold, and the page size when none is given.
+HISTORY_PAGE_MAX = 100
+HISTORY_PAGE_DEFAULT = 20

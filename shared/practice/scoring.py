@@ -12,10 +12,18 @@
   pack, or too fast to be real) is not practice and counts for no day.
 - Later sessions the same day earn a shrinking share of phrase XP and session bonus (100 %,
   50 %, then nothing, like Duolingo's 10/5/0), so packs cannot be farmed.
+- Streak freezes: every `FREEZE_EVERY_STREAK_DAYS`-day milestone of the streak earns one, and a
+  learner holds at most `MAX_FREEZES`. Each freeze held keeps the streak alive one learner day
+  longer. When the next practice comes after missed days that the freezes held cover, one freeze
+  is spent per missed day, those days are marked frozen, and the streak goes on: a frozen day
+  keeps it but does not add to it. Missed days the freezes cannot cover all end the streak, and
+  the freezes are kept for the next one.
 """
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
+from practice.limits import MAX_FREEZES
 from practice.models.learner import XpAward
 
 XP_PER_PHRASE = 10
@@ -28,6 +36,7 @@ MIN_SECONDS_PER_PHRASE = 2
 MIN_SECONDS_PER_ACTIVITY = 20
 # Percent of phrase XP and session bonus for the 1st, 2nd and 3rd-or-later session of a day.
 SAME_DAY_SESSION_PERCENT = (100, 50, 0)
+FREEZE_EVERY_STREAK_DAYS = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,3 +105,29 @@ def award_xp(work: CreditedWork, *, earlier_sessions_today: int, streak: StreakC
         session_bonus=bonus * share // 100,
         streak_bonus=streak_bonus,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class FreezeChange:
+    held: int  # after the session
+    frozen_days: tuple[date, ...]  # missed days the freezes spent covered, oldest first
+    spent: int
+
+
+def settle_freezes(
+    held: int, *, streak_day: date | None, day: date, rescued: bool, streak_after: int
+) -> FreezeChange:
+    """The freezes after the first practice of a new learner day `day`.
+
+    `rescued`: the streak was alive only thanks to the freezes held (its own deadline had passed),
+    so one is spent for each missed day between the streak's last day and `day`, at least one (a
+    change of zone can make the deadline pass with no calendar day between). A streak that reaches
+    a milestone earns one, up to MAX_FREEZES.
+    """
+    spent, frozen = 0, tuple[date, ...]()
+    if rescued and streak_day is not None:
+        missed = [streak_day + timedelta(days=n) for n in range(1, (day - streak_day).days)]
+        spent = min(max(1, len(missed)), held)
+        frozen = tuple(missed[:spent])
+    milestone = streak_after > 0 and streak_after % FREEZE_EVERY_STREAK_DAYS == 0
+    return FreezeChange(min(MAX_FREEZES, held - spent + int(milestone)), frozen, spent)

@@ -10,11 +10,13 @@ from ulid import ULID
 
 from practice.completion import TimeRules, complete, results_digest
 from practice.content import CourseCatalog
+from practice.cursors import CursorSeal
 from practice.errors import SessionAlreadyCompleted, SessionExpired, SessionNotFound
 from practice.learner_day import parse_time_zone
 from practice.models.content import Course
 from practice.models.learner import PracticeReport, Profile, Session
 from practice.packs import DailyPack, PackLimits, build_daily_pack
+from practice.progress import Ledger, check_range, stats_range
 from practice.repository import PracticeRepository, SessionNotOpen
 from practice.retry import Pause, retry_on_conflict
 from practice.settings import Settings
@@ -54,8 +56,37 @@ class ProfileStatus:
 
     @property
     def live_streak(self) -> int:
-        """The streak as the learner sees it now: 0 once a day was missed."""
+        """The streak as the learner sees it now: 0 once a day was missed that no freeze covers."""
         return self.profile.live_streak(self.now)
+
+    @property
+    def today(self) -> date:
+        """The learner's day now."""
+        return self.profile.day_at(self.now).day
+
+    @property
+    def xp_today(self) -> int:
+        return self.profile.xp_on(self.today)
+
+    @property
+    def goal_met_today(self) -> bool:
+        return self.xp_today >= self.profile.daily_goal_xp
+
+
+@dataclass(frozen=True, slots=True)
+class SessionPage:
+    """One page of the learner's sessions, newest first, and the cursor of the next (None: done)."""
+
+    sessions: tuple[Session, ...]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LearnerStats:
+    """Where the learner stands now, and their ledger over a range of days."""
+
+    status: ProfileStatus
+    ledger: Ledger
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +97,10 @@ class ProfileChanges:
     day_start_hour: int | None = None
     daily_new_limit: int | None = None
     daily_review_limit: int | None = None
+    daily_goal_xp: int | None = None
+
+
+SESSIONS_LISTING = "sessions"  # what a history cursor is sealed for
 
 
 class PracticeService:
@@ -82,6 +117,7 @@ class PracticeService:
         self._settings = settings
         self._clock = clock
         self._pause = pause  # between optimistic-concurrency retries; tests pass a fake
+        self._cursors = CursorSeal(settings.cursor_key.get_secret_value().encode())
         self._abandoned_after = timedelta(
             hours=settings.completion_window_hours, days=settings.abandoned_session_days
         )
@@ -179,10 +215,28 @@ class PracticeService:
             rules=self._time_rules,
         )
         try:
-            self._repository.complete_session(completion.session, completion.profile, completion.cards)
+            self._repository.complete_session(completion)
         except SessionNotOpen:  # a concurrent completion won the race: answer as a retry would
             return _replay(self.get_session(user_id, session_id), digest)
         return CompletionOutcome(completion.session, newly_completed=True)
+
+    def list_sessions(self, user_id: str, limit: int, cursor: str | None = None) -> SessionPage:
+        """A page of the learner's sessions, newest first, open and completed: one bounded read.
+        A cursor not issued to this learner for this listing is refused before any read."""
+        after = self._cursors.open(user_id, SESSIONS_LISTING, cursor) if cursor is not None else None
+        sessions, last = self._repository.list_sessions(user_id, limit, after)
+        next_cursor = self._cursors.seal(user_id, SESSIONS_LISTING, last) if last is not None else None
+        return SessionPage(tuple(sessions), next_cursor)
+
+    def stats(self, user_id: str, first: date | None = None, last: date | None = None) -> LearnerStats:
+        """The learner's ledger from `first` to `last` (default: the last 30 learner days), and
+        where they stand today. Two reads whatever the history: the profile and the range."""
+        if first is not None and last is not None:
+            check_range(first, last)  # before any I/O
+        status = self.get_profile(user_id)
+        first, last = stats_range(first, last, status.today)
+        days = self._repository.ledger_days(user_id, first, last)
+        return LearnerStats(status, Ledger.of_range(first, last, days))
 
     def get_profile(self, user_id: str) -> ProfileStatus:
         """The learner's profile; a learner who never practised sees the defaults."""
@@ -224,6 +278,7 @@ class PracticeService:
             day_start_hour=settings.default_day_start_hour,
             daily_new_limit=settings.default_daily_new_limit,
             daily_review_limit=settings.default_daily_review_limit,
+            daily_goal_xp=settings.default_daily_goal_xp,
             course_id=settings.default_course_id,
         )
 

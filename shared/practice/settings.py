@@ -2,11 +2,13 @@
 
 from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from practice.budget import DynamoTimeouts
 from practice.limits import (
+    DAILY_GOAL_XP_CHOICES,
+    DAILY_GOAL_XP_DEFAULT,
     DAILY_NEW_LIMIT_MAX,
     DAILY_REVIEW_LIMIT_DEFAULT,
     DAILY_REVIEW_LIMIT_MAX,
@@ -27,12 +29,16 @@ class Settings(BaseSettings):
     idempotency_table_name: str = Field(min_length=3)
     # Honour the design note's `?user_id=` instead of a JWT. The template never sets it.
     local_mode: bool = False
+    # Seals page cursors (practice/cursors.py): the template resolves it from Secrets Manager at
+    # deploy time; locally each process makes its own.
+    cursor_key: SecretStr = Field(min_length=32)
 
     default_course_id: str = "es-en"
     default_time_zone: str = "UTC"
     default_day_start_hour: int = Field(4, ge=DAY_START_HOUR_MIN, le=DAY_START_HOUR_MAX)
     default_daily_new_limit: int = Field(10, ge=0, le=DAILY_NEW_LIMIT_MAX)
     default_daily_review_limit: int = Field(DAILY_REVIEW_LIMIT_DEFAULT, ge=0, le=DAILY_REVIEW_LIMIT_MAX)
+    default_daily_goal_xp: int = DAILY_GOAL_XP_DEFAULT
     # A pack: due (re)learning cards (outside the review limit), reviews, then new phrases in
     # what room is left of MAX_PHRASES_PER_PACK. Each due queue is read with `due_candidates`
     # as its limit, which leaves room to skip cards whose phrase left the course.
@@ -59,6 +65,12 @@ class Settings(BaseSettings):
     dynamodb_connect_timeout_seconds: float = Field(1.0, gt=0, le=10)
     dynamodb_read_timeout_seconds: float = Field(2.0, gt=0, le=10)
     dynamodb_max_attempts: int = Field(3, ge=1, le=10)
+
+    @model_validator(mode="after")
+    def _goal_is_a_choice(self) -> Self:
+        if self.default_daily_goal_xp not in DAILY_GOAL_XP_CHOICES:
+            raise ValueError(f"default_daily_goal_xp must be one of {DAILY_GOAL_XP_CHOICES}")
+        return self
 
     @model_validator(mode="after")
     def _queues_read_enough(self) -> Self:

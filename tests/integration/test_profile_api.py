@@ -2,9 +2,11 @@
 
 import json
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from practice.learner_day import learner_day
 from tests.conftest import TABLE_NAMES, load_event
 from tests.integration.conftest import daily_event
 from tests.integration.test_complete_session_api import all_good, complete_event
@@ -26,8 +28,9 @@ def stored_profile(dynamodb: Any, user_id: str = "learner-0001") -> dict[str, An
     return dynamodb.get_item(TableName=TABLE_NAMES["PracticeTable"], Key=key).get("Item", {})
 
 
-def test_a_new_learner_sees_the_defaults_and_nothing_is_written(invoke, dynamodb):
+def test_a_new_learner_sees_the_defaults_and_nothing_is_written(invoke, dynamodb, clock):
     status, profile = invoke(profile_event())
+    today = learner_day(clock.now, ZoneInfo("UTC"), 4).isoformat()
     assert status == 200
     assert profile == {
         "user_id": "learner-0001",
@@ -35,12 +38,15 @@ def test_a_new_learner_sees_the_defaults_and_nothing_is_written(invoke, dynamodb
         "day_start_hour": 4,
         "daily_new_limit": 10,
         "daily_review_limit": 200,
+        "daily_goal_xp": 20,
         "course_id": "es-en",
         "streak": 0,
         "best_streak": 0,
+        "freezes_available": 0,
         "last_practice_day": None,
         "total_xp": 0,
         "phrases_introduced": 0,
+        "today": {"day": today, "xp": 0, "goal_xp": 20, "goal_met": False},
     }
     assert stored_profile(dynamodb) == {}
 

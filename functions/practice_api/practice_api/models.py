@@ -24,6 +24,7 @@ from pydantic_core import PydanticCustomError
 from practice.errors import InvalidTimeZone
 from practice.learner_day import parse_time_zone, zone_names
 from practice.limits import (
+    DAILY_GOAL_XP_CHOICES,
     DAILY_NEW_LIMIT_MAX,
     DAILY_REVIEW_LIMIT_MAX,
     DAY_START_HOUR_MAX,
@@ -67,6 +68,20 @@ DayStartHour = Annotated[
 ]
 DailyNewLimit = Annotated[int, Field(ge=0, le=DAILY_NEW_LIMIT_MAX), BeforeValidator(_integral_number)]
 DailyReviewLimit = Annotated[int, Field(ge=0, le=DAILY_REVIEW_LIMIT_MAX), BeforeValidator(_integral_number)]
+
+
+def _goal_choice(value: int) -> int:
+    if value not in DAILY_GOAL_XP_CHOICES:
+        raise ValueError(f"one of {', '.join(map(str, DAILY_GOAL_XP_CHOICES))}")
+    return value
+
+
+DailyGoalXp = Annotated[
+    int,
+    BeforeValidator(_integral_number),
+    AfterValidator(_goal_choice),
+    WithJsonSchema({"type": "integer", "enum": list(DAILY_GOAL_XP_CHOICES), "description": "XP a day."}),
+]
 Milliseconds = Annotated[int, Field(ge=0, le=3_600_000), BeforeValidator(_integral_number)]
 # An optional request field: it may be left out (None here), but the spec and the server refuse null.
 Omittable = SkipJsonSchema[None]
@@ -298,8 +313,18 @@ class SessionResponse(BaseModel):
     learner: LearnerTotals | None = Field(description="The learner's totals after completion.")
 
 
+class TodayItem(BaseModel):
+    """The learner's day so far against their daily goal."""
+
+    day: date = Field(description="Today in the learner's own day.")
+    xp: int
+    goal_xp: int
+    goal_met: bool
+
+
 class ProfileResponse(BaseModel):
-    """The learner's settings and progress. `streak` is the live streak: 0 once a day was missed."""
+    """The learner's settings and progress. `streak` is the live streak: 0 once a day was missed
+    that the streak freezes held cannot cover."""
 
     user_id: str
     time_zone: str = Field(description="IANA time zone of the learner's day.")
@@ -309,12 +334,15 @@ class ProfileResponse(BaseModel):
         description="Reviews of learned phrases per learner day at most (phrases still in their"
         " learning steps come on top)."
     )
+    daily_goal_xp: int = Field(description="XP a learner day should earn: 10, 20, 30 or 50.")
     course_id: str
     streak: int
     best_streak: int
+    freezes_available: int = Field(description="Streak freezes held (at most 2), each saving one missed day.")
     last_practice_day: date | None
     total_xp: int
     phrases_introduced: int = Field(description="How far into the course the learner has come.")
+    today: TodayItem
 
 
 class ProfileUpdate(RequestBody):
@@ -326,6 +354,7 @@ class ProfileUpdate(RequestBody):
     day_start_hour: DayStartHour | Omittable = None
     daily_new_limit: DailyNewLimit | Omittable = None
     daily_review_limit: DailyReviewLimit | Omittable = None
+    daily_goal_xp: DailyGoalXp | Omittable = None
 
     @model_validator(mode="after")
     def _changes_something(self) -> Self:
@@ -339,7 +368,65 @@ class ProfileUpdate(RequestBody):
             day_start_hour=self.day_start_hour,
             daily_new_limit=self.daily_new_limit,
             daily_review_limit=self.daily_review_limit,
+            daily_goal_xp=self.daily_goal_xp,
         )
+
+
+class SessionPageResponse(BaseModel):
+    """A page of the caller's sessions, newest first."""
+
+    sessions: list[SessionResponse]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null when there is no more. A page may be"
+        " shorter than `limit` (or even empty) and still have a next one."
+    )
+
+
+class DayItem(BaseModel):
+    """One learner day of the ledger (zeros where nothing happened)."""
+
+    day: date
+    xp: int
+    sessions: int
+    reviews: int = Field(description="Reviews applied, learning steps included.")
+    again: int = Field(description="Of those, rated again.")
+    new_phrases: int
+    seconds: int = Field(description="Length of the day's sessions, by the server's clock.")
+    goal_met: bool
+    frozen: bool = Field(description="A streak freeze covered this missed day.")
+
+
+class TotalsItem(BaseModel):
+    """The range's days added up."""
+
+    xp: int
+    sessions: int
+    reviews: int
+    again: int
+    new_phrases: int
+    seconds: int
+    days_practised: int
+    goal_met_days: int
+    frozen_days: int
+
+
+class StatsResponse(BaseModel):
+    """The caller's ledger over a range of learner days, and where they stand today."""
+
+    from_: date = Field(alias="from", serialization_alias="from")
+    to: date
+    days: list[DayItem] = Field(description="One row per learner day of the range, oldest first.")
+    totals: TotalsItem
+    retention: float | None = Field(
+        description="Share of reviews of learned phrases (Review-state cards) not rated again; null"
+        " without any."
+    )
+    streak: int
+    best_streak: int
+    freezes_available: int
+    today: TodayItem
+
+    model_config = ConfigDict(populate_by_name=True)
 
 
 class ErrorDetail(BaseModel):

@@ -1,9 +1,12 @@
 """Domain objects to API response bodies."""
 
+from dataclasses import asdict
+
 from practice.models.content import Course, Dialog, Drill, Phrase
-from practice.models.learner import ReviewLogEntry, Session
-from practice.sessions import ProfileStatus, StartedSession
+from practice.models.learner import LedgerDay, ReviewLogEntry, Session
+from practice.sessions import LearnerStats, ProfileStatus, SessionPage, StartedSession
 from practice_api.models import (
+    DayItem,
     DialogItem,
     DialogLineItem,
     DrillItem,
@@ -12,7 +15,11 @@ from practice_api.models import (
     PracticePackResponse,
     ProfileResponse,
     ReviewLogItem,
+    SessionPageResponse,
     SessionResponse,
+    StatsResponse,
+    TodayItem,
+    TotalsItem,
 )
 
 
@@ -95,10 +102,53 @@ def profile_response(status: ProfileStatus) -> ProfileResponse:
         day_start_hour=profile.day_start_hour,
         daily_new_limit=profile.daily_new_limit,
         daily_review_limit=profile.daily_review_limit,
+        daily_goal_xp=profile.daily_goal_xp,
         course_id=profile.course_id,
         streak=status.live_streak,
         best_streak=profile.best_streak,
+        freezes_available=profile.freezes,
         last_practice_day=profile.last_practice_day,
         total_xp=profile.total_xp,
         phrases_introduced=profile.next_new_position,
+        today=today_item(status),
+    )
+
+
+def today_item(status: ProfileStatus) -> TodayItem:
+    goal = status.profile.daily_goal_xp
+    return TodayItem(day=status.today, xp=status.xp_today, goal_xp=goal, goal_met=status.goal_met_today)
+
+
+def session_page_response(page: SessionPage) -> SessionPageResponse:
+    return SessionPageResponse(
+        sessions=[session_response(session) for session in page.sessions], next_cursor=page.next_cursor
+    )
+
+
+def day_item(day: LedgerDay) -> DayItem:
+    return DayItem(
+        day=day.day,
+        xp=day.xp,
+        sessions=day.sessions,
+        reviews=day.reviews,
+        again=day.again,
+        new_phrases=day.new_phrases,
+        seconds=day.seconds,
+        goal_met=day.goal_met,
+        frozen=day.frozen,
+    )
+
+
+def stats_response(stats: LearnerStats) -> StatsResponse:
+    status, ledger = stats.status, stats.ledger
+    return StatsResponse(
+        from_=ledger.days[0].day,
+        to=ledger.days[-1].day,
+        days=[day_item(day) for day in ledger.days],
+        totals=TotalsItem(**asdict(ledger.totals)),
+        retention=ledger.retention,
+        streak=status.live_streak,
+        best_streak=status.profile.best_streak,
+        freezes_available=status.profile.freezes,
+        today=today_item(status),
     )

@@ -10,11 +10,13 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 
 from practice.learner_day import PracticeDay, day_end, day_start, parse_time_zone, practice_day
 from practice.limits import (
+    DAILY_GOAL_XP_DEFAULT,
     DAILY_NEW_LIMIT_MAX,
     DAILY_REVIEW_LIMIT_DEFAULT,
     DAILY_REVIEW_LIMIT_MAX,
     DAY_START_HOUR_MAX,
     DAY_START_HOUR_MIN,
+    MAX_FREEZES,
 )
 
 UserId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:@|+-]{1,128}$")]
@@ -40,13 +42,17 @@ class Profile(BaseModel):
     day_start_hour: int = Field(ge=DAY_START_HOUR_MIN, le=DAY_START_HOUR_MAX)
     daily_new_limit: int = Field(ge=0, le=DAILY_NEW_LIMIT_MAX)
     daily_review_limit: int = Field(DAILY_REVIEW_LIMIT_DEFAULT, ge=0, le=DAILY_REVIEW_LIMIT_MAX)
+    daily_goal_xp: int = DAILY_GOAL_XP_DEFAULT
     course_id: str
     # The streak counts learner days practised in a row: the last one counted, and until when
-    # the streak lives (the end of the day after it, in the settings of that day).
+    # the streak lives (the end of the day after it, in the settings of that day). Streak freezes
+    # held stretch that by a day each (`freeze_until`, fixed when the streak last grew).
     streak: int = 0
     best_streak: int = 0
     streak_day: date | None = None
     streak_until: AwareDatetime | None = None
+    freezes: int = Field(0, ge=0, le=MAX_FREEZES)
+    freeze_until: AwareDatetime | None = None
     # The last learner day with practice, with the UTC window it had when it was counted, so that
     # a later change of zone or day-start hour cannot repeat a day (learner_day.practice_day), and
     # what that day held so far: the daily limits and the same-day XP share count these.
@@ -56,6 +62,7 @@ class Profile(BaseModel):
     sessions_on_last_day: int = 0
     new_on_last_day: int = 0
     reviews_on_last_day: int = 0
+    xp_on_last_day: int = 0
     total_xp: int = 0
     # Course position of the next new phrase, and new phrases before it that were served but
     # never rated (served again first): together they make sure a phrase is new only once.
@@ -80,8 +87,14 @@ class Profile(BaseModel):
         return PracticeDay(day, self.day_started_at, self.day_ends_at)
 
     def live_streak(self, at: datetime) -> int:
-        """The streak as the learner sees it at `at`: 0 once its deadline passed."""
-        return self.streak if self.streak_until is not None and at < self.streak_until else 0
+        """The streak as the learner sees it at `at`: 0 once its deadline, stretched by the
+        freezes held, passed."""
+        deadline = max(filter(None, (self.streak_until, self.freeze_until)), default=None)
+        return self.streak if deadline is not None and at < deadline else 0
+
+    def xp_on(self, day: date) -> int:
+        """XP earned on `day` so far, when it is the last practice day (else 0: not yet started)."""
+        return self.xp_on_last_day if day == self.last_practice_day else 0
 
     def day_at(self, instant: datetime) -> PracticeDay:
         """The learner day `instant` falls in (learner_day.practice_day)."""
@@ -192,6 +205,30 @@ class Session(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+
+
+class LedgerDay(BaseModel):
+    """One learner day in the ledger: what its practice sessions added up to, and whether a
+    streak freeze covered it. Also what one session adds to its day (`frozen` False)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    day: date
+    xp: int = 0
+    sessions: int = 0
+    reviews: int = 0  # every review applied, learning steps included
+    again: int = 0  # of those, rated again
+    new_phrases: int = 0
+    seconds: int = 0
+    # Reviews of learned phrases (Review-state cards) and, of those, rated again: retention
+    learned_reviews: int = 0
+    learned_again: int = 0
+    goal_xp: int | None = None  # the daily goal when the day was last practised
+    frozen: bool = False
+
+    @property
+    def goal_met(self) -> bool:
+        return self.goal_xp is not None and self.xp >= self.goal_xp
 
 
 class CardState(BaseModel):

@@ -2,11 +2,14 @@
 code that knows item shapes and keys; unit tests use an in-memory one (tests/fakes.py)."""
 
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Protocol
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Protocol
 
 from practice.models.content import Course
-from practice.models.learner import CardState, DueCards, Profile, Session
+from practice.models.learner import CardState, DueCards, LedgerDay, Profile, Session
+
+if TYPE_CHECKING:
+    from practice.completion import Completion
 
 
 class SessionNotOpen(Exception):
@@ -42,9 +45,19 @@ class PracticeRepository(Protocol):
         """The session, the profile and the cards of `phrase_ids` that exist, in one read."""
         ...
 
-    def complete_session(self, session: Session, profile: Profile, cards: list[CardState]) -> None:
-        """Write the completed session, profile and cards atomically, conditioned on the session
+    def complete_session(self, completion: "Completion") -> None:
+        """Write the completed session, profile and cards, and add the session to its learner
+        day's ledger (marking the days freezes covered), atomically, conditioned on the session
         being open and on the versions read. Raises SessionNotOpen or ConcurrentUpdate."""
+        ...
+
+    def list_sessions(self, user_id: str, limit: int, after: str | None) -> tuple[list[Session], str | None]:
+        """At most `limit` of the learner's sessions, newest first, from the one after session id
+        `after` on; and the id to go on after, None when no more may follow. One bounded read."""
+        ...
+
+    def ledger_days(self, user_id: str, first: date, last: date) -> list[LedgerDay]:
+        """The learner's ledger items from `first` to `last` (days without one are left out)."""
         ...
 
     def load_course(self, course_id: str) -> Course | None: ...

@@ -5,29 +5,44 @@
 | profile      | USER#<user_id>    | PROFILE                   |
 | session      | USER#<user_id>    | SESSION#<ulid>            |
 | card         | USER#<user_id>    | CARD#<phrase_id>          | due-index: USER#<user_id>#<queue>, due_at
+| ledger day   | USER#<user_id>    | DAY#<yyyy-mm-dd>          |
 | course       | COURSE#<course>   | META / PHRASE#<position> / DIALOG#<id> / DRILL#<id> |
 """
 
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from practice.errors import ConcurrentUpdate, StoreUnavailable
 from practice.models.content import Course, Dialog, Drill, Phrase
-from practice.models.learner import CardState, DueCard, DueCards, Profile, Session, XpAward, utc_iso
+from practice.models.learner import (
+    CardState,
+    DueCard,
+    DueCards,
+    LedgerDay,
+    Profile,
+    Session,
+    XpAward,
+    utc_iso,
+)
 from practice.repository import SessionNotOpen
 from practice.scheduling import is_learning
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
+    from practice.completion import Completion
+
 DUE_INDEX = "due-index"
 LEARNING_QUEUE, REVIEW_QUEUE = "learning", "review"
 PROFILE_SK = "PROFILE"
+SESSION_PREFIX, DAY_PREFIX = "SESSION#", "DAY#"
+# The ledger's counters, each ADDed to its day by the session that completes on it
+LEDGER_COUNTERS = tuple(name for name, field in LedgerDay.model_fields.items() if field.annotation is int)
 _THROTTLING = frozenset(
     {
         "ProvisionedThroughputExceededException",
@@ -144,7 +159,8 @@ class DynamoRepository:
             cards,
         )
 
-    def complete_session(self, session: Session, profile: Profile, cards: list[CardState]) -> None:
+    def complete_session(self, completion: "Completion") -> None:
+        session, profile, user_id = completion.session, completion.profile, completion.profile.user_id
         session_put = {
             "TableName": self._table,
             "Item": serialize_item(session_item(session)),
@@ -155,9 +171,73 @@ class DynamoRepository:
         writes: list[dict[str, Any]] = [
             {"Put": session_put},
             {"Put": self._versioned_put(profile_item(profile), profile.version)},
-            *({"Put": self._versioned_put(card_item(profile.user_id, card), card.version)} for card in cards),
+        ]
+        if completion.ledger is not None:
+            writes.append({"Update": self._add_to_day(user_id, completion.ledger)})
+        writes += [{"Update": self._freeze_day(user_id, day)} for day in completion.frozen_days]
+        writes += [
+            {"Put": self._versioned_put(card_item(user_id, card), card.version)} for card in completion.cards
         ]
         self._transact(writes, session_index=0)
+
+    def _add_to_day(self, user_id: str, ledger: LedgerDay) -> dict[str, Any]:
+        """ADD the session's figures to its day's ledger item (created by the first one), so that
+        sessions of one day, uploaded in any order, add up without reading the item first."""
+        values = {f":{name}": {"N": str(getattr(ledger, name))} for name in LEDGER_COUNTERS}
+        values |= {":goal_xp": {"N": str(ledger.goal_xp)}, ":entity": {"S": "day"}}
+        counters = ", ".join(f"{name} :{name}" for name in LEDGER_COUNTERS)
+        return {
+            "TableName": self._table,
+            "Key": _day_key(user_id, ledger.day),
+            "UpdateExpression": f"ADD {counters} SET goal_xp = :goal_xp, entity = :entity",
+            "ExpressionAttributeValues": values,
+        }
+
+    def _freeze_day(self, user_id: str, day: date) -> dict[str, Any]:
+        return {
+            "TableName": self._table,
+            "Key": _day_key(user_id, day),
+            "UpdateExpression": "SET frozen = :frozen, entity = :entity",
+            "ExpressionAttributeValues": {":frozen": {"BOOL": True}, ":entity": {"S": "day"}},
+        }
+
+    # -- progress ---------------------------------------------------------------------------
+
+    def list_sessions(self, user_id: str, limit: int, after: str | None) -> tuple[list[Session], str | None]:
+        pk = user_pk(user_id)
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {":pk": {"S": pk}, ":prefix": {"S": SESSION_PREFIX}},
+            "ScanIndexForward": False,  # ULIDs sort by time: newest first
+            "Limit": limit,
+        }
+        if after is not None:
+            request["ExclusiveStartKey"] = {"pk": {"S": pk}, "sk": {"S": SESSION_PREFIX + after}}
+        with _dynamodb_errors():
+            page = self._client.query(**request)
+        sessions = [session_from_item(deserialize_item(item)) for item in page["Items"]]
+        last_key = page.get("LastEvaluatedKey")
+        return sessions, last_key["sk"]["S"].removeprefix(SESSION_PREFIX) if last_key else None
+
+    def ledger_days(self, user_id: str, first: date, last: date) -> list[LedgerDay]:
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :first AND :last",
+            "ExpressionAttributeValues": {
+                ":pk": {"S": user_pk(user_id)},
+                ":first": {"S": f"{DAY_PREFIX}{first.isoformat()}"},
+                ":last": {"S": f"{DAY_PREFIX}{last.isoformat()}"},
+            },
+        }
+        days: list[LedgerDay] = []
+        with _dynamodb_errors():
+            while True:  # one page: a year of days is ~70 KB of the 1 MB a page may hold
+                page = self._client.query(**request)
+                days += (ledger_day_from_item(deserialize_item(item)) for item in page["Items"])
+                if "LastEvaluatedKey" not in page:
+                    return days
+                request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     # -- course content ---------------------------------------------------------------------
 
@@ -318,6 +398,14 @@ def session_from_item(item: dict[str, Any]) -> Session:
         streak_bonus=item["xp_streak_bonus"],
     )
     return Session.model_validate({**item, "xp": xp})
+
+
+def _day_key(user_id: str, day: date) -> dict[str, Any]:
+    return {"pk": {"S": user_pk(user_id)}, "sk": {"S": f"{DAY_PREFIX}{day.isoformat()}"}}
+
+
+def ledger_day_from_item(item: dict[str, Any]) -> LedgerDay:
+    return LedgerDay.model_validate({**item, "day": item["sk"].removeprefix(DAY_PREFIX)})
 
 
 def due_queue_pk(user_id: str, queue: str) -> str:

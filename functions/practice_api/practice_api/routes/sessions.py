@@ -1,31 +1,40 @@
-"""Routes of a practice session: today's pack (which starts one), completing one, reading one."""
+"""Routes of practice sessions: today's pack (which starts one), completing one, reading one,
+and the learner's history of them."""
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Header, Path
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import Field
 
+from practice.limits import HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX
 from practice_api.dependencies import Learner, Service, Starter
 from practice_api.error_map import route_responses
 from practice_api.models import (
     CompleteSessionRequest,
     Omittable,
     PracticePackResponse,
+    SessionPageResponse,
     SessionResponse,
     TimeZoneName,
 )
 from practice_api.observability import metrics
-from practice_api.presenters import session_response
+from practice_api.presenters import session_page_response, session_response
 from practice_api.routes import method_not_allowed, methods_other_than
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 DAILY = "/api/v2/practice/daily"
-SESSION = "/api/v2/practice/sessions/<session_id>"
+SESSIONS = "/api/v2/practice/sessions"
+SESSION = f"{SESSIONS}/<session_id>"
 COMPLETE = f"{SESSION}/complete"
 IdempotencyKey = Annotated[str, Field(pattern=r"^[A-Za-z0-9._:-]{8,128}$")]
 SessionId = Annotated[str, Path(pattern=r"^[0-9A-HJKMNP-TV-Z]{26}$", description="The session's ULID.")]
+PageSize = Annotated[int, Query(ge=1, le=HISTORY_PAGE_MAX, description="Sessions per page at most.")]
+Cursor = Annotated[
+    str | Omittable,
+    Query(pattern=r"^[A-Za-z0-9_-]{1,256}$", description="`next_cursor` of the page before (opaque)."),
+]
 
 
 @router.get(
@@ -65,6 +74,15 @@ def get_session(session_id: SessionId, user_id: Learner, service: Service) -> Se
     return session_response(service.get_session(user_id, session_id))
 
 
+@router.get(SESSIONS, responses=route_responses(SessionPageResponse, "A page of the caller's sessions"))
+def list_sessions(
+    user_id: Learner, service: Service, limit: PageSize = HISTORY_PAGE_DEFAULT, cursor: Cursor = None
+) -> SessionPageResponse:
+    """The caller's sessions, newest first, open and completed: one page per call, the next one
+    from `next_cursor`. A cursor is good only for the learner it was issued to."""
+    return session_page_response(service.list_sessions(user_id, limit, cursor))
+
+
 @router.route(DAILY, method=methods_other_than("GET"), include_in_schema=False)
 def daily_pack_other_methods() -> None:
     raise method_not_allowed(router, "GET")
@@ -83,4 +101,9 @@ def complete_session_other_methods(session_id: str) -> None:
     "/api/v2/practice/sessions/<session_id>", method=methods_other_than("GET"), include_in_schema=False
 )
 def session_other_methods(session_id: str) -> None:
+    raise method_not_allowed(router, "GET")
+
+
+@router.route(SESSIONS, method=methods_other_than("GET"), include_in_schema=False)
+def sessions_other_methods() -> None:
     raise method_not_allowed(router, "GET")
