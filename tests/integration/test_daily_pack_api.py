@@ -167,6 +167,8 @@ def test_unknown_routes_are_json_404s(invoke, method, path):
         ("PUT", "/api/v2/practice/profile", "GET, PATCH"),
         ("GET", f"/api/v2/practice/sessions/{'0' * 26}/complete", "POST"),
         ("PATCH", f"/api/v2/practice/sessions/{'0' * 26}", "GET"),
+        ("POST", "/api/v2/practice/sessions", "GET"),
+        ("DELETE", "/api/v2/practice/stats", "GET"),
     ],
 )
 def test_a_method_a_path_does_not_take_is_a_405_with_allow(invoke, lambda_context, method, path, allowed):
