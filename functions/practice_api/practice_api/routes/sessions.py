@@ -31,10 +31,8 @@ COMPLETE = f"{SESSION}/complete"
 IdempotencyKey = Annotated[str, Field(pattern=r"^[A-Za-z0-9._:-]{8,128}$")]
 SessionId = Annotated[str, Path(pattern=r"^[0-9A-HJKMNP-TV-Z]{26}$", description="The session's ULID.")]
 PageSize = Annotated[int, Query(ge=1, le=HISTORY_PAGE_MAX, description="Sessions per page at most.")]
-Cursor = Annotated[
-    str | Omittable,
-    Query(pattern=r"^[A-Za-z0-9_-]{1,256}$", description="`next_cursor` of the page before (opaque)."),
-]
+CursorText = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,256}$")]
+Cursor = Annotated[CursorText | Omittable, Query(description="`next_cursor` of the page before (opaque).")]
 
 
 @router.get(
