@@ -15,7 +15,7 @@ from typing import Any
 
 from bench.coldstart import ColdVariant, import_profile, measure_cold_starts
 from bench.lambda_image import LambdaImage, build_image, bytecode_census, image_of, lambda_environment
-from bench.report import BUILT, FLOOR, NO_BYTECODE, render_import_profile, render_table
+from bench.report import BUILT, FLOOR, NO_BYTECODE, ROUTES, render_import_profile, render_table
 from bench.stats import summary
 from bench.warm import measure_against_emulator, measure_replayed
 from practice_local.template import REPO_ROOT
@@ -70,7 +70,8 @@ def cold_start(image: LambdaImage, work: Path, runs: int, top: int) -> tuple[dic
 def warm(image: LambdaImage, work: Path, cards: list[int], invokes: int, warmup: int) -> dict[str, Any]:
     recorded: dict[str, Any] = {}
     for count in cards:
-        progress(f"warm, DynamoDB = moto over HTTP: learner with {count:,} cards, {invokes} calls per route")
+        learner = f"{count:,} cards and {count:,} sessions"
+        progress(f"warm, DynamoDB = moto over HTTP: learner with {learner}, {invokes} calls per route")
         recorded[str(count)] = measure_against_emulator(
             image, work, cards=count, most_cards=max(cards), invokes=invokes, warmup=warmup
         )
@@ -85,7 +86,7 @@ def warm(image: LambdaImage, work: Path, cards: list[int], invokes: int, warmup:
             "rss_after_daily_mib": raw["rss_after_daily_mib"],
             "peak_rss_mib": raw["peak_rss_mib"],
         }
-        for route in ("daily", "completion"):
+        for route in ROUTES:
             if "unavailable" in raw[route]:
                 figures[learner][route] = raw[route]
                 continue

@@ -3,10 +3,18 @@
 from typing import Any
 
 FLOOR, BUILT, NO_BYTECODE = "floor", "handler", "handler_without_bytecode"
-ROUTES = {"daily": "GET /daily", "completion": "POST /sessions/{id}/complete"}
+ROUTES = {
+    "daily": "GET /daily",
+    "completion": "POST /sessions/{id}/complete",
+    "history": "GET /sessions?limit=20",
+    "stats": "GET /stats (30 days)",
+}
+# What grows with the learner for each route: the history reads sessions, the others cards.
+GROWS_WITH = {"daily": "cards", "completion": "cards", "history": "sessions", "stats": "sessions"}
 TARGET_COLD_RATIO = 1.3
-# GET /daily: the profile, one limited query per due queue, the write; completion: one read, one write.
-TARGET_REQUESTS = {"daily": 4, "completion": 2}
+# GET /daily: the profile, one limited query per due queue, the write; completion: one read, one
+# write; history: one limited query; stats: the profile and one query of the range.
+TARGET_REQUESTS = {"daily": 4, "completion": 2, "history": 1, "stats": 2}
 TARGET_HANDLER_P50_MS = 2.0
 
 
@@ -66,12 +74,15 @@ def _route_rows(
     if "unavailable" in small[route] or "unavailable" in large[route]:
         return [[f"{label}", "not available", "", small[route].get("unavailable", "")[:60]]]
     a, b = small[route], large[route]
-    packs = (_pack(small), _pack(large))
+    unit = GROWS_WITH[route]
+    packs = (_pack(small), _pack(large)) if unit == "cards" else ("page of 20", "page of 20")
+    if route == "stats":
+        packs = ("30 ledger days", "30 ledger days")
     same = a["requests"] == b["requests"]
     count = max(len(a["requests"]), len(b["requests"]))
     rows = [
         [
-            f"{label}: DynamoDB requests per call, {sizes[0]} -> {sizes[1]} cards",
+            f"{label}: DynamoDB requests per call, {sizes[0]} -> {sizes[1]} {unit}",
             f"{len(a['requests'])} -> {len(b['requests'])} ({', '.join(b['requests'])})",
             "identical" if same else "DIFFERENT",
             _verdict(same and count <= TARGET_REQUESTS[route], f"<= {TARGET_REQUESTS[route]}, constant"),
@@ -85,7 +96,7 @@ def _route_rows(
             timing = result[key]
             ratio = ""
             if size == sizes[1]:
-                ratio = f"{timing['p50'] / a[key]['p50']:.2f}x {sizes[0]} cards (p50)"
+                ratio = f"{timing['p50'] / a[key]['p50']:.2f}x {sizes[0]} {unit} (p50)"
             target = ""
             if key == "in_process_ms" and route == "daily" and size == sizes[1]:
                 target = _verdict(
@@ -93,7 +104,7 @@ def _route_rows(
                 )
             rows.append(
                 [
-                    f"{label} {what}, {size} cards ({pack})",
+                    f"{label} {what}, {size} {unit} ({pack})",
                     f"p50 {_ms(timing['p50'])} / p95 {_ms(timing['p95'])} / p99 {_ms(timing['p99'])} ms"
                     f" (n={timing['n']})",
                     ratio,

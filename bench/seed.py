@@ -1,17 +1,38 @@
 """Learners with a history, written as the repository writes them: a course long enough for
-10,000 cards, and a learner whose cards have the mix of a real backlog (in their learning steps,
-due today, overdue by days to months, and not due yet)."""
+10,000 cards, a learner whose cards have the mix of a real backlog (in their learning steps,
+due today, overdue by days to months, and not due yet), and their past sessions with the day
+ledger they added up to."""
 
 from datetime import datetime, timedelta
 from typing import Any
 
+from ulid import ULID
+
 from practice.models.content import Course, Phrase
-from practice.models.learner import CardState, Profile
-from practice.repository.dynamodb import card_item, profile_item, serialize_item
+from practice.models.learner import (
+    CardSnapshot,
+    CardState,
+    LedgerDay,
+    Profile,
+    Rating,
+    ReviewLogEntry,
+    Session,
+    XpAward,
+)
+from practice.repository.dynamodb import (
+    DAY_PREFIX,
+    card_item,
+    profile_item,
+    serialize_item,
+    session_item,
+    user_pk,
+)
 
 BENCH_COURSE_ID = "bench-course"
 BENCH_NEW_PHRASES = 200  # phrases of the course after the learner's cards: new ones to meet
 _BATCH = 25  # BatchWriteItem's limit
+SESSIONS_PER_DAY = 3
+REVIEWS_PER_SESSION = 13  # the sample course's first pack: 3 reviews and 10 new phrases
 # Shares of a learner's cards, in percent; the rest are not due yet.
 RELEARNING_PERCENT, DUE_TODAY_PERCENT, OVERDUE_PERCENT = 2, 3, 10
 
@@ -71,9 +92,57 @@ def backlog(course: Course, count: int, now: datetime) -> list[CardState]:
     return cards
 
 
-def seed_learner(client: Any, table: str, user_id: str, course: Course, *, cards: int, now: datetime) -> None:
+def past_sessions(
+    user_id: str, course: Course, count: int, now: datetime, *, reviews: int = REVIEWS_PER_SESSION
+) -> list[dict[str, Any]]:
+    """`count` completed sessions, SESSIONS_PER_DAY a day until yesterday, each with a review log
+    of `reviews` reviews, and the ledger items of their days: items as stored."""
+    items: list[dict[str, Any]] = []
+    days: dict[Any, LedgerDay] = {}
+    phrase_ids = [phrase.phrase_id for phrase in course.phrases[:reviews]]
+    for n in range(count):
+        started = now - timedelta(days=1 + (count - n) // SESSIONS_PER_DAY, hours=n % SESSIONS_PER_DAY)
+        ended = started + timedelta(minutes=6)
+        after = CardSnapshot(state=2, stability=3.0, difficulty=5.0, due=ended + timedelta(days=3))
+        log = tuple(
+            ReviewLogEntry(
+                phrase_id=pid, rating=Rating.GOOD, reviewed_at=started + timedelta(seconds=20 * (i + 1)),
+                duration_ms=4000, elapsed_days=2.0, before=after, after=after,
+            )
+            for i, pid in enumerate(phrase_ids)
+        )  # fmt: skip
+        session = Session(
+            session_id=str(ULID.from_datetime(started)), user_id=user_id, pack_id=f"daily_{started.date()}",
+            course_id=course.course_id, review_phrase_ids=tuple(phrase_ids), new_phrase_ids=(),
+            started_at=started, ended_at=ended, duration_seconds=360,
+            xp=XpAward(phrases=130, session_bonus=20), streak_before=1, streak_after=1,
+            reviews=log, practice_day=started.date(),
+        )  # fmt: skip
+        items.append(session_item(session))
+        day = days.get(started.date()) or LedgerDay(day=started.date(), goal_xp=20)
+        days[day.day] = day.model_copy(
+            update={"xp": day.xp + 150, "sessions": day.sessions + 1, "reviews": day.reviews + len(log),
+                    "seconds": day.seconds + 360, "learned_reviews": day.learned_reviews + len(log)}
+        )  # fmt: skip
+    for day in days.values():
+        fields = day.model_dump(mode="json", exclude={"day"})
+        items.append({"pk": user_pk(user_id), "sk": f"{DAY_PREFIX}{day.day}", "entity": "day", **fields})
+    return items
+
+
+def seed_learner(
+    client: Any,
+    table: str,
+    user_id: str,
+    course: Course,
+    *,
+    cards: int,
+    now: datetime,
+    sessions: int = 0,
+    reviews_per_session: int = REVIEWS_PER_SESSION,
+) -> None:
     """A learner of `course` with `cards` cards (the backlog above) who has met its first `cards`
-    phrases, so that new phrases come after them."""
+    phrases, so that new phrases come after them, and `sessions` past sessions with their days."""
     profile = Profile(
         user_id=user_id,
         time_zone="UTC",
@@ -82,9 +151,9 @@ def seed_learner(client: Any, table: str, user_id: str, course: Course, *, cards
         course_id=course.course_id,
         next_new_position=cards,
     )
-    write_items(
-        client, table, [profile_item(profile), *(card_item(user_id, c) for c in backlog(course, cards, now))]
-    )
+    items = [profile_item(profile), *(card_item(user_id, card) for card in backlog(course, cards, now))]
+    items += past_sessions(user_id, course, sessions, now, reviews=reviews_per_session)
+    write_items(client, table, items)
 
 
 def write_items(client: Any, table: str, items: list[dict[str, Any]]) -> None:

@@ -12,6 +12,7 @@ import boto3
 
 from bench.emulator import embedded_dynamodb
 from bench.lambda_image import TABLE_NAMES, LambdaImage, lambda_environment
+from bench.report import ROUTES
 from bench.seed import BENCH_NEW_PHRASES, bench_course, seed_learner
 from practice.content import load_courses
 from practice.repository.dynamodb import DynamoRepository
@@ -37,8 +38,8 @@ class WarmRunFailed(RuntimeError):
 
 def prepare_store(endpoint_url: str, user_id: str, cards: int, course_phrases: int) -> None:
     """Tables from template.yaml, the courses loaded as on deploy, the bench course of
-    `course_phrases` phrases, and `user_id` on it with `cards` cards in a real backlog's mix
-    (bench/seed.py)."""
+    `course_phrases` phrases, and `user_id` on it with `cards` cards in a real backlog's mix and
+    as many past sessions, with their day ledger (bench/seed.py)."""
     client = boto3.client(
         "dynamodb",
         endpoint_url=endpoint_url,
@@ -52,7 +53,7 @@ def prepare_store(endpoint_url: str, user_id: str, cards: int, course_phrases: i
     default_course = Settings.model_fields["default_course_id"].default
     course = bench_course(next(c for c in courses if c.course_id == default_course), course_phrases)
     repository.put_course(course)
-    seed_learner(client, TABLE, user_id, course, cards=cards, now=datetime.now(UTC))
+    seed_learner(client, TABLE, user_id, course, cards=cards, sessions=cards, now=datetime.now(UTC))
 
 
 def run_child(mode: str, config: dict[str, Any], work: Path, env: dict[str, str]) -> dict[str, Any]:
@@ -109,7 +110,7 @@ def measure_replayed(
     calls = {
         f"{route}@{cards}": results[route]
         for cards, results in recorded.items()
-        for route in ("daily", "completion")
+        for route in ROUTES
         if "unavailable" not in results[route]
     }
     config = {

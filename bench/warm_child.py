@@ -161,6 +161,20 @@ def completion_event(daily: str, pack: Opened) -> str:
     return json.dumps(event)
 
 
+def read_event(name: str, daily: str, query: dict[str, str]) -> str:
+    """events/<name> for the learner of `daily`, with `query` as its query string."""
+    event = json.loads(Path(CONFIG["events_dir"], name).read_text(encoding="utf-8"))
+    event["requestContext"]["authorizer"] = json.loads(daily)["requestContext"]["authorizer"]
+    event["queryStringParameters"] = query or None
+    event["rawQueryString"] = "&".join(f"{key}={value}" for key, value in query.items())
+    return json.dumps(event)
+
+
+# The progress routes as the app's screens call them: the first page of the history, and the
+# stats of the last 30 learner days (the default range).
+READS = {"history": ("list_sessions.json", {"limit": "20"}), "stats": ("get_stats.json", {})}
+
+
 def recorded_call(event: str, check: Callable[[dict[str, Any]], Any]) -> tuple[dict[str, Any], Any]:
     """One call with its DynamoDB requests counted and answers recorded."""
     probe.operations, probe.recording = [], []
@@ -206,6 +220,13 @@ def against_emulator() -> dict[str, Any]:
         results["completion"] = call | {"emulator_ms": timings}
     else:  # the route is not there (yet)
         results["completion"] = {"unavailable": f"{response['statusCode']}: {response['body'][:200]}"}
+
+    for route, (name, query) in READS.items():
+        event = read_event(name, daily, query)
+        timed([event] * warmup, succeeded)
+        call, _ = recorded_call(event, succeeded)
+        timings, _ = timed([event] * invokes, succeeded)
+        results[route] = call | {"emulator_ms": timings}
     results["rss_after_init_mib"] = RSS_AFTER_INIT_MIB
     results["peak_rss_mib"] = rss_mib()
     return results

@@ -1,6 +1,7 @@
 """DynamoDB requests per call do not grow with a learner's history: a learner with 10 cards and
-one with 10,000 (each with a real backlog's mix: relearning, due today, overdue, not due yet)
-cost the same requests for today's pack and for completing it. Requests are counted through
+10 past sessions and one with 10,000 of each (the cards in a real backlog's mix: relearning, due
+today, overdue, not due yet) cost the same requests for today's pack, for completing it, for a
+page of their history and for their stats. Requests are counted through
 botocore's before-call hook on the function's own client. No timings here: those are
 `make bench`'s."""
 
@@ -19,7 +20,8 @@ from tests.integration.conftest import daily_event
 
 TABLE = TABLE_NAMES["PracticeTable"]
 CARDS = {"few-cards": 10, "many-cards": 10_000}
-MAX_REQUESTS = {"daily": 4, "completion": 2}
+SESSIONS = {"few-sessions": 10, "many-sessions": 10_000}
+MAX_REQUESTS = {"daily": 4, "completion": 2, "history": 1, "stats": 2}
 MAX_REVIEWS_PER_PACK = 30
 
 Invoke = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
@@ -35,6 +37,21 @@ def learners(dynamodb: Any) -> dict[str, int]:
     for user_id, cards in CARDS.items():
         seed_learner(dynamodb, TABLE, user_id, course, cards=cards, now=datetime.now(UTC))
     return CARDS
+
+
+@pytest.fixture
+def historians(dynamodb: Any) -> dict[str, int]:
+    """Learners with 10 and 10,000 past sessions (three a day) and the day ledger they added up to.
+    Their sessions carry no review log here: moto takes ~10 ms to store each one that does, and
+    the requests do not depend on it (`make bench` times them with one)."""
+    course = bench_course(read_course_file(COURSES_DIR / "es-en.json"), 100)
+    DynamoRepository(dynamodb, TABLE).put_course(course)
+    for user_id, sessions in SESSIONS.items():
+        seed_learner(
+            dynamodb, TABLE, user_id, course, cards=0, sessions=sessions, reviews_per_session=0,
+            now=datetime.now(UTC),
+        )  # fmt: skip
+    return SESSIONS
 
 
 def completion_event(user_id: str, pack: dict[str, Any]) -> dict[str, Any]:
@@ -102,3 +119,37 @@ def test_completing_a_pack_costs_the_same_requests_with_10_and_10000_cards(
     # Then both completions cost the same few requests
     assert requests["few-cards"] == requests["many-cards"]
     assert len(requests["many-cards"]) <= MAX_REQUESTS["completion"]
+
+
+READS = [  # (route, sample event, query string, the requests it must cost)
+    ("history", "list_sessions.json", {"limit": "20"}, ["Query"]),
+    ("history", "list_sessions.json", {"limit": "100"}, ["Query"]),
+    ("stats", "get_stats.json", None, ["GetItem", "Query"]),
+    ("stats", "get_stats.json", {"from": "2026-01-01", "to": "2026-12-31"}, ["GetItem", "Query"]),
+]
+
+
+def test_history_and_stats_cost_the_same_requests_with_10_and_10000_sessions(
+    invoke, historians, dynamodb_requests
+):
+    for route, event_file, query, expected in READS:
+        # Given two learners, one with 10 past sessions and one with 10,000 (and their day ledgers)
+        # When each reads a page of their history, or their stats
+        requests, bodies = {}, {}
+        for user_id in historians:
+            event = load_event(event_file)
+            event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = user_id
+            event["queryStringParameters"] = query
+            event["rawQueryString"] = "&".join(f"{k}={v}" for k, v in (query or {}).items())
+            requests[user_id], bodies[user_id] = call(invoke, event, dynamodb_requests)
+
+        # Then both cost the same few requests, and the larger history fills its pages
+        assert requests["few-sessions"] == requests["many-sessions"] == expected, (route, query)
+        assert len(expected) <= MAX_REQUESTS[route]
+        if route == "history":
+            assert [len(bodies[u]["sessions"]) for u in historians] == [10, int(query["limit"])]
+            assert bodies["many-sessions"]["next_cursor"] is not None
+        else:
+            assert (
+                bodies["many-sessions"]["totals"]["sessions"] > bodies["few-sessions"]["totals"]["sessions"]
+            )
