@@ -161,10 +161,10 @@ def completion_event(daily: str, pack: Opened) -> str:
     return json.dumps(event)
 
 
-def read_event(name: str, daily: str, query: dict[str, str]) -> str:
-    """events/<name> for the learner of `daily`, with `query` as its query string."""
+def read_event(name: str, user_id: str, query: dict[str, str]) -> str:
+    """events/<name> for `user_id`, with `query` as its query string."""
     event = json.loads(Path(CONFIG["events_dir"], name).read_text(encoding="utf-8"))
-    event["requestContext"]["authorizer"] = json.loads(daily)["requestContext"]["authorizer"]
+    event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = user_id
     event["queryStringParameters"] = query or None
     event["rawQueryString"] = "&".join(f"{key}={value}" for key, value in query.items())
     return json.dumps(event)
@@ -222,7 +222,7 @@ def against_emulator() -> dict[str, Any]:
         results["completion"] = {"unavailable": f"{response['statusCode']}: {response['body'][:200]}"}
 
     for route, (name, query) in READS.items():
-        event = read_event(name, daily, query)
+        event = read_event(name, CONFIG["historian_id"], query)
         timed([event] * warmup, succeeded)
         call, _ = recorded_call(event, succeeded)
         timings, _ = timed([event] * invokes, succeeded)

@@ -126,17 +126,7 @@ def session_page_response(page: SessionPage) -> SessionPageResponse:
 
 
 def day_item(day: LedgerDay) -> DayItem:
-    return DayItem(
-        day=day.day,
-        xp=day.xp,
-        sessions=day.sessions,
-        reviews=day.reviews,
-        again=day.again,
-        new_phrases=day.new_phrases,
-        seconds=day.seconds,
-        goal_met=day.goal_met,
-        frozen=day.frozen,
-    )
+    return DayItem.model_validate({**day.model_dump(), "goal_met": day.goal_met})  # the same fields
 
 
 def stats_response(stats: LearnerStats) -> StatsResponse:
