@@ -70,8 +70,8 @@ def cold_start(image: LambdaImage, work: Path, runs: int, top: int) -> tuple[dic
 def warm(image: LambdaImage, work: Path, cards: list[int], invokes: int, warmup: int) -> dict[str, Any]:
     recorded: dict[str, Any] = {}
     for count in cards:
-        learners = f"learners with {count:,} cards and with {count:,} sessions"
-        progress(f"warm, DynamoDB = moto over HTTP: {learners}, {invokes} calls per route")
+        learner = f"learner with {count:,} cards and {count:,} sessions"
+        progress(f"warm, DynamoDB = moto over HTTP: {learner}, {invokes} calls per route")
         recorded[str(count)] = measure_against_emulator(
             image, work, cards=count, most_cards=max(cards), invokes=invokes, warmup=warmup
         )

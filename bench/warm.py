@@ -38,11 +38,8 @@ class WarmRunFailed(RuntimeError):
 
 def prepare_store(endpoint_url: str, user_id: str, cards: int, course_phrases: int) -> None:
     """Tables from template.yaml, the courses loaded as on deploy, the bench course of
-    `course_phrases` phrases, `user_id` on it with `cards` cards in a real backlog's mix, and
-    `historian(user_id)` with as many past sessions and their day ledger (bench/seed.py). Two
-    learners, because with 10,000 sessions beside 10,000 cards in one partition the emulator
-    grew by gigabytes during the completions and the run was killed (a moto cost: DynamoDB's
-    requests and items are the same either way)."""
+    `course_phrases` phrases, and `user_id` on it with `cards` cards in a real backlog's mix and
+    as many past sessions, with their day ledger (bench/seed.py)."""
     client = boto3.client(
         "dynamodb",
         endpoint_url=endpoint_url,
@@ -56,14 +53,7 @@ def prepare_store(endpoint_url: str, user_id: str, cards: int, course_phrases: i
     default_course = Settings.model_fields["default_course_id"].default
     course = bench_course(next(c for c in courses if c.course_id == default_course), course_phrases)
     repository.put_course(course)
-    now = datetime.now(UTC)
-    seed_learner(client, TABLE, user_id, course, cards=cards, now=now)
-    seed_learner(client, TABLE, historian(user_id), course, cards=0, sessions=cards, now=now)
-
-
-def historian(user_id: str) -> str:
-    """The learner whose history and stats are measured beside `user_id`'s pack and completion."""
-    return f"{user_id}-history"
+    seed_learner(client, TABLE, user_id, course, cards=cards, sessions=cards, now=datetime.now(UTC))
 
 
 def run_child(mode: str, config: dict[str, Any], work: Path, env: dict[str, str]) -> dict[str, Any]:
@@ -105,7 +95,6 @@ def measure_against_emulator(
             "paths": image.paths,
             "events_dir": str(EVENTS_DIR),
             "user_id": user_id,
-            "historian_id": historian(user_id),
             "invokes": invokes,
             "warmup": warmup,
             "output": str(work / f"emulator-{cards}.json"),

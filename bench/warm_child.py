@@ -222,7 +222,7 @@ def against_emulator() -> dict[str, Any]:
         results["completion"] = {"unavailable": f"{response['statusCode']}: {response['body'][:200]}"}
 
     for route, (name, query) in READS.items():
-        event = read_event(name, CONFIG["historian_id"], query)
+        event = read_event(name, CONFIG["user_id"], query)
         timed([event] * warmup, succeeded)
         call, _ = recorded_call(event, succeeded)
         timings, _ = timed([event] * invokes, succeeded)
