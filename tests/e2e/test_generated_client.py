@@ -47,3 +47,9 @@ def test_a_client_generated_from_the_spec_completes_a_session(local_server: Loca
     assert seen["daily_new_limit"] == 5
     # and an error body, typed as the spec's ErrorResponse
     assert (seen["missing_status"], seen["missing_code"]) == (404, "session_not_found")
+    # the progress routes through the same generated client
+    assert seen["history_ids"] == [seen["session_id"]]
+    assert (seen["forged_status"], seen["forged_code"]) == (400, "invalid_cursor")
+    assert seen["stats_days"] == 30
+    assert seen["stats_today"]["goal_xp"] == seen["goal_xp"] == 50
+    assert seen["stats_today"]["xp"] == 0  # the instant completion earned nothing

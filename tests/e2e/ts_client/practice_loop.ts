@@ -37,6 +37,10 @@ const changed = await api.PATCH("/api/v2/practice/profile", { body: { daily_new_
 const missing = await api.GET("/api/v2/practice/sessions/{session_id}", {
   params: { path: { session_id: "0".repeat(26) } },
 });
+const goal = await api.PATCH("/api/v2/practice/profile", { body: { daily_goal_xp: 50 } });
+const history = await api.GET("/api/v2/practice/sessions", { params: { query: { limit: 1 } } });
+const forged = await api.GET("/api/v2/practice/sessions", { params: { query: { cursor: "forged" } } });
+const stats = await api.GET("/api/v2/practice/stats", {});
 
 console.log(
   JSON.stringify({
@@ -53,5 +57,12 @@ console.log(
     daily_new_limit: changed.data?.daily_new_limit ?? null,
     missing_status: missing.response.status,
     missing_code: missing.error?.error.code ?? null,
+    goal_xp: goal.data?.today.goal_xp ?? null,
+    history_ids: history.data?.sessions.map((s) => s.session_id) ?? null,
+    forged_status: forged.response.status,
+    forged_code: forged.error?.error.code ?? null,
+    stats_days: stats.data?.days.length ?? null,
+    stats_today: stats.data?.today ?? null,
+    session_id: pack.session_id,
   }),
 );
