@@ -16,6 +16,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 EVENTS_DIR = REPO_ROOT / "events"
 COURSES_DIR = REPO_ROOT / "content" / "courses"
 TABLE_NAMES = {"PracticeTable": "practice-test", "IdempotencyTable": "practice-idempotency-test"}
+ERASURE_QUEUE = "practice-erasures-test"
+ERASURE_QUEUE_URL = f"https://sqs.eu-west-1.amazonaws.com/123456789012/{ERASURE_QUEUE}"  # as moto names it
 
 os.environ.update(
     {
@@ -24,7 +26,9 @@ os.environ.update(
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_SESSION_TOKEN": "testing",
         "POWERTOOLS_DEV": "false",
-        **function_environment(load_template(), "PracticeApiFunction", TABLE_NAMES),
+        **function_environment(
+            load_template(), "PracticeApiFunction", {**TABLE_NAMES, "ErasureQueue": ERASURE_QUEUE_URL}
+        ),
     }
 )
 os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)

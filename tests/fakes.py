@@ -3,6 +3,7 @@
 all-or-nothing writes), on plain dicts. tests/integration/test_learning_loop.py runs the same
 scenarios on both, so this fake cannot drift from the real repository unnoticed."""
 
+import json
 import threading
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -12,9 +13,10 @@ from typing import Any
 
 from practice.completion import Completion
 from practice.content import load_courses
-from practice.errors import ConcurrentUpdate
+from practice.errors import AccountDeleting, ConcurrentUpdate
+from practice.limits import ITEMS_PER_QUERY
 from practice.models.content import Course
-from practice.models.learner import CardState, DueCard, DueCards, LedgerDay, Profile, Session
+from practice.models.learner import CardState, DueCard, DueCards, LearnerItem, LedgerDay, Profile, Session
 from practice.repository import SessionNotOpen
 from practice.repository.dynamodb import LEDGER_COUNTERS
 from practice.scheduling import is_learning
@@ -40,6 +42,7 @@ class InMemoryRepository:
         self.retired: set[tuple[str, str]] = set()  # cards out of the due index
         self.days: dict[tuple[str, date], LedgerDay] = {}
         self.courses: dict[str, Course] = {}
+        self.tombstones: dict[str, datetime] = {}  # learners being erased, since when
         self.writes = 0  # successful write requests, to tell "refused" from "written"
 
     @classmethod
@@ -52,6 +55,7 @@ class InMemoryRepository:
 
     @atomic
     def get_profile(self, user_id: str) -> Profile | None:
+        self._check_not_deleting(user_id)
         return self.profiles.get(user_id)
 
     @atomic
@@ -74,13 +78,15 @@ class InMemoryRepository:
         return DueCards(learning=tuple(learning), reviews=tuple(reviews))
 
     @atomic
-    def start_session(self, session: Session, profile: Profile | None, retired: Sequence[str] = ()) -> None:
+    def start_session(
+        self, session: Session, profile: Profile, *, store_profile: bool, retired: Sequence[str] = ()
+    ) -> None:
         if (session.user_id, session.session_id) in self.sessions:
             raise ConcurrentUpdate("session id collision; retry the request")
         if any((session.user_id, phrase_id) not in self.cards for phrase_id in retired):
             raise ConcurrentUpdate("a card to retire is gone")
-        if profile is not None:
-            self._check_profile(profile)
+        self._check_profile(profile)
+        if store_profile:
             self._store_profile(profile)
         self.sessions[session.user_id, session.session_id] = session
         self.retired.update((session.user_id, phrase_id) for phrase_id in retired)
@@ -88,6 +94,7 @@ class InMemoryRepository:
 
     @atomic
     def get_session(self, user_id: str, session_id: str) -> Session | None:
+        self._check_not_deleting(user_id)
         return self.sessions.get((user_id, session_id))
 
     # -- completion -------------------------------------------------------------------------
@@ -141,6 +148,61 @@ class InMemoryRepository:
     def ledger_days(self, user_id: str, first: date, last: date) -> list[LedgerDay]:
         return [day for (uid, on), day in sorted(self.days.items()) if uid == user_id and first <= on <= last]
 
+    # -- the learner's account: export and erasure ---------------------------------------------
+
+    @atomic
+    def export_items(
+        self, user_id: str, after: str | None, max_bytes: int
+    ) -> tuple[list[LearnerItem], str | None]:
+        items = [(key, item) for key, item in self._items_by_key(user_id) if after is None or key > after]
+        page, size = [], 0
+        for position, (key, item) in enumerate(items[:ITEMS_PER_QUERY], start=1):
+            page.append(item)
+            size += len(json.dumps(item.model_dump(mode="json"), separators=(",", ":")))
+            if size >= max_bytes and position < len(items):
+                return page, key
+        return page, items[ITEMS_PER_QUERY - 1][0] if len(items) > ITEMS_PER_QUERY else None
+
+    @atomic
+    def mark_deleting(self, user_id: str, at: datetime) -> None:
+        self.tombstones.setdefault(user_id, at)
+        self.writes += 1
+
+    @atomic
+    def is_deleting(self, user_id: str) -> bool:
+        return user_id in self.tombstones
+
+    @atomic
+    def erasable_keys(self, user_id: str) -> list[str]:
+        return [key for key, _ in self._items_by_key(user_id)][:ITEMS_PER_QUERY]
+
+    @atomic
+    def delete_items(self, user_id: str, positions: Sequence[str]) -> None:
+        for position in positions:
+            kind, _, name = position.partition("#")
+            if kind == "SESSION":
+                self.sessions.pop((user_id, name), None)
+            elif kind == "CARD":
+                self.cards.pop((user_id, name), None)
+                self.retired.discard((user_id, name))
+            elif kind == "DAY":
+                self.days.pop((user_id, date.fromisoformat(name)), None)
+        self.writes += 1
+
+    @atomic
+    def remove_tombstone(self, user_id: str) -> None:
+        if self.tombstones.pop(user_id, None) is not None:
+            self.profiles.pop(user_id, None)
+            self.writes += 1
+
+    def _items_by_key(self, user_id: str) -> list[tuple[str, LearnerItem]]:
+        """The learner's items under the sort keys DynamoDB would hold them by, in its order."""
+        items: list[tuple[str, LearnerItem]] = []
+        items += [(f"CARD#{pid}", card) for (uid, pid), card in self.cards.items() if uid == user_id]
+        items += [(f"DAY#{on.isoformat()}", day) for (uid, on), day in self.days.items() if uid == user_id]
+        items += [(f"SESSION#{sid}", s) for (uid, sid), s in self.sessions.items() if uid == user_id]
+        return sorted(items, key=lambda pair: pair[0])
+
     # -- course content ---------------------------------------------------------------------
 
     def load_course(self, course_id: str) -> Course | None:
@@ -151,7 +213,13 @@ class InMemoryRepository:
 
     # -- plumbing ---------------------------------------------------------------------------
 
+    def _check_not_deleting(self, user_id: str) -> None:
+        if user_id in self.tombstones:
+            raise AccountDeleting("this account is being deleted")
+
     def _check_profile(self, profile: Profile) -> None:
+        if profile.user_id in self.tombstones:  # the tombstone moved the version on
+            raise ConcurrentUpdate("the profile changed during the request; retry it")
         current = self.profiles.get(profile.user_id)
         if (current.version if current else 0) != profile.version:
             raise ConcurrentUpdate("the profile changed during the request; retry it")

@@ -91,6 +91,13 @@ class ConcurrentUpdate(PracticeError):
     status = HTTPStatus.CONFLICT
 
 
+class AccountDeleting(PracticeError):
+    """The account is being deleted; the learner can start afresh once that is done (a minute or so)."""
+
+    code = "account_deleting"
+    status = HTTPStatus.CONFLICT
+
+
 class RequestInProgress(PracticeError):
     """A request with the same Idempotency-Key is still running; retry shortly."""
 

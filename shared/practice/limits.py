@@ -31,3 +31,8 @@ STATS_DEFAULT_DAYS = 30
 # Sessions one history page may hold, and the page size when none is given.
 HISTORY_PAGE_MAX = 100
 HISTORY_PAGE_DEFAULT = 20
+# The export's pages end once their items' stored JSON reaches this many bytes (the default of
+# Settings.export_page_bytes): about what one DynamoDB query page holds.
+EXPORT_PAGE_BYTES = 1024 * 1024
+# Items one export or erasure query reads at most (a page of keys or of small items).
+ITEMS_PER_QUERY = 1000

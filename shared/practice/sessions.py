@@ -11,10 +11,11 @@ from ulid import ULID
 from practice.completion import TimeRules, complete, results_digest
 from practice.content import CourseCatalog
 from practice.cursors import CursorSeal
-from practice.errors import SessionAlreadyCompleted, SessionExpired, SessionNotFound
+from practice.erasure import ErasureQueue, ErasureRequest
+from practice.errors import AccountDeleting, SessionAlreadyCompleted, SessionExpired, SessionNotFound
 from practice.learner_day import parse_time_zone
 from practice.models.content import Course
-from practice.models.learner import PracticeReport, Profile, Session
+from practice.models.learner import LearnerItem, PracticeReport, Profile, Session
 from practice.packs import DailyPack, PackLimits, build_daily_pack
 from practice.progress import Ledger, check_range, stats_range
 from practice.repository import PracticeRepository, SessionNotOpen
@@ -90,6 +91,16 @@ class LearnerStats:
 
 
 @dataclass(frozen=True, slots=True)
+class ExportPage:
+    """One page of the learner's data: their profile (None if there is none), a page of their
+    other items, and the cursor of the next page (None: done)."""
+
+    profile: ProfileStatus | None
+    items: tuple[LearnerItem, ...]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class ProfileChanges:
     """Settings to change; None leaves a setting as it is."""
 
@@ -100,7 +111,7 @@ class ProfileChanges:
     daily_goal_xp: int | None = None
 
 
-SESSIONS_LISTING = "sessions"  # what a history cursor is sealed for
+SESSIONS_LISTING, EXPORT_LISTING = "sessions", "export"  # what a cursor is sealed for
 
 
 class PracticeService:
@@ -110,9 +121,12 @@ class PracticeService:
         catalog: CourseCatalog,
         settings: Settings,
         clock: Clock = utc_now,
+        *,
         pause: Pause = time.sleep,
+        erasures: ErasureQueue | None = None,
     ) -> None:
         self._repository = repository
+        self._erasures = erasures  # None: this service cannot delete accounts (tests that need not)
         self._catalog = catalog
         self._settings = settings
         self._clock = clock
@@ -173,11 +187,16 @@ class PracticeService:
             started_at=now,
             expires_at=int((now + self._abandoned_after).timestamp()),
         )
-        self._repository.start_session(session, profile if profile != stored else None, pack.retired)
+        self._repository.start_session(
+            session, profile, store_profile=profile != stored, retired=pack.retired
+        )
         return StartedSession(pack, session, course)
 
     def get_session(self, user_id: str, session_id: str) -> Session:
-        session = self._repository.get_session(user_id, session_id)
+        try:
+            session = self._repository.get_session(user_id, session_id)
+        except AccountDeleting:
+            session = None  # the learner is gone, with their sessions
         if session is None:
             raise SessionNotFound(f"no session '{session_id}'")
         return session
@@ -196,7 +215,10 @@ class PracticeService:
         self, user_id: str, session_id: str, report: PracticeReport, digest: str
     ) -> CompletionOutcome:
         phrase_ids = list(dict.fromkeys(review.phrase_id for review in report.reviews))
-        session, profile, cards = self._repository.load_for_completion(user_id, session_id, phrase_ids)
+        try:
+            session, profile, cards = self._repository.load_for_completion(user_id, session_id, phrase_ids)
+        except AccountDeleting:
+            session = None  # the learner is gone, with their sessions
         if session is None:
             raise SessionNotFound(f"no session '{session_id}'")
         if not session.is_open:
@@ -224,6 +246,8 @@ class PracticeService:
         """A page of the learner's sessions, newest first, open and completed: one bounded read.
         A cursor not issued to this learner for this listing is refused before any read."""
         after = self._cursors.open(user_id, SESSIONS_LISTING, cursor) if cursor is not None else None
+        if self._visible_profile(user_id) is None:  # never practised, or gone
+            return SessionPage((), None)
         sessions, last = self._repository.list_sessions(user_id, limit, after)
         next_cursor = self._cursors.seal(user_id, SESSIONS_LISTING, last) if last is not None else None
         return SessionPage(tuple(sessions), next_cursor)
@@ -233,15 +257,40 @@ class PracticeService:
         where they stand today. Two reads whatever the history: the profile and the range."""
         if first is not None and last is not None:
             check_range(first, last)  # before any I/O
-        status = self.get_profile(user_id)
+        stored = self._visible_profile(user_id)
+        status = self._status(stored or self._new_profile(user_id, None))
         first, last = stats_range(first, last, status.today)
-        days = self._repository.ledger_days(user_id, first, last)
+        days = self._repository.ledger_days(user_id, first, last) if stored else []
         return LearnerStats(status, Ledger.of_range(first, last, days))
 
     def get_profile(self, user_id: str) -> ProfileStatus:
-        """The learner's profile; a learner who never practised sees the defaults."""
-        profile = self._repository.get_profile(user_id) or self._new_profile(user_id, None)
-        return self._status(profile)
+        """The learner's profile; a learner who never practised, or is gone, sees the defaults."""
+        return self._status(self._visible_profile(user_id) or self._new_profile(user_id, None))
+
+    def delete_account(self, user_id: str) -> None:
+        """Erase the learner. From the tombstone on they are gone for the API: reads see nothing
+        and a pack or completion racing with this fails its version condition, so no write
+        lands after it. The account worker then deletes their items. Calling it again queues
+        the erasure again (a lost message, or one that reached the dead-letter queue)."""
+        if self._erasures is None:
+            raise RuntimeError("this service was built without an erasure queue")
+        now = self._clock()
+        self._repository.mark_deleting(user_id, now)
+        self._erasures.request(ErasureRequest(user_id=user_id, requested_at=now))
+
+    def export(self, user_id: str, cursor: str | None = None) -> ExportPage:
+        """A page of everything kept about the learner: the profile, and about 1 MiB (the
+        setting export_page_bytes) of their sessions (with their reviews), cards and ledger
+        days. Two reads a page. A
+        cursor not issued to this learner for the export is refused before any read."""
+        after = self._cursors.open(user_id, EXPORT_LISTING, cursor) if cursor is not None else None
+        try:
+            profile = self._repository.get_profile(user_id)
+        except AccountDeleting:
+            return ExportPage(None, (), None)
+        items, last = self._repository.export_items(user_id, after, self._settings.export_page_bytes)
+        next_cursor = self._cursors.seal(user_id, EXPORT_LISTING, last) if last is not None else None
+        return ExportPage(self._status(profile) if profile else None, tuple(items), next_cursor)
 
     def update_profile(self, user_id: str, changes: ProfileChanges) -> ProfileStatus:
         """Change the learner's settings (one conditional write; retried if the profile moved).
@@ -266,6 +315,13 @@ class PracticeService:
 
     def _retrying[T](self, attempt: Callable[[], T]) -> T:
         return retry_on_conflict(attempt, pause=self._pause)
+
+    def _visible_profile(self, user_id: str) -> Profile | None:
+        """The stored profile; None for a learner who never practised or is being erased."""
+        try:
+            return self._repository.get_profile(user_id)
+        except AccountDeleting:
+            return None
 
     def _status(self, profile: Profile) -> ProfileStatus:
         return ProfileStatus(profile, self._clock())

@@ -14,19 +14,48 @@ from practice.limits import (
     DAILY_REVIEW_LIMIT_MAX,
     DAY_START_HOUR_MAX,
     DAY_START_HOUR_MIN,
+    EXPORT_PAGE_BYTES,
     MAX_PHRASES_PER_PACK,
     MAX_REVIEWS_PER_COMPLETION,
     MAX_REVIEWS_PER_PHRASE,
 )
 
 
-class Settings(BaseSettings):
-    """Environment variables of the API function (names are the field names, upper-cased)."""
+class StoreSettings(BaseSettings):
+    """What every function needs to reach the practice table (environment variables: the field
+    names, upper-cased)."""
 
     model_config = SettingsConfigDict(frozen=True, extra="ignore")
 
     table_name: str = Field(min_length=3)
+    # Per DynamoDB attempt; the invocation's time budget bounds them all (practice/budget.py).
+    dynamodb_connect_timeout_seconds: float = Field(1.0, gt=0, le=10)
+    dynamodb_read_timeout_seconds: float = Field(2.0, gt=0, le=10)
+    dynamodb_max_attempts: int = Field(3, ge=1, le=10)
+
+    @property
+    def dynamodb_timeouts(self) -> DynamoTimeouts:
+        return DynamoTimeouts(
+            self.dynamodb_connect_timeout_seconds,
+            self.dynamodb_read_timeout_seconds,
+            self.dynamodb_max_attempts,
+        )
+
+
+class WorkerSettings(StoreSettings):
+    """The account worker's environment: the table, and when to hand a long erasure back to SQS."""
+
+    # Stop starting pages this long before the invocation's timeout: the message comes back and
+    # the next attempt goes on where this one stopped (what is deleted stays deleted).
+    erasure_stop_seconds: float = Field(20.0, ge=1)
+
+
+class Settings(StoreSettings):
+    """Environment variables of the API function."""
+
     idempotency_table_name: str = Field(min_length=3)
+    # Where DELETE /profile asks the account worker to erase a learner (practice/erasure.py).
+    erasure_queue_url: str = Field(min_length=8)
     # Honour the design note's `?user_id=` instead of a JWT. The template never sets it.
     local_mode: bool = False
     # Seals page cursors (practice/cursors.py): the template resolves it from Secrets Manager at
@@ -55,16 +84,14 @@ class Settings(BaseSettings):
     # DynamoDB's TTL deletes it; completed sessions are history and never expire.
     abandoned_session_days: int = Field(7, ge=1)
     course_cache_seconds: int = Field(300, ge=0)
+    # An export page ends once its items' stored JSON reaches this (plus one item of at most
+    # DynamoDB's 400 KB), so a response stays far below Lambda's 6 MB.
+    export_page_bytes: int = Field(EXPORT_PAGE_BYTES, ge=1024, le=4 * 1024 * 1024)
 
     # Review events (practice/completion.py): how many, and how far a phone's clock is trusted.
     max_reviews_per_completion: int = Field(300, ge=1, le=MAX_REVIEWS_PER_COMPLETION)
     max_reviews_per_phrase: int = Field(MAX_REVIEWS_PER_PHRASE, ge=1, le=MAX_REVIEWS_PER_PHRASE)
     clock_skew_seconds: int = Field(300, ge=0, le=3600)
-
-    # Per DynamoDB attempt; the invocation's time budget bounds them all (practice/budget.py).
-    dynamodb_connect_timeout_seconds: float = Field(1.0, gt=0, le=10)
-    dynamodb_read_timeout_seconds: float = Field(2.0, gt=0, le=10)
-    dynamodb_max_attempts: int = Field(3, ge=1, le=10)
 
     @model_validator(mode="after")
     def _goal_is_a_choice(self) -> Self:
@@ -77,11 +104,3 @@ class Settings(BaseSettings):
         if self.due_candidates < max(self.max_learning_per_pack, self.max_reviews_per_pack):
             raise ValueError("due_candidates must be at least max_learning_per_pack and max_reviews_per_pack")
         return self
-
-    @property
-    def dynamodb_timeouts(self) -> DynamoTimeouts:
-        return DynamoTimeouts(
-            self.dynamodb_connect_timeout_seconds,
-            self.dynamodb_read_timeout_seconds,
-            self.dynamodb_max_attempts,
-        )

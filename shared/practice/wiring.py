@@ -1,4 +1,5 @@
-"""The composition root: one DynamoDB client per container, and the service built on it."""
+"""The composition root: one DynamoDB client per container, the service built on it, and the
+SQS client of the erasure queue, made when a deletion first needs it."""
 
 import os
 from typing import TYPE_CHECKING
@@ -8,12 +9,14 @@ from botocore.config import Config
 
 from practice.budget import DynamoTimeouts, InvocationBudget
 from practice.content import CourseCatalog
+from practice.erasure import SqsErasureQueue
 from practice.repository.dynamodb import DynamoRepository
 from practice.sessions import Clock, PracticeService, utc_now
 from practice.settings import Settings
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
+    from mypy_boto3_sqs.client import SQSClient
 
 
 DEFAULT_TIMEOUTS = DynamoTimeouts()
@@ -45,9 +48,19 @@ def dynamodb_client(
     return client
 
 
+def sqs_client() -> "SQSClient":
+    """A botocore SQS client (AWS_ENDPOINT_URL_SQS points it at a local emulator)."""
+    config = Config(retries={"mode": "standard"}, connect_timeout=1.0, read_timeout=3.0)
+    client: SQSClient = botocore.session.get_session().create_client(  # type: ignore[assignment]
+        "sqs", region_name=os.environ.get("AWS_REGION"), config=config
+    )
+    return client
+
+
 def build_service(
     settings: Settings, client: "DynamoDBClient | None" = None, clock: Clock = utc_now
 ) -> PracticeService:
     repository = DynamoRepository(client or dynamodb_client(), settings.table_name)
     catalog = CourseCatalog(repository, settings.course_cache_seconds)
-    return PracticeService(repository, catalog, settings, clock)
+    erasures = SqsErasureQueue(settings.erasure_queue_url, sqs_client)
+    return PracticeService(repository, catalog, settings, clock, erasures=erasures)

@@ -11,13 +11,14 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from moto import mock_aws
 
 from practice.content import CourseCatalog, load_courses
+from practice.erasure import ErasureRequest
 from practice.repository import PracticeRepository
 from practice.repository.dynamodb import DynamoRepository
 from practice.sessions import PracticeService
 from practice.settings import Settings
-from practice.wiring import build_service, dynamodb_client
+from practice.wiring import build_service, dynamodb_client, sqs_client
 from practice_local.template import create_tables
-from tests.conftest import COURSES_DIR, TABLE_NAMES, FakeClock, LambdaContext, load_event
+from tests.conftest import COURSES_DIR, ERASURE_QUEUE, TABLE_NAMES, FakeClock, LambdaContext, load_event
 from tests.fakes import InMemoryRepository
 
 Hook = Callable[..., Any]
@@ -25,10 +26,12 @@ Hook = Callable[..., Any]
 
 @pytest.fixture
 def dynamodb() -> Iterator[Any]:
-    """A DynamoDB client made as the function makes it, on moto's tables with the course loaded."""
+    """A DynamoDB client made as the function makes it, on moto's tables with the course loaded
+    (and moto's erasure queue, which DELETE /profile sends to)."""
     with mock_aws():
         client = dynamodb_client()
         create_tables(client, TABLE_NAMES)
+        sqs_client().create_queue(QueueName=ERASURE_QUEUE)
         load_courses(DynamoRepository(client, TABLE_NAMES["PracticeTable"]), COURSES_DIR)
         yield client
 
@@ -41,9 +44,26 @@ def repository(request: pytest.FixtureRequest) -> PracticeRepository:
     return DynamoRepository(request.getfixturevalue("dynamodb"), TABLE_NAMES["PracticeTable"])
 
 
-def service_on(repository: Any, clock: FakeClock, settings: Settings | None = None) -> PracticeService:
+class RecordingQueue:
+    """An erasure queue that keeps what it is asked to do, as the worker would receive it."""
+
+    def __init__(self) -> None:
+        self.requests: list[ErasureRequest] = []
+
+    def request(self, erasure: ErasureRequest) -> None:
+        self.requests.append(erasure)
+
+
+def service_on(
+    repository: Any, clock: FakeClock, settings: Settings | None = None, erasures: Any = None
+) -> PracticeService:
     return PracticeService(
-        repository, CourseCatalog(repository, 300), settings or Settings(), clock, pause=lambda _: None
+        repository,
+        CourseCatalog(repository, 300),
+        settings or Settings(),
+        clock,
+        pause=lambda _: None,
+        erasures=erasures if erasures is not None else RecordingQueue(),
     )
 
 

@@ -163,12 +163,13 @@ def test_unknown_routes_are_json_404s(invoke, method, path):
     [
         ("POST", "/api/v2/practice/daily", "GET"),
         ("DELETE", "/api/v2/practice/daily", "GET"),
-        ("TRACE", "/api/v2/practice/profile", "GET, PATCH"),
-        ("PUT", "/api/v2/practice/profile", "GET, PATCH"),
+        ("TRACE", "/api/v2/practice/profile", "GET, PATCH, DELETE"),
+        ("PUT", "/api/v2/practice/profile", "GET, PATCH, DELETE"),
         ("GET", f"/api/v2/practice/sessions/{'0' * 26}/complete", "POST"),
         ("PATCH", f"/api/v2/practice/sessions/{'0' * 26}", "GET"),
         ("POST", "/api/v2/practice/sessions", "GET"),
         ("DELETE", "/api/v2/practice/stats", "GET"),
+        ("DELETE", "/api/v2/practice/export", "GET"),
     ],
 )
 def test_a_method_a_path_does_not_take_is_a_405_with_allow(invoke, lambda_context, method, path, allowed):
@@ -200,14 +201,18 @@ def throttle(operation: str):
     return answer
 
 
-@pytest.mark.parametrize("operation", ["GetItem", "Query", "PutItem", "TransactWriteItems"])
+@pytest.mark.parametrize(
+    ("operation", "returning"),
+    [("GetItem", True), ("Query", True), ("TransactWriteItems", True), ("TransactWriteItems", False)],
+)
 def test_throttling_that_outlives_the_retries_is_a_503_with_retry_after(
-    invoke, on_dynamodb_call, lambda_context, operation
+    invoke, on_dynamodb_call, lambda_context, operation, returning
 ):
     from practice_api.app import lambda_handler
 
-    # Given a returning learner (a session write is a PutItem) or a new one (a transaction)
-    if operation != "TransactWriteItems":
+    # Given a returning learner or a new one (the session is written in a transaction either way:
+    # with the new profile, or with a check that the profile is still the one read)
+    if returning:
         invoke(daily_event())
     on_dynamodb_call(throttle(operation))
     response = lambda_handler(daily_event(), lambda_context)

@@ -66,7 +66,7 @@ def test_the_history_pages_through_every_session_newest_first(invoke, clock, dyn
         dynamodb_requests.clear()
         status, page = invoke(history_event({"limit": "2"} | ({"cursor": cursor} if cursor else {})))
         assert status == 200, page
-        assert dynamodb_requests == ["Query"]  # one bounded read a page
+        assert dynamodb_requests == ["GetItem", "Query"]  # the profile (not deleted?), one bounded page
         pages.append(page["sessions"])
         cursor = page["next_cursor"]
         if cursor is None:
@@ -191,7 +191,17 @@ def test_bad_stats_ranges_are_422_before_any_read(invoke, dynamodb_requests, que
     assert dynamodb_requests == []
 
 
+def test_a_learner_who_never_practised_has_stats_of_zeros_from_one_read(invoke, dynamodb_requests):
+    status, stats = invoke(stats_event(sub="newcomer"))
+    assert status == 200
+    assert stats["totals"]["xp"] == 0
+    assert {day["xp"] for day in stats["days"]} == {0}
+    assert dynamodb_requests == ["GetItem"]
+
+
 def test_the_longest_range_is_one_read_of_the_ledger(invoke, dynamodb_requests):
+    invoke(daily_event())  # a learner with a profile (one without has no ledger to read)
+    dynamodb_requests.clear()
     first = "2026-01-01"
     status, stats = invoke(stats_event({"from": first, "to": _plus(first, STATS_MAX_DAYS - 1)}))
     assert status == 200

@@ -17,7 +17,7 @@ from practice_api.dependencies import app_settings, build_all, invocation_budget
 from practice_api.error_map import refused_result, register_error_handlers
 from practice_api.gate import admit
 from practice_api.observability import logger, metrics
-from practice_api.routes import profile, progress, sessions
+from practice_api.routes import export, profile, progress, sessions
 
 # A response that fails its own model is our bug: 500, never Powertools' default 422.
 app = APIGatewayHttpResolver(
@@ -26,6 +26,7 @@ app = APIGatewayHttpResolver(
 app.include_router(sessions.router)
 app.include_router(profile.router)
 app.include_router(progress.router)
+app.include_router(export.router)
 register_error_handlers(app, logger)
 build_all()  # settings, client and service now: bad settings fail the cold start
 gc.freeze()  # what init built lives as long as the container: keep it out of later collections

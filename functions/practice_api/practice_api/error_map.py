@@ -154,9 +154,11 @@ ERROR_RESPONSES = documented_errors()
 ERROR_BY_CODE = {error.code: error for error in error_classes()}
 
 
-def route_responses(model: type[BaseModel], description: str) -> dict[int, Any]:
-    """A route's OpenAPI responses: its 200 body, and every error body."""
+def route_responses(
+    model: type[BaseModel], description: str, status: HTTPStatus = HTTPStatus.OK
+) -> dict[int, Any]:
+    """A route's OpenAPI responses: its success body (200 unless said), and every error body."""
     return {
-        200: {"description": description, "content": {"application/json": {"model": model}}},
+        int(status): {"description": description, "content": {"application/json": {"model": model}}},
         **ERROR_RESPONSES,
     }

@@ -85,6 +85,8 @@ DailyGoalXp = Annotated[
 Milliseconds = Annotated[int, Field(ge=0, le=3_600_000), BeforeValidator(_integral_number)]
 # An optional request field: it may be left out (None here), but the spec and the server refuse null.
 Omittable = SkipJsonSchema[None]
+# A page cursor as the server issues them (practice/cursors.py): URL-safe base64
+CursorText = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,256}$")]
 
 
 class PhraseItem(BaseModel):
@@ -427,6 +429,54 @@ class StatsResponse(BaseModel):
     today: TodayItem
 
     model_config = ConfigDict(populate_by_name=True)
+
+
+class DeletionResponse(BaseModel):
+    """The deletion has begun: the learner is gone for the API now; their items are erased
+    within minutes."""
+
+    status: Literal["deleting"]
+
+
+class ExportSession(SessionResponse):
+    """A session, as GET /sessions/{session_id} shows it, with its review log."""
+
+    type: Literal["session"]
+
+
+class ExportCard(BaseModel):
+    """A phrase's spaced-repetition card: its FSRS state."""
+
+    type: Literal["card"]
+    phrase_id: str
+    state: int = Field(description="FSRS state: 1 learning, 2 review, 3 relearning.")
+    step: int | None = Field(description="Learning step (learning and relearning cards).")
+    stability: float | None = Field(description="FSRS stability, in days.")
+    difficulty: float | None = Field(description="FSRS difficulty, 1 to 10.")
+    due: datetime
+    last_review: datetime | None
+    reps: int
+    lapses: int
+
+
+class ExportDay(DayItem):
+    """A learner day of the ledger, as stored."""
+
+    type: Literal["day"]
+    goal_xp: int | None = Field(description="The daily goal when the day was last practised.")
+    learned_reviews: int = Field(description="Reviews of learned phrases (Review-state cards).")
+    learned_again: int = Field(description="Of those, rated again.")
+
+
+ExportItem = Annotated[ExportSession | ExportCard | ExportDay, Field(discriminator="type")]
+
+
+class ExportResponse(BaseModel):
+    """A page of everything kept about the caller. Concatenate `items` over the pages."""
+
+    profile: ProfileResponse | None = Field(description="null: no profile (never practised, or deleted).")
+    items: list[ExportItem] = Field(description="Sessions, cards and ledger days, in a stable order.")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last one.")
 
 
 class ErrorDetail(BaseModel):

@@ -3,13 +3,18 @@
 from dataclasses import asdict
 
 from practice.models.content import Course, Dialog, Drill, Phrase
-from practice.models.learner import LedgerDay, ReviewLogEntry, Session
-from practice.sessions import LearnerStats, ProfileStatus, SessionPage, StartedSession
+from practice.models.learner import CardState, LearnerItem, LedgerDay, ReviewLogEntry, Session
+from practice.sessions import ExportPage, LearnerStats, ProfileStatus, SessionPage, StartedSession
 from practice_api.models import (
     DayItem,
     DialogItem,
     DialogLineItem,
     DrillItem,
+    ExportCard,
+    ExportDay,
+    ExportItem,
+    ExportResponse,
+    ExportSession,
     LearnerTotals,
     PhraseItem,
     PracticePackResponse,
@@ -141,4 +146,26 @@ def stats_response(stats: LearnerStats) -> StatsResponse:
         best_streak=status.profile.best_streak,
         freezes_available=status.profile.freezes,
         today=today_item(status),
+    )
+
+
+def export_item(item: LearnerItem) -> ExportItem:
+    match item:
+        case Session():
+            return ExportSession(type="session", **session_response(item).model_dump())
+        case CardState():
+            return ExportCard(type="card", **item.model_dump(exclude={"version"}))
+        case LedgerDay():
+            return ExportDay(
+                type="day",
+                **day_item(item).model_dump(),
+                **item.model_dump(include={"goal_xp", "learned_reviews", "learned_again"}),
+            )
+
+
+def export_response(page: ExportPage) -> ExportResponse:
+    return ExportResponse(
+        profile=profile_response(page.profile) if page.profile else None,
+        items=[export_item(item) for item in page.items],
+        next_cursor=page.next_cursor,
     )

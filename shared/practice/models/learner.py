@@ -248,6 +248,10 @@ class CardState(BaseModel):
     version: int = 0
 
 
+# What a learner's data is made of besides the profile: what the export lists
+LearnerItem = Session | CardState | LedgerDay
+
+
 class DueCard(BaseModel):
     """A due card as the due index holds it: enough to rank it, not the whole card."""
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from practice.models.content import Course
-from practice.models.learner import CardState, DueCards, LedgerDay, Profile, Session
+from practice.models.learner import CardState, DueCards, LearnerItem, LedgerDay, Profile, Session
 
 if TYPE_CHECKING:
     from practice.completion import Completion
@@ -18,6 +18,8 @@ class SessionNotOpen(Exception):
 
 
 class PracticeRepository(Protocol):
+    """Reads of a learner being erased (their profile is a tombstone) raise AccountDeleting."""
+
     def get_profile(self, user_id: str) -> Profile | None: ...
 
     def save_profile(self, profile: Profile) -> None:
@@ -31,10 +33,13 @@ class PracticeRepository(Protocol):
         Review cards most recently due first, each queue at most its limit (0: not read)."""
         ...
 
-    def start_session(self, session: Session, profile: Profile | None, retired: Sequence[str] = ()) -> None:
-        """Store a new session, and `profile` with it when given (created or updated), at once;
-        take the cards of `retired` phrases out of the due index in the same write. Never
-        overwrites a session. Raises ConcurrentUpdate if the profile moved meanwhile."""
+    def start_session(
+        self, session: Session, profile: Profile, *, store_profile: bool, retired: Sequence[str] = ()
+    ) -> None:
+        """Store a new session, and `profile` with it when `store_profile` (created or updated), at
+        once; take the cards of `retired` phrases out of the due index in the same write. Never
+        overwrites a session. Raises ConcurrentUpdate if the profile moved meanwhile (a deletion
+        included), stored or not."""
         ...
 
     def get_session(self, user_id: str, session_id: str) -> Session | None: ...
@@ -58,6 +63,30 @@ class PracticeRepository(Protocol):
 
     def ledger_days(self, user_id: str, first: date, last: date) -> list[LedgerDay]:
         """The learner's ledger items from `first` to `last` (days without one are left out)."""
+        ...
+
+    def export_items(
+        self, user_id: str, after: str | None, max_bytes: int
+    ) -> tuple[list[LearnerItem], str | None]:
+        """The learner's items but the profile, in a stable order, from the one after position
+        `after` on, about `max_bytes` of them; and the position to go on after (None: done)."""
+        ...
+
+    def mark_deleting(self, user_id: str, at: datetime) -> None:
+        """Make the profile the learner's tombstone: from now on their reads raise
+        AccountDeleting and every write conditioned on what was read fails."""
+        ...
+
+    def is_deleting(self, user_id: str) -> bool: ...
+
+    def erasable_keys(self, user_id: str) -> list[str]:
+        """Positions of a page of the learner's items left to erase (the tombstone aside)."""
+        ...
+
+    def delete_items(self, user_id: str, positions: Sequence[str]) -> None: ...
+
+    def remove_tombstone(self, user_id: str) -> None:
+        """Delete the tombstone (the erasure's last step); nothing if it is gone already."""
         ...
 
     def load_course(self, course_id: str) -> Course | None: ...

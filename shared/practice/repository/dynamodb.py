@@ -2,27 +2,31 @@
 
 | item         | pk                | sk                        |
 |--------------|-------------------|---------------------------|
-| profile      | USER#<user_id>    | PROFILE                   |
+| profile      | USER#<user_id>    | PROFILE                   | with `deleted_at`: the tombstone
+                                                              of a learner being erased
 | session      | USER#<user_id>    | SESSION#<ulid>            |
 | card         | USER#<user_id>    | CARD#<phrase_id>          | due-index: USER#<user_id>#<queue>, due_at
 | ledger day   | USER#<user_id>    | DAY#<yyyy-mm-dd>          |
 | course       | COURSE#<course>   | META / PHRASE#<position> / DIALOG#<id> / DRILL#<id> |
 """
 
+import json
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from practice.errors import ConcurrentUpdate, StoreUnavailable
+from practice.errors import AccountDeleting, ConcurrentUpdate, StoreUnavailable
+from practice.limits import ITEMS_PER_QUERY
 from practice.models.content import Course, Dialog, Drill, Phrase
 from practice.models.learner import (
     CardState,
     DueCard,
     DueCards,
+    LearnerItem,
     LedgerDay,
     Profile,
     Session,
@@ -52,7 +56,8 @@ _THROTTLING = frozenset(
         "ServiceUnavailable",
     }
 )
-_BATCH_GET_ATTEMPTS = 5
+_BATCH_ATTEMPTS = 5
+_BATCH_WRITE_SIZE = 25  # BatchWriteItem's most
 
 
 def user_pk(user_id: str) -> str:
@@ -68,7 +73,7 @@ class DynamoRepository:
 
     def get_profile(self, user_id: str) -> Profile | None:
         item = self._get(user_pk(user_id), PROFILE_SK)
-        return Profile.model_validate(item) if item else None
+        return profile_from_item(item) if item else None
 
     def save_profile(self, profile: Profile) -> None:
         put = self._versioned_put(profile_item(profile), profile.version)
@@ -112,21 +117,26 @@ class DynamoRepository:
             for item in map(deserialize_item, response["Items"])
         )
 
-    def start_session(self, session: Session, profile: Profile | None, retired: Sequence[str] = ()) -> None:
+    def start_session(
+        self, session: Session, profile: Profile, *, store_profile: bool, retired: Sequence[str] = ()
+    ) -> None:
         session_put = {"TableName": self._table, "Item": serialize_item(session_item(session))}
         session_put["ConditionExpression"] = "attribute_not_exists(pk)"
-        with _dynamodb_errors():
-            if profile is None and not retired:
-                try:
-                    self._client.put_item(**session_put)  # type: ignore[arg-type]
-                except self._client.exceptions.ConditionalCheckFailedException as error:
-                    raise ConcurrentUpdate("session id collision; retry the request") from error
-                return
-            writes: list[dict[str, Any]] = [{"Put": session_put}]
-            if profile is not None:
-                writes.append({"Put": self._versioned_put(profile_item(profile), profile.version)})
-            writes += [{"Update": self._retire(session.user_id, phrase_id)} for phrase_id in retired]
-            self._transact(writes)
+        writes: list[dict[str, Any]] = [{"Put": session_put}]
+        if store_profile:
+            writes.append({"Put": self._versioned_put(profile_item(profile), profile.version)})
+        else:  # unchanged, but still the one read: a deletion begun meanwhile cancels the start
+            writes.append({"ConditionCheck": self._still_version(profile)})
+        writes += [{"Update": self._retire(session.user_id, phrase_id)} for phrase_id in retired]
+        self._transact(writes)
+
+    def _still_version(self, profile: Profile) -> dict[str, Any]:
+        return {
+            "TableName": self._table,
+            "Key": {"pk": {"S": user_pk(profile.user_id)}, "sk": {"S": PROFILE_SK}},
+            "ConditionExpression": "version = :read_version",
+            "ExpressionAttributeValues": {":read_version": {"N": str(profile.version)}},
+        }
 
     def _retire(self, user_id: str, phrase_id: str) -> dict[str, Any]:
         """Take a card out of the due index (its FSRS state stays): its phrase left the course."""
@@ -139,8 +149,13 @@ class DynamoRepository:
         }
 
     def get_session(self, user_id: str, session_id: str) -> Session | None:
-        item = self._get(user_pk(user_id), f"SESSION#{session_id}")
-        return session_from_item(item) if item else None
+        """The session, read with the profile (one request) to see whether the learner is being
+        erased: then AccountDeleting, whatever is left of their items."""
+        items = self._batch_get(user_pk(user_id), [f"SESSION#{session_id}", PROFILE_SK])
+        if PROFILE_SK in items:
+            profile_from_item(items[PROFILE_SK])
+        session = items.get(f"SESSION#{session_id}")
+        return session_from_item(session) if session else None
 
     # -- completion -------------------------------------------------------------------------
 
@@ -155,7 +170,7 @@ class DynamoRepository:
         cards = {sk.removeprefix("CARD#"): CardState.model_validate(item) for sk, item in items.items()}
         return (
             session_from_item(session) if session else None,
-            Profile.model_validate(profile) if profile else None,
+            profile_from_item(profile) if profile else None,
             cards,
         )
 
@@ -239,6 +254,96 @@ class DynamoRepository:
                     return days
                 request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
+    # -- the learner's account: export and erasure ---------------------------------------------
+
+    def export_items(
+        self, user_id: str, after: str | None, max_bytes: int
+    ) -> tuple[list[LearnerItem], str | None]:
+        """The learner's items in key order (the profile aside) from the one after position
+        `after` on, until their stored JSON reaches `max_bytes`; and the position to go on
+        after, None when no more follow. One query of at most ITEMS_PER_QUERY items."""
+        pk = user_pk(user_id)
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": pk}},
+            "Limit": ITEMS_PER_QUERY,
+        }
+        if after is not None:
+            request["ExclusiveStartKey"] = {"pk": {"S": pk}, "sk": {"S": after}}
+        with _dynamodb_errors():
+            page = self._client.query(**request)
+        raw_items = page["Items"]
+        learner_items: list[LearnerItem] = []
+        size = 0
+        for position, raw in enumerate(raw_items, start=1):
+            item = deserialize_item(raw)
+            if item["sk"] == PROFILE_SK:
+                continue
+            learner_items.append(learner_item(item))
+            size += len(json.dumps(item, separators=(",", ":")))
+            if size >= max_bytes and position < len(raw_items):
+                return learner_items, item["sk"]
+        last_key = page.get("LastEvaluatedKey")
+        return learner_items, last_key["sk"]["S"] if last_key else None
+
+    def mark_deleting(self, user_id: str, at: datetime) -> None:
+        """Set the tombstone: the profile gets `deleted_at` (created bare if there was none) and a
+        new version, so every write conditioned on the version read fails from now on."""
+        with _dynamodb_errors():
+            self._client.update_item(
+                TableName=self._table,
+                Key={"pk": {"S": user_pk(user_id)}, "sk": {"S": PROFILE_SK}},
+                UpdateExpression="SET deleted_at = if_not_exists(deleted_at, :at), entity = :entity "
+                "ADD version :one",
+                ExpressionAttributeValues={
+                    ":at": {"S": utc_iso(at)},
+                    ":entity": {"S": "profile"},
+                    ":one": {"N": "1"},
+                },
+            )
+
+    def is_deleting(self, user_id: str) -> bool:
+        """Whether the learner's tombstone is there (an erasure to do, or to go on with)."""
+        with _dynamodb_errors():
+            response = self._client.get_item(
+                TableName=self._table,
+                Key={"pk": {"S": user_pk(user_id)}, "sk": {"S": PROFILE_SK}},
+                ProjectionExpression="deleted_at",
+                ConsistentRead=True,
+            )
+        return "deleted_at" in response.get("Item", {})
+
+    def erasable_keys(self, user_id: str) -> list[str]:
+        """Positions of up to ITEMS_PER_QUERY of the learner's items, the tombstone aside: keys
+        only, from the first, since the erasure deletes what it read before reading again."""
+        with _dynamodb_errors():
+            page = self._client.query(
+                TableName=self._table,
+                KeyConditionExpression="pk = :pk",
+                ExpressionAttributeValues={":pk": {"S": user_pk(user_id)}},
+                ProjectionExpression="sk",
+                ConsistentRead=True,
+                Limit=ITEMS_PER_QUERY,
+            )
+        return [item["sk"]["S"] for item in page["Items"] if item["sk"]["S"] != PROFILE_SK]
+
+    def delete_items(self, user_id: str, positions: Sequence[str]) -> None:
+        pk = user_pk(user_id)
+        self._batch_write(
+            [{"DeleteRequest": {"Key": {"pk": {"S": pk}, "sk": {"S": sk}}}} for sk in positions],
+            "the learner's items could not all be deleted; the erasure goes on at its next attempt",
+        )
+
+    def remove_tombstone(self, user_id: str) -> None:
+        """The erasure's last delete; a tombstone already removed (a second run) is no error."""
+        with _dynamodb_errors(), suppress(self._client.exceptions.ConditionalCheckFailedException):
+            self._client.delete_item(
+                TableName=self._table,
+                Key={"pk": {"S": user_pk(user_id)}, "sk": {"S": PROFILE_SK}},
+                ConditionExpression="attribute_exists(deleted_at)",
+            )
+
     # -- course content ---------------------------------------------------------------------
 
     def load_course(self, course_id: str) -> Course | None:
@@ -277,20 +382,8 @@ class DynamoRepository:
         items += [_content_item(pk, f"PHRASE#{i:05d}", p) for i, p in enumerate(course.phrases)]
         items += [_content_item(pk, f"DIALOG#{d.dialog_id}", d) for d in course.dialogs]
         items += [_content_item(pk, f"DRILL#{d.drill_id}", d) for d in course.drills]
-        with _dynamodb_errors():
-            for start in range(0, len(items), 25):
-                pending: Any = {
-                    self._table: [
-                        {"PutRequest": {"Item": serialize_item(item)}} for item in items[start : start + 25]
-                    ]
-                }
-                for attempt in range(_BATCH_GET_ATTEMPTS):
-                    pending = self._client.batch_write_item(RequestItems=pending)["UnprocessedItems"]
-                    if not pending:
-                        break
-                    time.sleep(0.05 * 2**attempt)
-                else:
-                    raise StoreUnavailable("the course could not be written; try again")
+        puts = [{"PutRequest": {"Item": serialize_item(item)}} for item in items]
+        self._batch_write(puts, "the course could not be written; try again")
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -305,7 +398,7 @@ class DynamoRepository:
         keys: list[dict[str, Any]] = [{"pk": {"S": pk}, "sk": {"S": sk}} for sk in dict.fromkeys(sort_keys)]
         found: dict[str, dict[str, Any]] = {}
         with _dynamodb_errors():
-            for attempt in range(_BATCH_GET_ATTEMPTS):
+            for attempt in range(_BATCH_ATTEMPTS):
                 response = self._client.batch_get_item(
                     RequestItems={self._table: {"Keys": keys, "ConsistentRead": True}}
                 )
@@ -318,6 +411,20 @@ class DynamoRepository:
                     return found
                 time.sleep(0.02 * 2**attempt)
         raise StoreUnavailable("DynamoDB kept part of a read unprocessed; try again")
+
+    def _batch_write(self, requests: list[dict[str, Any]], failure: str) -> None:
+        """BatchWriteItem in chunks of 25, each retried with backoff while DynamoDB leaves part of
+        it unprocessed; StoreUnavailable(`failure`) when a chunk never goes through."""
+        with _dynamodb_errors():
+            for start in range(0, len(requests), _BATCH_WRITE_SIZE):
+                pending: Any = {self._table: requests[start : start + _BATCH_WRITE_SIZE]}
+                for attempt in range(_BATCH_ATTEMPTS):
+                    pending = self._client.batch_write_item(RequestItems=pending)["UnprocessedItems"]
+                    if not pending:
+                        break
+                    time.sleep(0.05 * 2**attempt)
+                else:
+                    raise StoreUnavailable(failure)
 
     def _versioned_put(self, item: dict[str, Any], read_version: int) -> dict[str, Any]:
         """A Put of `item` (already at read_version + 1) that fails if someone wrote in between."""
@@ -362,6 +469,13 @@ def _dynamodb_errors() -> Iterator[None]:
         raise StoreUnavailable("the data store could not be reached; retry shortly") from error
 
 
+def profile_from_item(item: dict[str, Any]) -> Profile:
+    """The stored profile; AccountDeleting when it is the tombstone of a learner being erased."""
+    if "deleted_at" in item:
+        raise AccountDeleting("this account is being deleted; it can be used again in a minute or so")
+    return Profile.model_validate(item)
+
+
 def profile_item(profile: Profile) -> dict[str, Any]:
     """The profile's item, validated as a whole first: a profile changed with `model_copy` (which
     does not validate) can never store a null or an out-of-range setting (a ValidationError)."""
@@ -398,6 +512,18 @@ def session_from_item(item: dict[str, Any]) -> Session:
         streak_bonus=item["xp_streak_bonus"],
     )
     return Session.model_validate({**item, "xp": xp})
+
+
+def learner_item(item: dict[str, Any]) -> LearnerItem:
+    """One of the learner's items (not the profile) as its domain object, by its `entity`."""
+    match item.get("entity"):
+        case "session":
+            return session_from_item(item)
+        case "card":
+            return CardState.model_validate(item)
+        case "day":
+            return ledger_day_from_item(item)
+    raise TypeError(f"no export shape for the item {item['sk']} (entity {item.get('entity')!r})")
 
 
 def _day_key(user_id: str, day: date) -> dict[str, Any]:

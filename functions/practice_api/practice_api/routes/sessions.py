@@ -13,6 +13,7 @@ from practice_api.dependencies import Learner, Service, Starter
 from practice_api.error_map import route_responses
 from practice_api.models import (
     CompleteSessionRequest,
+    CursorText,
     Omittable,
     PracticePackResponse,
     SessionPageResponse,
@@ -31,7 +32,6 @@ COMPLETE = f"{SESSION}/complete"
 IdempotencyKey = Annotated[str, Field(pattern=r"^[A-Za-z0-9._:-]{8,128}$")]
 SessionId = Annotated[str, Path(pattern=r"^[0-9A-HJKMNP-TV-Z]{26}$", description="The session's ULID.")]
 PageSize = Annotated[int, Query(ge=1, le=HISTORY_PAGE_MAX, description="Sessions per page at most.")]
-CursorText = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,256}$")]
 Cursor = Annotated[CursorText | Omittable, Query(description="`next_cursor` of the page before (opaque).")]
 
 

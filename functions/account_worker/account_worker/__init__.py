@@ -1,0 +1,1 @@
+"""The account worker: erases the learners whose deletion the API queued."""

@@ -1,0 +1,60 @@
+"""The Lambda entry point of the account worker (`account_worker.app.lambda_handler`): each SQS
+record asks to erase one learner (practice/erasure.py). Records are processed one by one; those
+that fail are reported back (partial batch response), so only they come back from the queue."""
+
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from practice.erasure import ErasureRequest, erase_learner
+from practice.repository.dynamodb import DynamoRepository
+from practice.settings import WorkerSettings
+from practice.wiring import dynamodb_client
+
+logger = Logger(service="account-worker")
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+@cache
+def settings() -> WorkerSettings:
+    return WorkerSettings()  # values come from the environment
+
+
+@cache
+def repository() -> DynamoRepository:
+    return DynamoRepository(dynamodb_client(settings().dynamodb_timeouts), settings().table_name)
+
+
+repository()  # settings and client at init: bad settings fail the cold start
+
+
+def erase(record: SQSRecord, lambda_context: LambdaContext) -> int:
+    """Erase the record's learner. A body that is not an erasure request fails every time: it
+    ends in the dead-letter queue, whose alarm calls for a look."""
+    request = ErasureRequest.model_validate_json(record.body)
+    deleted = erase_learner(
+        repository(),
+        request.user_id,
+        time_left=lambda: lambda_context.get_remaining_time_in_millis() / 1000,
+        stop_seconds=settings().erasure_stop_seconds,
+    )
+    logger.info(
+        "learner erased",
+        extra={"user_id": request.user_id, "items_deleted": deleted, "requested_at": request.requested_at},
+    )
+    return deleted
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(
+        event=event,
+        record_handler=erase,
+        processor=processor,
+        context=context,
+    )
