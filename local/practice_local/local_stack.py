@@ -2,16 +2,19 @@
 the template gives it (in local mode), and DynamoDB behind it - an embedded one with the
 template's tables and the sample course, or the deployed tables named in the environment.
 
+Embedded, the same emulator serves the template's SQS queues, and the account worker erases
+deleted learners from the erasure queue as Lambda's SQS event source would run it.
+
     TABLE_NAME / IDEMPOTENCY_TABLE_NAME   use these deployed tables (no embedded DynamoDB,
-                                          no table creation, no course load); credentials
+    / ERASURE_QUEUE_URL                   no table creation, no course load); credentials
                                           and region come from AWS_PROFILE / AWS_REGION or
-                                          the usual AWS variables. The names are the ones the
-                                          template gives the function.
+                                          the usual AWS variables. The names are the stack's
+                                          outputs; its own worker takes the erasures.
 """
 
 import os
 from collections.abc import Iterator, MutableMapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,12 +22,14 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from practice.content import load_courses
 from practice.repository.dynamodb import DynamoRepository
-from practice.wiring import dynamodb_client
+from practice.wiring import dynamodb_client, sqs_client
 from practice_local.embedded_dynamodb import EmbeddedDynamoDB
 from practice_local.lambda_runtime import REGION, LocalFunction
+from practice_local.queue_poller import QueuePoller
 from practice_local.template import (
     REPO_ROOT,
     HttpApiRoute,
+    create_queues,
     create_tables,
     function_environment,
     http_api_routes,
@@ -32,9 +37,14 @@ from practice_local.template import (
 )
 
 FUNCTION_ID = "PracticeApiFunction"
+WORKER_ID = "AccountWorkerFunction"
 COURSES_DIR = REPO_ROOT / "content" / "courses"
 # Fixed names, so that docs/env.local.json can point `sam local` at the embedded tables.
 LOCAL_TABLE_NAMES = {"PracticeTable": "practice-local", "IdempotencyTable": "practice-idempotency-local"}
+LOCAL_QUEUE_NAMES = {
+    "ErasureQueue": "practice-erasures-local",
+    "ErasureDeadLetterQueue": "practice-erasures-dlq-local",
+}
 _EMBEDDED_AWS = {
     "AWS_ACCESS_KEY_ID": "local",
     "AWS_SECRET_ACCESS_KEY": "local",
@@ -55,25 +65,35 @@ class LocalStack:
     table_names: dict[str, str]
     dynamodb_url: str | None  # None: the deployed tables in AWS
     course_ids: list[str]
+    worker: LocalFunction | None = None  # the account worker (embedded only)
+    erasure_queue: QueuePoller | None = None  # what feeds it
 
 
 def deployed_table_names(environ: MutableMapping[str, str]) -> dict[str, str] | None:
+    """The deployed stack's resources named in the environment, by logical id (None: embedded)."""
     practice = environ.get("TABLE_NAME", "").strip()
     if not practice:
         return None
     idempotency = environ.get("IDEMPOTENCY_TABLE_NAME", "").strip()
-    if not idempotency:
+    queue = environ.get("ERASURE_QUEUE_URL", "").strip()
+    if not idempotency or not queue:
         raise LocalStackError(
-            "TABLE_NAME is set, so IDEMPOTENCY_TABLE_NAME must be too (the stack's outputs)"
+            "TABLE_NAME is set, so IDEMPOTENCY_TABLE_NAME and ERASURE_QUEUE_URL must be too"
+            " (the stack's outputs)"
         )
-    return {"PracticeTable": practice, "IdempotencyTable": idempotency}
+    return {"PracticeTable": practice, "IdempotencyTable": idempotency, "ErasureQueue": queue}
 
 
 def function_env(template: dict[str, Any], names: dict[str, str], endpoint_url: str | None) -> dict[str, str]:
-    """The template's environment of the function, in local mode, pointed at `endpoint_url`."""
+    """The template's environment of the function, in local mode, pointed at `endpoint_url`
+    (`names`: physical names of the tables, URLs of the queues, by logical id)."""
     env = {**function_environment(template, FUNCTION_ID, names), "LOCAL_MODE": "true"}
     if endpoint_url:
-        env |= {**_EMBEDDED_AWS, "AWS_ENDPOINT_URL_DYNAMODB": endpoint_url}
+        env |= {
+            **_EMBEDDED_AWS,
+            "AWS_ENDPOINT_URL_DYNAMODB": endpoint_url,
+            "AWS_ENDPOINT_URL_SQS": endpoint_url,
+        }
     return env
 
 
@@ -97,7 +117,10 @@ def start_local_stack(
     dynamodb_host: str = "127.0.0.1",
     dynamodb_port: int = 0,
     environ: MutableMapping[str, str] = os.environ,
+    poll_queues: bool = True,
 ) -> Iterator[LocalStack]:
+    """The stack; embedded, with the account worker polling the erasure queue unless
+    `poll_queues` is False (the caller then invokes `stack.worker` itself)."""
     template = load_template()
     routes = http_api_routes(template, FUNCTION_ID)
     deployed = deployed_table_names(environ)
@@ -106,15 +129,32 @@ def start_local_stack(
         _check_tables_exist(deployed)
         yield LocalStack(LocalFunction.load(template, FUNCTION_ID), routes, deployed, None, [])
         return
-    with EmbeddedDynamoDB(dynamodb_host, dynamodb_port) as dynamodb:
-        env = function_env(template, LOCAL_TABLE_NAMES, dynamodb.endpoint_url)
+    with EmbeddedDynamoDB(dynamodb_host, dynamodb_port) as dynamodb, ExitStack() as running:
+        configure_environment(
+            _EMBEDDED_AWS | {"AWS_ENDPOINT_URL_SQS": dynamodb.endpoint_url}, embedded=True, environ=environ
+        )
+        queues = sqs_client()
+        queue_urls = create_queues(queues, LOCAL_QUEUE_NAMES, template)
+        env = function_env(template, LOCAL_TABLE_NAMES | queue_urls, dynamodb.endpoint_url)
         configure_environment(env, embedded=True, environ=environ)
         client = dynamodb_client()
         create_tables(client, LOCAL_TABLE_NAMES, template)
         courses = load_courses(DynamoRepository(client, LOCAL_TABLE_NAMES["PracticeTable"]), COURSES_DIR)
         function = LocalFunction.load(template, FUNCTION_ID)
+        # The worker shares the API's environment: both read TABLE_NAME, and its other variable
+        # (its Powertools service name) is fixed in its code.
+        worker = LocalFunction.load(template, WORKER_ID)
+        poller = QueuePoller(queues, queue_urls["ErasureQueue"], worker)
+        if poll_queues:
+            running.enter_context(poller)
         yield LocalStack(
-            function, routes, LOCAL_TABLE_NAMES, dynamodb.endpoint_url, [c.course_id for c in courses]
+            function,
+            routes,
+            LOCAL_TABLE_NAMES,
+            dynamodb.endpoint_url,
+            [c.course_id for c in courses],
+            worker,
+            poller,
         )
 
 

@@ -1,5 +1,6 @@
-"""Reading template.yaml: the tables it defines, so local runs and tests share its schema."""
+"""Reading template.yaml: the tables and queues it defines, so local runs and tests share them."""
 
+import json
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +64,37 @@ def create_tables(client: Any, names: dict[str, str], template: dict[str, Any] |
         client.get_waiter("table_exists").wait(TableName=names[logical_id])
         if ttl:
             client.update_time_to_live(TableName=names[logical_id], TimeToLiveSpecification=ttl)
+
+
+def create_queues(
+    client: Any, names: dict[str, str], template: dict[str, Any] | None = None
+) -> dict[str, str]:
+    """Create the template's SQS queues under the given `names` (logical id -> name), with their
+    visibility timeout, retention and redrive policy; their URLs by logical id."""
+    queues = {
+        logical_id: resource.get("Properties") or {}
+        for logical_id, resource in (template or load_template())["Resources"].items()
+        if resource["Type"] == "AWS::SQS::Queue"
+    }
+    urls = {logical_id: client.create_queue(QueueName=names[logical_id])["QueueUrl"] for logical_id in queues}
+    for logical_id, props in queues.items():
+        attributes = {
+            name: str(props[name])
+            for name in ("VisibilityTimeout", "MessageRetentionPeriod")
+            if name in props
+        }
+        if redrive := props.get("RedrivePolicy"):
+            target = redrive["deadLetterTargetArn"]["Fn::GetAtt"]  # [logical id, "Arn"] or "Id.Arn"
+            target_id = target[0] if isinstance(target, list) else target.split(".")[0]
+            arn = client.get_queue_attributes(QueueUrl=urls[target_id], AttributeNames=["QueueArn"])
+            policy = {
+                "deadLetterTargetArn": arn["Attributes"]["QueueArn"],
+                "maxReceiveCount": redrive["maxReceiveCount"],
+            }
+            attributes["RedrivePolicy"] = json.dumps(policy)
+        if attributes:
+            client.set_queue_attributes(QueueUrl=urls[logical_id], Attributes=attributes)
+    return urls
 
 
 def function_environment(template: dict[str, Any], logical_id: str, names: dict[str, str]) -> dict[str, str]:
