@@ -1,6 +1,8 @@
 """One sample event through the real handler, against a fresh embedded DynamoDB (tables from
 template.yaml, the sample course loaded): the Docker-free twin of
-`sam local invoke PracticeApiFunction -e events/<file>.json` (`make invoke EVENT=...`).
+`sam local invoke PracticeApiFunction -e events/<file>.json` (`make invoke EVENT=...`). An SQS
+event (`erase_account.json`) goes to the account worker, as `sam local invoke
+AccountWorkerFunction` would send it.
 
 The response goes to stdout (status, headers, pretty JSON body); the handler's own log lines go
 to stderr, as `sam local invoke` keeps them apart.
@@ -8,7 +10,9 @@ to stderr, as `sam local invoke` keeps them apart.
 An event that names a session (`complete_session.json`, `get_session.json`) would only meet a
 404 in a fresh table, so a session is started first for the event's caller (through the handler,
 with events/get_daily_pack.json) and the event is pointed at it; the history
-(`list_sessions.json`) gets one to list the same way. `--as-is` sends the event unchanged.
+(`list_sessions.json`) gets one to list the same way. An erasure gets a learner to erase: the
+event's learner starts a session and deletes their account (events/delete_profile.json) first.
+`--as-is` sends the event unchanged.
 """
 
 import argparse
@@ -18,10 +22,11 @@ from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
 
-from practice_local.local_stack import LocalStackError, start_local_stack
+from practice_local.local_stack import LocalStack, LocalStackError, start_local_stack
 from practice_local.template import REPO_ROOT
 
 DAILY_PACK_EVENT = REPO_ROOT / "events" / "get_daily_pack.json"
+DELETE_EVENT = REPO_ROOT / "events" / "delete_profile.json"
 HISTORY_ROUTE = "GET /api/v2/practice/sessions"
 
 
@@ -29,15 +34,35 @@ class NotAnApiEvent(ValueError):
     pass
 
 
-def read_api_event(path: Path) -> dict[str, Any]:
-    """An API Gateway HTTP API (payload 2.0) event from a JSON file."""
+def read_event(path: Path) -> dict[str, Any]:
+    """An API Gateway HTTP API (payload 2.0) event, or an SQS event, from a JSON file."""
     try:
         event = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise NotAnApiEvent(f"cannot read {path}: {error}") from error
-    if not isinstance(event, dict) or event.get("version") != "2.0" or "requestContext" not in event:
-        raise NotAnApiEvent(f"{path} is not an API Gateway HTTP API event (payload format 2.0)")
-    return event
+    if isinstance(event, dict) and (is_sqs_event(event) or is_api_event(event)):
+        return event
+    raise NotAnApiEvent(f"{path} is not an API Gateway HTTP API event (payload format 2.0) nor an SQS event")
+
+
+def is_api_event(event: dict[str, Any]) -> bool:
+    return event.get("version") == "2.0" and "requestContext" in event
+
+
+def is_sqs_event(event: dict[str, Any]) -> bool:
+    records = event.get("Records")
+    return isinstance(records, list) and all(record.get("eventSource") == "aws:sqs" for record in records)
+
+
+def delete_learners_of(event: dict[str, Any], invoke: Any) -> None:
+    """Give each learner an erasure names something to erase: a session, then a deletion."""
+    for record in event["Records"]:
+        user_id = json.loads(record["body"])["user_id"]
+        for path in (DAILY_PACK_EVENT, DELETE_EVENT):
+            api_event = read_event(path)
+            api_event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = user_id
+            invoke(api_event)
+        print(f"{user_id} started a session and deleted their account (--as-is to skip)", file=sys.stderr)
 
 
 def start_session_for(event: dict[str, Any], start: dict[str, Any], invoke: Any) -> str:
@@ -75,26 +100,37 @@ def format_response(response: dict[str, Any]) -> str:
     return "\n".join([*lines, "", pretty])
 
 
+def run_event(event: dict[str, Any], stack: LocalStack, as_is: bool) -> str:
+    """Send `event` to its function (after what it needs, unless `as_is`); the answer, shown."""
+    if is_sqs_event(event):
+        if not as_is:
+            delete_learners_of(event, stack.function.invoke)
+        assert stack.worker is not None  # an embedded stack has its worker
+        # its partial batch response: the records that failed, if any
+        return json.dumps(stack.worker.invoke(event), indent=2)
+    if "session_id" in (event.get("pathParameters") or {}) and not as_is:
+        event = for_new_session(event, read_event(DAILY_PACK_EVENT), stack.function.invoke)
+    elif event.get("routeKey") == HISTORY_ROUTE and not as_is:
+        start_session_for(event, read_event(DAILY_PACK_EVENT), stack.function.invoke)
+    return format_response(stack.function.invoke(event))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m practice_local.invoke", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("event", type=Path, help="an API Gateway event file, e.g. events/get_daily_pack.json")
-    parser.add_argument("--as-is", action="store_true", help="do not start a session for session events")
+    parser.add_argument("event", type=Path, help="an event file, e.g. events/get_daily_pack.json")
+    parser.add_argument("--as-is", action="store_true", help="send the event without preparing its data")
     args = parser.parse_args(argv)
     try:
-        event = read_api_event(args.event)
+        event = read_event(args.event)
         # The handler's logger binds to stdout when its module is imported: send it to stderr.
-        with redirect_stdout(sys.stderr), start_local_stack() as stack:
-            if "session_id" in (event.get("pathParameters") or {}) and not args.as_is:
-                event = for_new_session(event, read_api_event(DAILY_PACK_EVENT), stack.function.invoke)
-            elif event.get("routeKey") == HISTORY_ROUTE and not args.as_is:
-                start_session_for(event, read_api_event(DAILY_PACK_EVENT), stack.function.invoke)
-            response = stack.function.invoke(event)
+        with redirect_stdout(sys.stderr), start_local_stack(poll_queues=False) as stack:
+            answer = run_event(event, stack, args.as_is)
     except (NotAnApiEvent, LocalStackError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    print(format_response(response))
+    print(answer)
     return 0
 
 

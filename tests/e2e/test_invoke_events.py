@@ -1,4 +1,5 @@
-"""`make invoke EVENT=events/<file>.json` works for every API Gateway event in events/."""
+"""`make invoke EVENT=events/<file>.json` works for every event in events/: the API Gateway ones
+through the API's handler, the SQS one through the account worker's."""
 
 import json
 import subprocess
@@ -43,9 +44,23 @@ def test_invoke_runs_the_event_through_the_handler(event_file):
     assert result.returncode == 0, result.stderr
     head, _, body = result.stdout.partition("\n\n")
     status_line = head.splitlines()[0]
-    assert status_line == "HTTP 200", result.stdout
+    assert status_line == ("HTTP 202" if event_file.name == "delete_profile.json" else "HTTP 200"), (
+        result.stdout
+    )
     assert "content-type: application/json" in head.lower()
     assert isinstance(json.loads(body), dict)
+
+
+def test_invoke_sends_an_sqs_event_to_the_account_worker_which_erases_its_learner():
+    # Given the sample erasure event; when it is invoked (its learner practises and deletes first)
+    result = run_invoke("events/erase_account.json")
+
+    # Then the worker reports no failed record, and logged the learner's items it deleted
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"batchItemFailures": []}
+    [erased] = [json.loads(line) for line in result.stderr.splitlines() if '"learner erased"' in line]
+    assert erased["user_id"] == "learner-0001"
+    assert erased["items_deleted"] == 1  # the session the learner started
 
 
 def test_invoke_refuses_a_file_that_is_not_an_api_gateway_event(tmp_path):
@@ -58,7 +73,7 @@ def test_invoke_refuses_a_file_that_is_not_an_api_gateway_event(tmp_path):
 
     # Then it says why in one line and exits with 1
     assert result.returncode == 1
-    assert "not an API Gateway HTTP API event" in result.stderr
+    assert "not an API Gateway HTTP API event (payload format 2.0) nor an SQS event" in result.stderr
 
 
 def test_a_completion_event_sent_as_is_meets_a_404_in_a_fresh_table():

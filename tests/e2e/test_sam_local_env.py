@@ -2,8 +2,8 @@
 
 import json
 
-from practice.settings import Settings
-from practice_local.local_stack import FUNCTION_ID, LOCAL_TABLE_NAMES
+from practice.settings import Settings, WorkerSettings
+from practice_local.local_stack import FUNCTION_ID, LOCAL_QUEUE_NAMES, LOCAL_TABLE_NAMES, WORKER_ID
 from practice_local.template import REPO_ROOT
 
 
@@ -15,5 +15,15 @@ def test_the_sam_env_vars_file_names_the_embedded_tables_and_settings_the_functi
     assert env["TABLE_NAME"] == LOCAL_TABLE_NAMES["PracticeTable"]
     assert env["IDEMPOTENCY_TABLE_NAME"] == LOCAL_TABLE_NAMES["IdempotencyTable"]
     assert env["LOCAL_MODE"] == "true"
-    read_by_the_function = {name.upper() for name in Settings.model_fields} | {"AWS_ENDPOINT_URL_DYNAMODB"}
+    read_by_the_function = {name.upper() for name in Settings.model_fields} | {
+        "AWS_ENDPOINT_URL_DYNAMODB",
+        "AWS_ENDPOINT_URL_SQS",
+    }
     assert set(env) <= read_by_the_function
+    assert env["ERASURE_QUEUE_URL"].endswith(f"/{LOCAL_QUEUE_NAMES['ErasureQueue']}")
+
+
+def test_the_sam_env_vars_file_points_the_account_worker_at_the_embedded_table():
+    env = json.loads((REPO_ROOT / "docs" / "env.local.json").read_text())[WORKER_ID]
+    assert env["TABLE_NAME"] == LOCAL_TABLE_NAMES["PracticeTable"]
+    assert set(env) <= {name.upper() for name in WorkerSettings.model_fields} | {"AWS_ENDPOINT_URL_DYNAMODB"}

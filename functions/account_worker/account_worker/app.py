@@ -17,7 +17,9 @@ from practice.settings import WorkerSettings
 from practice.wiring import dynamodb_client
 
 logger = Logger(service="account-worker")
-processor = BatchProcessor(event_type=EventType.SQS)
+# A batch whose every record failed is answered like any other (those records come back), not
+# raised: a learner too large for one invocation is expected, not a function error.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 @cache
