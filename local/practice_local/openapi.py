@@ -85,8 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="fail if docs/openapi.json is out of date")
     args = parser.parse_args(argv)
 
-    # The handler module makes its settings and client at import; no DynamoDB is ever called.
-    env = function_env(load_template(), LOCAL_TABLE_NAMES, "http://127.0.0.1:9")
+    # The handler module makes its settings and client at import; no DynamoDB or SQS is ever called.
+    unused = "http://127.0.0.1:9"
+    env = function_env(load_template(), LOCAL_TABLE_NAMES | {"ErasureQueue": f"{unused}/0/unused"}, unused)
     configure_environment(env, embedded=True)
     spec = openapi_spec(handler_resolver())
     relative = SPEC_PATH.relative_to(REPO_ROOT)

@@ -120,7 +120,7 @@ class CourseNotLoaded(PracticeError):
 
 
 class StoreUnavailable(PracticeError):
-    """DynamoDB is throttling or unreachable after the SDK's retries; retry after Retry-After seconds."""
+    """DynamoDB or the deletion queue is throttling or unreachable; retry after Retry-After seconds."""
 
     code = "service_unavailable"
     status = HTTPStatus.SERVICE_UNAVAILABLE

@@ -53,3 +53,10 @@ def test_a_client_generated_from_the_spec_completes_a_session(local_server: Loca
     assert seen["stats_days"] == 30
     assert seen["stats_today"]["goal_xp"] == seen["goal_xp"] == 50
     assert seen["stats_today"]["xp"] == 0  # the instant completion earned nothing
+    # the export, its items told apart by their type, then the deletion
+    sessions = [key for key in seen["exported_keys"] if key.startswith("session:")]
+    assert sessions == [f"session:{seen['session_id']}"]
+    assert sum(key.startswith("card:") for key in seen["exported_keys"]) == seen["phrases"]
+    assert (seen["deleted_status"], seen["deleted"]) == (202, "deleting")
+    assert seen["total_xp_after_deletion"] == 0
+    assert seen["export_after_deletion"] == {"profile": None, "items": [], "next_cursor": None}

@@ -2,6 +2,7 @@
 and an embedded DynamoDB."""
 
 import json
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -234,3 +235,35 @@ def test_a_token_without_a_usable_sub_is_a_401_not_the_learner_none(local_server
 def test_an_unknown_route_is_a_404_even_with_identity(local_server):
     reply = local_server.request("GET", "/api/v2/nothing-here?user_id=e2e-lost")
     assert_json_error(reply, 404, "route_not_found")
+
+
+def test_a_deleted_account_is_erased_by_the_local_worker_from_the_embedded_queue(local_server):
+    # Given a learner with a completed session and an open one, and their data export
+    user = "?user_id=e2e-deleted"
+    pack = local_server.request("GET", DAILY + user).json()
+    backdate_session(local_server, "e2e-deleted", pack["session_id"], minutes=5)
+    results = {"results": [{"phrase_id": p["phrase_id"], "rating": "good"} for p in pack["new_phrases"]]}
+    path = f"/api/v2/practice/sessions/{pack['session_id']}/complete{user}"
+    assert local_server.request("POST", path, body=json.dumps(results).encode(),
+                                headers={"Content-Type": "application/json"}).status == 200  # fmt: skip
+    local_server.request("GET", DAILY + user)
+    export = local_server.request("GET", "/api/v2/practice/export" + user).json()
+    assert {item["type"] for item in export["items"]} == {"session", "card", "day"}
+
+    # When they delete their account
+    reply = local_server.request("DELETE", "/api/v2/practice/profile" + user)
+
+    # Then it is accepted, and the worker, fed by the embedded SQS queue, erases every item of theirs
+    assert (reply.status, reply.json()) == (202, {"status": "deleting"})
+    table = local_server.dynamodb()
+    deadline = time.monotonic() + 30
+    while table.query(
+        TableName="practice-local", KeyConditionExpression="pk = :pk", ConsistentRead=True,
+        ExpressionAttributeValues={":pk": {"S": "USER#e2e-deleted"}},
+    )["Items"]:  # fmt: skip
+        assert time.monotonic() < deadline, local_server.output()[-2000:]
+        time.sleep(0.05)  # the worker runs in the server's own thread; wait for it, not for time
+    assert '"message":"learner erased"' in local_server.output()
+    # and they may come back as a new learner
+    assert local_server.request("GET", "/api/v2/practice/profile" + user).json()["total_xp"] == 0
+    assert local_server.request("GET", DAILY + user).status == 200

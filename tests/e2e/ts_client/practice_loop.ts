@@ -41,6 +41,14 @@ const goal = await api.PATCH("/api/v2/practice/profile", { body: { daily_goal_xp
 const history = await api.GET("/api/v2/practice/sessions", { params: { query: { limit: 1 } } });
 const forged = await api.GET("/api/v2/practice/sessions", { params: { query: { cursor: "forged" } } });
 const stats = await api.GET("/api/v2/practice/stats", {});
+// The export's items narrow by their `type` (a discriminated union in the spec)
+const exported = await api.GET("/api/v2/practice/export", {});
+const exportedKeys = exported.data?.items.map((item) =>
+  item.type === "session" ? `session:${item.session_id}` : item.type === "card" ? `card:${item.phrase_id}` : `day:${item.day}`,
+);
+const deleted = await api.DELETE("/api/v2/practice/profile", {});
+const afterDeletion = await api.GET("/api/v2/practice/profile", {});
+const exportAfterDeletion = await api.GET("/api/v2/practice/export", {});
 
 console.log(
   JSON.stringify({
@@ -64,5 +72,11 @@ console.log(
     stats_days: stats.data?.days.length ?? null,
     stats_today: stats.data?.today ?? null,
     session_id: pack.session_id,
+    exported_keys: exportedKeys ?? null,
+    exported_profile_xp: exported.data?.profile?.total_xp ?? null,
+    deleted_status: deleted.response.status,
+    deleted: deleted.data?.status ?? null,
+    total_xp_after_deletion: afterDeletion.data?.total_xp ?? null,
+    export_after_deletion: exportAfterDeletion.data ?? null,
   }),
 );
