@@ -85,6 +85,12 @@ def warm(image: LambdaImage, work: Path, cards: list[int], invokes: int, warmup:
             "rss_after_init_mib": raw["rss_after_init_mib"],
             "rss_after_daily_mib": raw["rss_after_daily_mib"],
             "peak_rss_mib": raw["peak_rss_mib"],
+            "export_page": raw["export_page"],
+            "deletion": {
+                "requests": raw["deletion"]["requests"],
+                "emulator_ms": summary(raw["deletion"]["emulator_ms"]),
+            },
+            "erasure": raw["erasure"],
         }
         for route in ROUTES:
             if "unavailable" in raw[route]:

@@ -13,7 +13,8 @@ from practice_local.template import function_environment, load_template
 FUNCTION = "PracticeApiFunction"
 TABLE_NAMES = {"PracticeTable": "practice-bench", "IdempotencyTable": "practice-idempotency-bench"}
 # The erasure queue the function is told of (the bench never deletes an account)
-ERASURE_QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/practice-erasures-bench"
+ERASURE_QUEUE = "practice-erasures-bench"
+ERASURE_QUEUE_URL = f"https://sqs.eu-west-1.amazonaws.com/123456789012/{ERASURE_QUEUE}"
 # What /var/runtime holds in the python3.13 image (boto3 and its dependencies); the layer and the
 # function come first on sys.path, so their copies (jmespath, say) win, as on Lambda.
 RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3")
@@ -94,6 +95,7 @@ def lambda_environment(work: Path, endpoint_url: str = UNUSED_LOOPBACK_ENDPOINT)
         "AWS_LAMBDA_FUNCTION_NAME": FUNCTION,
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
         "AWS_ENDPOINT_URL_DYNAMODB": endpoint_url,
+        "AWS_ENDPOINT_URL_SQS": endpoint_url,  # the deletion's message: to the emulator, or nowhere
         **function_environment(load_template(), FUNCTION, {**TABLE_NAMES, "ErasureQueue": ERASURE_QUEUE_URL}),
     }
 

@@ -8,13 +8,20 @@ ROUTES = {
     "completion": "POST /sessions/{id}/complete",
     "history": "GET /sessions?limit=20",
     "stats": "GET /stats (30 days)",
+    "export": "GET /export (first page)",
 }
-# What grows with the learner for each route: the history reads sessions, the others cards.
-GROWS_WITH = {"daily": "cards", "completion": "cards", "history": "sessions", "stats": "sessions"}
+# What grows with the learner for each route (the learners have as many sessions as cards).
+GROWS_WITH = {
+    "daily": "cards",
+    "completion": "cards",
+    "history": "sessions",
+    "stats": "sessions",
+    "export": "cards and sessions",
+}
 TARGET_COLD_RATIO = 1.3
 # GET /daily: the profile, one limited query per due queue, the write; completion: one read, one
-# write; history: one limited query; stats: the profile and one query of the range.
-TARGET_REQUESTS = {"daily": 4, "completion": 2, "history": 1, "stats": 2}
+# write; history, stats and export: the profile (is the learner being deleted?) and one bounded query.
+TARGET_REQUESTS = {"daily": 4, "completion": 2, "history": 2, "stats": 2, "export": 2}
 TARGET_HANDLER_P50_MS = 2.0
 
 
@@ -78,6 +85,11 @@ def _route_rows(
     packs = (_pack(small), _pack(large)) if unit == "cards" else ("page of 20", "page of 20")
     if route == "stats":
         packs = ("30 ledger days", "30 ledger days")
+    if route == "export":
+        packs = tuple(
+            f"{x['export_page']['items']:,} items, {x['export_page']['bytes'] / 1024:.0f} KiB"
+            for x in (small, large)
+        )
     same = a["requests"] == b["requests"]
     count = max(len(a["requests"]), len(b["requests"]))
     rows = [
@@ -114,6 +126,45 @@ def _route_rows(
     return rows
 
 
+def _deletion_rows(small: dict[str, Any], large: dict[str, Any], sizes: tuple[str, str]) -> list[list[str]]:
+    """DELETE /profile (a constant cost), and the worker's erasure (in proportion to the items)."""
+    a, b = small["deletion"], large["deletion"]
+    same = a["requests"] == b["requests"]
+    rows = [
+        [
+            f"DELETE /profile: DynamoDB requests per call, {sizes[0]} -> {sizes[1]} cards and sessions",
+            f"{len(a['requests'])} -> {len(b['requests'])} ({', '.join(b['requests'])}) + 1 SQS SendMessage",
+            "identical" if same else "DIFFERENT",
+            _verdict(same and len(b["requests"]) <= 1, "<= 1, constant"),
+        ]
+    ]
+    for size, result in zip(sizes, (a, b), strict=True):
+        timing = result["emulator_ms"]
+        rows.append(
+            [
+                f"DELETE /profile (a) DynamoDB and SQS = moto over HTTP, {size} cards and sessions",
+                f"p50 {_ms(timing['p50'])} / p95 {_ms(timing['p95'])} / p99 {_ms(timing['p99'])} ms"
+                f" (n={timing['n']})",
+                "",
+                "",
+            ]
+        )
+    for size, learner in zip(sizes, (small, large), strict=True):
+        erasure = learner["erasure"]
+        items, requests = erasure["items"], erasure["requests"]
+        per_thousand = sum(requests.values()) / max(items, 1) * 1000
+        listed = ", ".join(f"{count} {name}" for name, count in requests.items())
+        rows.append(
+            [
+                f"Erasure by the account worker, {size} cards and sessions (moto over HTTP)",
+                f"{items:,} items in {erasure['emulator_seconds']:.1f} s: {listed}",
+                f"{per_thousand:.0f} requests per 1,000 items",
+                "1 BatchWriteItem per 25 items, 2 requests per page (<= 1,000 keys, <= 1 MB read)",
+            ]
+        )
+    return rows
+
+
 def render_table(results: dict[str, Any]) -> str:
     meta = results["meta"]
     warm = results["warm"]
@@ -122,6 +173,7 @@ def render_table(results: dict[str, Any]) -> str:
     rows = _cold_rows(results["cold_start"], results["bytecode"])
     for route in ROUTES:
         rows += _route_rows(route, small, large, (sizes[0], sizes[-1]))
+    rows += _deletion_rows(small, large, (sizes[0], sizes[-1]))
     peak = [w["peak_rss_mib"] for w in warm.values()]
     rows.append(
         [

@@ -11,7 +11,7 @@ from typing import Any
 import boto3
 
 from bench.emulator import embedded_dynamodb
-from bench.lambda_image import TABLE_NAMES, LambdaImage, lambda_environment
+from bench.lambda_image import ERASURE_QUEUE, TABLE_NAMES, LambdaImage, lambda_environment
 from bench.report import ROUTES
 from bench.seed import BENCH_NEW_PHRASES, bench_course, seed_learner
 from practice.content import load_courses
@@ -39,14 +39,14 @@ class WarmRunFailed(RuntimeError):
 def prepare_store(endpoint_url: str, user_id: str, cards: int, course_phrases: int) -> None:
     """Tables from template.yaml, the courses loaded as on deploy, the bench course of
     `course_phrases` phrases, and `user_id` on it with `cards` cards in a real backlog's mix and
-    as many past sessions, with their day ledger (bench/seed.py)."""
-    client = boto3.client(
-        "dynamodb",
-        endpoint_url=endpoint_url,
+    as many past sessions, with their day ledger (bench/seed.py); and the erasure queue."""
+    session = boto3.session.Session(
         region_name="eu-west-1",
         aws_access_key_id="bench",
         aws_secret_access_key="bench",  # noqa: S106 - the emulator's dummy credentials
     )
+    client = session.client("dynamodb", endpoint_url=endpoint_url)
+    session.client("sqs", endpoint_url=endpoint_url).create_queue(QueueName=ERASURE_QUEUE)
     create_tables(client, TABLE_NAMES)
     repository = DynamoRepository(client, TABLE)
     courses = load_courses(repository, COURSES_DIR)

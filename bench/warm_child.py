@@ -5,7 +5,9 @@ mode `emulator`, one learner, DynamoDB = the endpoint in the environment (the em
 server): imports `practice_api.app` as Lambda does, then per route counts the DynamoDB requests of
 one warm call (botocore `before-call` on the function's client, `dependencies.dynamodb()`), records that
 call's HTTP answers (`response-received`), and times (a) calls answered over HTTP. Also the peak RSS
-of this warm process.
+of this warm process. Last, the learner deletes their account (timed like a route, its message
+going to the emulator's SQS), and the account worker's loop (the layer's `erase_learner`, on the
+function's client) erases them: its requests by operation, and how long the emulator took.
 
 mode `replay`, every learner in one process: (b) replays the recorded answers through a botocore
 `before-send` hook, so no socket and no emulator take part: the figure is the handler's own cost
@@ -16,6 +18,7 @@ Raw timings (ms) go to the config's `output`; the parent computes the statistics
 
 import base64
 import json
+import os
 import resource
 import sys
 import time
@@ -121,6 +124,16 @@ def succeeded(response: dict[str, Any]) -> None:
         raise AssertionError(f"{response['statusCode']}: {response['body'][:500]}")
 
 
+def accepted(response: dict[str, Any]) -> None:
+    if response["statusCode"] != 202:
+        raise AssertionError(f"{response['statusCode']}: {response['body'][:500]}")
+
+
+def export_page(response: dict[str, Any]) -> dict[str, int]:
+    succeeded(response)
+    return {"items": len(json.loads(response["body"])["items"]), "bytes": len(response["body"])}
+
+
 class Opened(NamedTuple):
     """What completing a pack needs (kept instead of the pack, so this process's memory stays the
     function's)."""
@@ -170,9 +183,13 @@ def read_event(name: str, user_id: str, query: dict[str, str]) -> str:
     return json.dumps(event)
 
 
-# The progress routes as the app's screens call them: the first page of the history, and the
-# stats of the last 30 learner days (the default range).
-READS = {"history": ("list_sessions.json", {"limit": "20"}), "stats": ("get_stats.json", {})}
+# The progress routes as the app's screens call them: the first page of the history, the stats
+# of the last 30 learner days (the default range), and the first page of the export.
+READS = {
+    "history": ("list_sessions.json", {"limit": "20"}),
+    "stats": ("get_stats.json", {}),
+    "export": ("export_data.json", {}),
+}
 
 
 def recorded_call(event: str, check: Callable[[dict[str, Any]], Any]) -> tuple[dict[str, Any], Any]:
@@ -224,12 +241,36 @@ def against_emulator() -> dict[str, Any]:
     for route, (name, query) in READS.items():
         event = read_event(name, CONFIG["user_id"], query)
         timed([event] * warmup, succeeded)
-        call, _ = recorded_call(event, succeeded)
+        call, outcome = recorded_call(event, export_page if route == "export" else succeeded)
         timings, _ = timed([event] * invokes, succeeded)
         results[route] = call | {"emulator_ms": timings}
+        if route == "export":
+            results["export_page"] = outcome
     results["rss_after_init_mib"] = RSS_AFTER_INIT_MIB
     results["peak_rss_mib"] = rss_mib()
+    results |= deletion(invokes, warmup)
     return results
+
+
+def deletion(invokes: int, warmup: int) -> dict[str, Any]:
+    """DELETE /profile (repeatable: each call re-queues the erasure), then the erasure itself."""
+    from practice.erasure import erase_learner  # noqa: PLC0415 - the layer's, as the worker runs it
+    from practice.repository.dynamodb import DynamoRepository  # noqa: PLC0415
+
+    event = read_event("delete_profile.json", CONFIG["user_id"], {})
+    timed([event] * warmup, accepted)
+    call, _ = recorded_call(event, accepted)
+    timings, _ = timed([event] * invokes, accepted)
+    probe.operations = []
+    started = time.perf_counter()
+    repository = DynamoRepository(dynamodb(), os.environ["TABLE_NAME"])
+    deleted = erase_learner(repository, CONFIG["user_id"], time_left=lambda: 900.0, stop_seconds=1)
+    seconds = time.perf_counter() - started
+    requests = {name: probe.operations.count(name) for name in dict.fromkeys(probe.operations)}
+    return {
+        "deletion": {"requests": call["requests"], "emulator_ms": timings},
+        "erasure": {"items": deleted, "requests": requests, "emulator_seconds": seconds},
+    }
 
 
 def replayed() -> dict[str, Any]:

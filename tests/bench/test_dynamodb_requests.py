@@ -1,7 +1,9 @@
 """DynamoDB requests per call do not grow with a learner's history: a learner with 10 cards and
 10 past sessions and one with 10,000 of each (the cards in a real backlog's mix: relearning, due
 today, overdue, not due yet) cost the same requests for today's pack, for completing it, for a
-page of their history and for their stats. Requests are counted through
+page of their history, for their stats, for a page of their export and for deleting their
+account; erasing them costs requests in proportion to their items, a bounded page at a time.
+Requests are counted through
 botocore's before-call hook on the function's own client. No timings here: those are
 `make bench`'s."""
 
@@ -128,6 +130,7 @@ READS = [  # (route, sample event, query string, the requests it must cost)
     ("history", "list_sessions.json", {"limit": "100"}, ["GetItem", "Query"]),
     ("stats", "get_stats.json", None, ["GetItem", "Query"]),
     ("stats", "get_stats.json", {"from": "2026-01-01", "to": "2026-12-31"}, ["GetItem", "Query"]),
+    ("export", "export_data.json", None, ["GetItem", "Query"]),
 ]
 
 
@@ -151,7 +154,67 @@ def test_history_and_stats_cost_the_same_requests_with_10_and_10000_sessions(
         if route == "history":
             assert [len(bodies[u]["sessions"]) for u in historians] == [10, int(query["limit"])]
             assert bodies["many-sessions"]["next_cursor"] is not None
+        elif route == "export":  # the few fit one page; the many fill theirs and go on
+            assert bodies["few-sessions"]["next_cursor"] is None
+            assert bodies["many-sessions"]["next_cursor"] is not None
+            assert len(bodies["many-sessions"]["items"]) > len(bodies["few-sessions"]["items"])
         else:
             assert (
                 bodies["many-sessions"]["totals"]["sessions"] > bodies["few-sessions"]["totals"]["sessions"]
             )
+
+
+def test_deleting_an_account_costs_one_write_with_10_and_10000_sessions(
+    invoke, historians, dynamodb_requests
+):
+    # Given two learners, one with 10 past sessions and one with 10,000
+    # When each deletes their account (twice: the app may retry)
+    for user_id in historians:
+        event = load_event("delete_profile.json")
+        event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = user_id
+        for _ in range(2):
+            dynamodb_requests.clear()
+            status, body = invoke(event)
+            # Then each costs one DynamoDB write, the tombstone (and one SQS message)
+            assert (status, body) == (202, {"status": "deleting"})
+            assert dynamodb_requests == ["UpdateItem"]
+
+
+def test_an_erasure_costs_requests_in_proportion_to_the_items_a_bounded_page_at_a_time(
+    dynamodb, historians, on_dynamodb_call
+):
+    from practice.erasure import erase_learner
+    from practice.limits import ITEMS_PER_QUERY
+
+    def keys_of(user_id: str) -> list[str]:
+        pages = dynamodb.get_paginator("query").paginate(
+            TableName=TABLE, KeyConditionExpression="pk = :pk", ProjectionExpression="sk",
+            ExpressionAttributeValues={":pk": {"S": f"USER#{user_id}"}},
+        )  # fmt: skip
+        return [item["sk"]["S"] for page in pages for item in page["Items"]]
+
+    repository = DynamoRepository(dynamodb, TABLE)
+    operations: list[str] = []
+    on_dynamodb_call(lambda model, **_: operations.append(model.name))
+    for user_id, sessions in historians.items():
+        # Given a learner with `sessions` sessions and their ledger days, deleted
+        items = len(keys_of(user_id)) - 1  # the profile aside
+        assert items > sessions
+        repository.mark_deleting(user_id, datetime.now(UTC))
+        operations.clear()
+
+        # When the worker erases them
+        deleted = erase_learner(repository, user_id, time_left=lambda: 60.0, stop_seconds=1)
+
+        # Then each page of at most ITEMS_PER_QUERY keys costs a tombstone check, a keys-only query
+        # and one BatchWriteItem per 25 items; a last check and query find nothing; the tombstone
+        # goes. (These sessions carry no review log, so 1,000 keys stay below the 1 MB a query may
+        # read; sessions with one make pages shorter, as `make bench` shows.)
+        pages = -(-items // ITEMS_PER_QUERY)
+        assert deleted == items
+        assert operations.count("GetItem") == operations.count("Query") == pages + 1
+        assert operations.count("BatchWriteItem") == sum(
+            -(-min(ITEMS_PER_QUERY, items - page * ITEMS_PER_QUERY) // 25) for page in range(pages)
+        )
+        assert operations[-1] == "DeleteItem"
+        assert keys_of(user_id) == []
