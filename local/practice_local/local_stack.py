@@ -69,7 +69,7 @@ class LocalStack:
     erasure_queue: QueuePoller | None = None  # what feeds it
 
 
-def deployed_table_names(environ: MutableMapping[str, str]) -> dict[str, str] | None:
+def deployed_resources(environ: MutableMapping[str, str]) -> dict[str, str] | None:
     """The deployed stack's resources named in the environment, by logical id (None: embedded)."""
     practice = environ.get("TABLE_NAME", "").strip()
     if not practice:
@@ -123,11 +123,14 @@ def start_local_stack(
     `poll_queues` is False (the caller then invokes `stack.worker` itself)."""
     template = load_template()
     routes = http_api_routes(template, FUNCTION_ID)
-    deployed = deployed_table_names(environ)
+    deployed = deployed_resources(environ)
     if deployed:
         configure_environment(function_env(template, deployed, None), embedded=False, environ=environ)
-        _check_tables_exist(deployed)
-        yield LocalStack(LocalFunction.load(template, FUNCTION_ID), routes, deployed, None, [])
+        tables = {
+            logical_id: name for logical_id, name in deployed.items() if logical_id in LOCAL_TABLE_NAMES
+        }
+        _check_tables_exist(tables)
+        yield LocalStack(LocalFunction.load(template, FUNCTION_ID), routes, tables, None, [])
         return
     with EmbeddedDynamoDB(dynamodb_host, dynamodb_port) as dynamodb, ExitStack() as running:
         configure_environment(

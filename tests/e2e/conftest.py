@@ -23,7 +23,7 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # The environment of a developer's shell, without the AWS and table settings the tests set here.
-NOT_INHERITED = ("AWS_", "TABLE_", "IDEMPOTENCY_", "PRACTICE_")
+NOT_INHERITED = ("AWS_", "TABLE_", "IDEMPOTENCY_", "ERASURE_", "PRACTICE_")
 SERVER_ENV = {
     **{k: v for k, v in os.environ.items() if not k.startswith(NOT_INHERITED)},
     "PYTHONPATH": os.pathsep.join(

@@ -150,17 +150,15 @@ def stats_response(stats: LearnerStats) -> StatsResponse:
 
 
 def export_item(item: LearnerItem) -> ExportItem:
-    match item:
-        case Session():
-            return ExportSession(type="session", **session_response(item).model_dump())
-        case CardState():
-            return ExportCard(type="card", **item.model_dump(exclude={"version"}))
-        case LedgerDay():
-            return ExportDay(
-                type="day",
-                **day_item(item).model_dump(),
-                **item.model_dump(include={"goal_xp", "learned_reviews", "learned_again"}),
-            )
+    if isinstance(item, Session):
+        return ExportSession(type="session", **session_response(item).model_dump())
+    if isinstance(item, CardState):
+        return ExportCard(type="card", **item.model_dump(exclude={"version"}))
+    return ExportDay(  # a LedgerDay: the same fields as the stats' day, and what it adds up from
+        type="day",
+        **day_item(item).model_dump(),
+        **item.model_dump(include={"goal_xp", "learned_reviews", "learned_again"}),
+    )
 
 
 def export_response(page: ExportPage) -> ExportResponse:
