@@ -71,6 +71,12 @@ def lambda_context() -> LambdaContext:
     return LambdaContext()
 
 
+def midday_today() -> FakeClock:
+    """A clock at midday UTC today: far from the learners' 04:00 day start, so that no session of a
+    test straddles two learner days."""
+    return FakeClock(datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0))
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     """Starts at the real time (item TTLs and expiries stay meaningful), then only moves on demand."""

@@ -3,16 +3,16 @@ DynamoDB and SQS: the message the API queues is the event the worker erases from
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from practice.wiring import build_service, sqs_client
-from tests.conftest import ERASURE_QUEUE_URL, TABLE_NAMES, FakeClock, LambdaContext, load_event
+from tests.conftest import ERASURE_QUEUE_URL, TABLE_NAMES, FakeClock, LambdaContext, load_event, midday_today
 from tests.integration.conftest import daily_event
 from tests.integration.test_complete_session_api import all_good, complete_event, route_event
 from tests.integration.test_profile_api import profile_event
+from tests.integration.test_progress_api import with_caller
 
 TABLE = TABLE_NAMES["PracticeTable"]
 Invoke = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
@@ -20,21 +20,15 @@ Invoke = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
 
 @pytest.fixture
 def clock() -> FakeClock:
-    """Midday UTC, far from the learners' 04:00 day start."""
-    return FakeClock(datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0))
-
-
-def as_learner(event: dict[str, Any], sub: str) -> dict[str, Any]:
-    event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = sub
-    return event
+    return midday_today()
 
 
 def delete_event(sub: str = "learner-0001") -> dict[str, Any]:
-    return as_learner(load_event("delete_profile.json"), sub)
+    return with_caller(load_event("delete_profile.json"), sub)
 
 
 def export_event(cursor: str | None = None, sub: str = "learner-0001") -> dict[str, Any]:
-    event = as_learner(load_event("export_data.json"), sub)
+    event = with_caller(load_event("export_data.json"), sub)
     if cursor is not None:
         event["queryStringParameters"] = {"cursor": cursor}
         event["rawQueryString"] = f"cursor={cursor}"

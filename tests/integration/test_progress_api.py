@@ -2,13 +2,13 @@
 what they answer, and that bad input is a 4xx JSON error before anything is read."""
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from practice.limits import HISTORY_PAGE_MAX, STATS_MAX_DAYS
-from tests.conftest import FakeClock, load_event
+from tests.conftest import FakeClock, load_event, midday_today
 from tests.integration.conftest import daily_event
 from tests.integration.test_complete_session_api import all_good, complete_event
 from tests.integration.test_profile_api import profile_event
@@ -16,8 +16,7 @@ from tests.integration.test_profile_api import profile_event
 
 @pytest.fixture
 def clock() -> FakeClock:
-    """Midday UTC, far from the learners' 04:00 day start: a session never straddles two days."""
-    return FakeClock(datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0))
+    return midday_today()
 
 
 def with_caller(event: dict[str, Any], sub: str) -> dict[str, Any]:
