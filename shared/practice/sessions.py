@@ -281,16 +281,16 @@ class PracticeService:
     def export(self, user_id: str, cursor: str | None = None) -> ExportPage:
         """A page of everything kept about the learner: the profile, and about 1 MiB (the
         setting export_page_bytes) of their sessions (with their reviews), cards and ledger
-        days. Two reads a page. A
-        cursor not issued to this learner for the export is refused before any read."""
+        days; two reads a page. A learner without a profile (never practised, or gone) has
+        nothing else either. A cursor not issued to this learner for the export is refused
+        before any read."""
         after = self._cursors.open(user_id, EXPORT_LISTING, cursor) if cursor is not None else None
-        try:
-            profile = self._repository.get_profile(user_id)
-        except AccountDeleting:
+        profile = self._visible_profile(user_id)
+        if profile is None:
             return ExportPage(None, (), None)
         items, last = self._repository.export_items(user_id, after, self._settings.export_page_bytes)
         next_cursor = self._cursors.seal(user_id, EXPORT_LISTING, last) if last is not None else None
-        return ExportPage(self._status(profile) if profile else None, tuple(items), next_cursor)
+        return ExportPage(self._status(profile), tuple(items), next_cursor)
 
     def update_profile(self, user_id: str, changes: ProfileChanges) -> ProfileStatus:
         """Change the learner's settings (one conditional write; retried if the profile moved).

@@ -1,0 +1,94 @@
+"""The functions' roles in template.yaml allow what their code calls, and the account worker's
+nothing more: the DynamoDB actions are recorded from the code itself (botocore's before-call
+hook, a transaction's items counted as the actions IAM checks them as)."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from practice.erasure import erase_learner
+from practice.repository.dynamodb import DynamoRepository
+from tests.conftest import TABLE_NAMES, FakeClock, midday_today
+from tests.integration.test_account_api import delete_event, export_event, practise
+from tests.integration.test_profile_api import profile_event
+from tests.integration.test_progress_api import history_event, stats_event
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return midday_today()
+
+
+# What IAM checks each item of a TransactWriteItems as
+TRANSACTION_ITEM_ACTIONS = {
+    "Put": "dynamodb:PutItem",
+    "Update": "dynamodb:UpdateItem",
+    "Delete": "dynamodb:DeleteItem",
+    "ConditionCheck": "dynamodb:ConditionCheckItem",
+}
+
+
+def allowed_actions(template: dict[str, Any], function: str, table: str = "PracticeTable") -> set[str]:
+    """The DynamoDB actions a function's inline policy allows on the practice table."""
+    actions: set[str] = set()
+    for policy in template["Resources"][function]["Properties"]["Policies"]:
+        for statement in policy["Statement"]:
+            resources = (
+                statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            )
+            if {"Fn::GetAtt": f"{table}.Arn"} in resources and statement["Effect"] == "Allow":
+                listed = statement["Action"]
+                actions |= set(listed if isinstance(listed, list) else [listed])
+    return actions
+
+
+@pytest.fixture
+def actions(dynamodb: Any) -> Iterator[set[str]]:
+    """The IAM actions of the DynamoDB calls made on the test's client from now on."""
+    calls: set[str] = set()
+
+    def record(model: Any, params: dict[str, Any], **_: Any) -> None:  # the call's parameters
+        if model.name == "TransactWriteItems":
+            calls.update(TRANSACTION_ITEM_ACTIONS[kind] for item in params["TransactItems"] for kind in item)
+        else:
+            calls.add(f"dynamodb:{model.name}")
+
+    dynamodb.meta.events.register("before-parameter-build.dynamodb", record)
+    yield calls
+    dynamodb.meta.events.unregister("before-parameter-build.dynamodb", record)
+
+
+def test_the_api_functions_role_allows_every_dynamodb_action_of_every_route(
+    invoke, actions, template, clock: FakeClock
+):
+    # Given the API's calls recorded through a learner's life: packs, completions, reads, a
+    # settings change, the export and the deletion
+    practise(invoke, clock, days=2)
+    for event in (profile_event(), profile_event("PATCH", {"daily_goal_xp": 30}), history_event(),
+                  stats_event(), export_event(), delete_event()):  # fmt: skip
+        assert invoke(event)[0] in {200, 202}
+
+    # Then the role allows each of them
+    assert "dynamodb:ConditionCheckItem" in actions
+    assert actions <= allowed_actions(template, "PracticeApiFunction")
+
+
+def test_the_account_workers_role_allows_exactly_what_the_erasure_calls(
+    invoke, dynamodb, actions, template, clock: FakeClock
+):
+    # Given a learner who practised and deleted their account
+    practise(invoke, clock, days=2)
+    invoke(delete_event())
+    actions.clear()
+
+    # When the worker's loop erases them
+    erase_learner(
+        DynamoRepository(dynamodb, TABLE_NAMES["PracticeTable"]),
+        "learner-0001",
+        time_left=lambda: 60.0,
+        stop_seconds=1,
+    )
+
+    # Then its role allows those actions and nothing else (least privilege)
+    assert actions == allowed_actions(template, "AccountWorkerFunction")
