@@ -107,7 +107,7 @@ def complete(
     log: list[ReviewLogEntry] = []
     for at, item in timeline:  # each review applied at its own time, in time order
         before = current.get(item.phrase_id)
-        after = review(item.phrase_id, before, item.rating, at)
+        after = review(item.phrase_id, before, item.rating, at, profile.desired_retention)
         log.append(_log_entry(item, at, before, after))
         current[item.phrase_id] = after
     reviewed = [current[pid] for pid in first_ratings]

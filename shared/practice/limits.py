@@ -22,6 +22,10 @@ MAX_REVIEWS_PER_PHRASE = 10
 # Optimistic-concurrency writes are computed from fresh state at most this many times in all:
 # enough for this many of one learner's requests at once (practice/retry.py says why).
 WRITE_ATTEMPTS = 6
+# The recall probability scheduling aims at (FSRS's desired retention): a learner may choose
+# between reviewing less and forgetting more (0.70) and reviewing much more to forget little (0.97).
+DESIRED_RETENTION_MIN, DESIRED_RETENTION_MAX = 0.70, 0.97
+DESIRED_RETENTION_DEFAULT = 0.90
 # Daily XP goals a learner may choose (Duolingo's casual, regular, serious and intense).
 DAILY_GOAL_XP_CHOICES = (10, 20, 30, 50)
 DAILY_GOAL_XP_DEFAULT = 20

@@ -5,13 +5,14 @@ from the process-wide `random`, which cannot be seeded per review without global
 """
 
 from datetime import UTC, datetime
+from functools import cache
 
 from fsrs import Card, Rating, Scheduler, State
 
 from practice.models.learner import CardState, DueCard
 from practice.models.learner import Rating as ApiRating
 
-SCHEDULER = Scheduler(enable_fuzzing=False)
+SCHEDULER = Scheduler(enable_fuzzing=False)  # the default desired retention, 0.90
 _FSRS_RATING = {
     ApiRating.AGAIN: Rating.Again,
     ApiRating.HARD: Rating.Hard,
@@ -20,11 +21,20 @@ _FSRS_RATING = {
 }
 
 
-def review(phrase_id: str, card: CardState | None, rating: ApiRating, reviewed_at: datetime) -> CardState:
-    """The card after one review; `card` None means the phrase is seen for the first time."""
+@cache
+def scheduler(desired_retention: float) -> Scheduler:
+    """FSRS aiming at `desired_retention`, made once per value (learners choose among few)."""
+    return Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
+
+
+def review(
+    phrase_id: str, card: CardState | None, rating: ApiRating, reviewed_at: datetime, desired_retention: float
+) -> CardState:
+    """The card after one review, scheduled for `desired_retention`; `card` None means the phrase
+    is seen for the first time."""
     at = reviewed_at.astimezone(UTC)
     before = _to_fsrs(card) if card else Card(card_id=0, due=at)
-    after, _ = SCHEDULER.review_card(before, _FSRS_RATING[rating], review_datetime=at)
+    after, _ = scheduler(desired_retention).review_card(before, _FSRS_RATING[rating], review_datetime=at)
     lapsed = before.state == State.Review and rating == ApiRating.AGAIN
     return CardState(
         phrase_id=phrase_id,

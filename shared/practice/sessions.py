@@ -109,6 +109,7 @@ class ProfileChanges:
     daily_new_limit: int | None = None
     daily_review_limit: int | None = None
     daily_goal_xp: int | None = None
+    desired_retention: float | None = None
 
 
 SESSIONS_LISTING, EXPORT_LISTING = "sessions", "export"  # what a cursor is sealed for
@@ -335,6 +336,7 @@ class PracticeService:
             daily_new_limit=settings.default_daily_new_limit,
             daily_review_limit=settings.default_daily_review_limit,
             daily_goal_xp=settings.default_daily_goal_xp,
+            desired_retention=settings.default_desired_retention,
             course_id=settings.default_course_id,
         )
 

@@ -14,6 +14,9 @@ from practice.limits import (
     DAILY_REVIEW_LIMIT_MAX,
     DAY_START_HOUR_MAX,
     DAY_START_HOUR_MIN,
+    DESIRED_RETENTION_DEFAULT,
+    DESIRED_RETENTION_MAX,
+    DESIRED_RETENTION_MIN,
     EXPORT_PAGE_BYTES,
     MAX_PHRASES_PER_PACK,
     MAX_REVIEWS_PER_COMPLETION,
@@ -68,6 +71,9 @@ class Settings(StoreSettings):
     default_daily_new_limit: int = Field(10, ge=0, le=DAILY_NEW_LIMIT_MAX)
     default_daily_review_limit: int = Field(DAILY_REVIEW_LIMIT_DEFAULT, ge=0, le=DAILY_REVIEW_LIMIT_MAX)
     default_daily_goal_xp: int = DAILY_GOAL_XP_DEFAULT
+    default_desired_retention: float = Field(
+        DESIRED_RETENTION_DEFAULT, ge=DESIRED_RETENTION_MIN, le=DESIRED_RETENTION_MAX
+    )
     # A pack: due (re)learning cards (outside the review limit), reviews, then new phrases in
     # what room is left of MAX_PHRASES_PER_PACK. Each due queue is read with `due_candidates`
     # as its limit, which leaves room to skip cards whose phrase left the course.

@@ -39,6 +39,7 @@ def test_a_new_learner_sees_the_defaults_and_nothing_is_written(invoke, dynamodb
         "daily_new_limit": 10,
         "daily_review_limit": 200,
         "daily_goal_xp": 20,
+        "desired_retention": 0.9,
         "course_id": "es-en",
         "streak": 0,
         "best_streak": 0,
@@ -95,6 +96,12 @@ def test_a_partial_update_keeps_the_other_settings_and_the_progress(invoke, dyna
         ({"daily_review_limit": 1001}, 422, "validation_error"),
         ({"daily_review_limit": "200"}, 422, "validation_error"),
         ({"daily_review_limit": None}, 422, "validation_error"),
+        ({"desired_retention": 0.69}, 422, "validation_error"),
+        ({"desired_retention": 0.98}, 422, "validation_error"),
+        ({"desired_retention": 1}, 422, "validation_error"),
+        ({"desired_retention": "0.9"}, 422, "validation_error"),
+        ({"desired_retention": True}, 422, "validation_error"),
+        ({"desired_retention": None}, 422, "validation_error"),
         ({"streak": 400}, 422, "validation_error"),
         ({"total_xp": 1_000_000}, 422, "validation_error"),
         ({}, 422, "validation_error"),
@@ -146,3 +153,11 @@ def test_every_profile_route_takes_the_caller_from_the_current_learner_provider(
     # Then both routes act for the provider's learner
     assert (patched, status) == (200, 200)
     assert (profile["user_id"], profile["daily_new_limit"]) == ("learner-from-override", 3)
+
+
+@pytest.mark.parametrize("retention", [0.7, 0.85, 0.97])
+def test_the_desired_retention_is_set_by_patch_and_shown(invoke, dynamodb, retention):
+    status, profile = invoke(profile_event("PATCH", {"desired_retention": retention}))
+    assert (status, profile["desired_retention"]) == (200, retention)
+    assert invoke(profile_event())[1]["desired_retention"] == retention
+    assert stored_profile(dynamodb)["desired_retention"] == {"N": repr(retention)}

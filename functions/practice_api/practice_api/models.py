@@ -29,6 +29,8 @@ from practice.limits import (
     DAILY_REVIEW_LIMIT_MAX,
     DAY_START_HOUR_MAX,
     DAY_START_HOUR_MIN,
+    DESIRED_RETENTION_MAX,
+    DESIRED_RETENTION_MIN,
     MAX_PHRASES_PER_PACK,
     MAX_REVIEWS_PER_COMPLETION,
 )
@@ -68,6 +70,7 @@ DayStartHour = Annotated[
 ]
 DailyNewLimit = Annotated[int, Field(ge=0, le=DAILY_NEW_LIMIT_MAX), BeforeValidator(_integral_number)]
 DailyReviewLimit = Annotated[int, Field(ge=0, le=DAILY_REVIEW_LIMIT_MAX), BeforeValidator(_integral_number)]
+DesiredRetention = Annotated[float, Field(ge=DESIRED_RETENTION_MIN, le=DESIRED_RETENTION_MAX)]
 
 
 def _goal_choice(value: int) -> int:
@@ -337,6 +340,10 @@ class ProfileResponse(BaseModel):
         " learning steps come on top)."
     )
     daily_goal_xp: int = Field(description="XP a learner day should earn: 10, 20, 30 or 50.")
+    desired_retention: float = Field(
+        description="The chance of recall each review is scheduled for (0.70-0.97): higher means"
+        " more reviews and less forgetting."
+    )
     course_id: str
     streak: int
     best_streak: int
@@ -357,6 +364,7 @@ class ProfileUpdate(RequestBody):
     daily_new_limit: DailyNewLimit | Omittable = None
     daily_review_limit: DailyReviewLimit | Omittable = None
     daily_goal_xp: DailyGoalXp | Omittable = None
+    desired_retention: DesiredRetention | Omittable = None
 
     @model_validator(mode="after")
     def _changes_something(self) -> Self:
@@ -371,6 +379,7 @@ class ProfileUpdate(RequestBody):
             daily_new_limit=self.daily_new_limit,
             daily_review_limit=self.daily_review_limit,
             daily_goal_xp=self.daily_goal_xp,
+            desired_retention=self.desired_retention,
         )
 
 

@@ -108,6 +108,7 @@ def profile_response(status: ProfileStatus) -> ProfileResponse:
         daily_new_limit=profile.daily_new_limit,
         daily_review_limit=profile.daily_review_limit,
         daily_goal_xp=profile.daily_goal_xp,
+        desired_retention=profile.desired_retention,
         course_id=profile.course_id,
         streak=status.live_streak,
         best_streak=profile.best_streak,

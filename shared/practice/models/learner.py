@@ -16,6 +16,9 @@ from practice.limits import (
     DAILY_REVIEW_LIMIT_MAX,
     DAY_START_HOUR_MAX,
     DAY_START_HOUR_MIN,
+    DESIRED_RETENTION_DEFAULT,
+    DESIRED_RETENTION_MAX,
+    DESIRED_RETENTION_MIN,
     MAX_FREEZES,
 )
 
@@ -43,6 +46,10 @@ class Profile(BaseModel):
     daily_new_limit: int = Field(ge=0, le=DAILY_NEW_LIMIT_MAX)
     daily_review_limit: int = Field(DAILY_REVIEW_LIMIT_DEFAULT, ge=0, le=DAILY_REVIEW_LIMIT_MAX)
     daily_goal_xp: int = DAILY_GOAL_XP_DEFAULT
+    # What FSRS schedules each review for: the chance of recall when the card falls due
+    desired_retention: float = Field(
+        DESIRED_RETENTION_DEFAULT, ge=DESIRED_RETENTION_MIN, le=DESIRED_RETENTION_MAX
+    )
     course_id: str
     # The streak counts learner days practised in a row: the last one counted, and until when
     # the streak lives (the end of the day after it, in the settings of that day). Streak freezes
