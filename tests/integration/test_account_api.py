@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from practice.wiring import build_service, sqs_client
-from tests.conftest import ERASURE_QUEUE_URL, TABLE_NAMES, FakeClock, LambdaContext, load_event, midday_today
+from tests.conftest import ERASURE_QUEUE_URL, TABLE_NAMES, FakeClock, LambdaContext, load_event
 from tests.integration.conftest import daily_event
 from tests.integration.test_complete_session_api import all_good, complete_event, route_event
 from tests.integration.test_profile_api import profile_event
@@ -16,11 +16,6 @@ from tests.integration.test_progress_api import with_caller
 
 TABLE = TABLE_NAMES["PracticeTable"]
 Invoke = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return midday_today()
 
 
 def delete_event(sub: str = "learner-0001") -> dict[str, Any]:

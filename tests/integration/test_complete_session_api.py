@@ -1,7 +1,7 @@
 """POST /sessions/{id}/complete and GET /sessions/{id} through the real handler, with moto."""
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -150,28 +150,28 @@ def test_an_unknown_session_is_a_404(invoke):
     assert status == 404
 
 
-def backdate(dynamodb: Any, session_id: str, age: timedelta) -> None:
-    """Make learner-0001's session look as if it started `age` ago."""
+def backdate(dynamodb: Any, session_id: str, age: timedelta, now: datetime) -> None:
+    """Make learner-0001's session look as if it started `age` before `now`."""
     dynamodb.update_item(
         TableName=TABLE,
         Key={"pk": {"S": "USER#learner-0001"}, "sk": {"S": f"SESSION#{session_id}"}},
         UpdateExpression="SET started_at = :t",
-        ExpressionAttributeValues={":t": {"S": (datetime.now(UTC) - age).isoformat()}},
+        ExpressionAttributeValues={":t": {"S": (now - age).isoformat()}},
     )
 
 
-def test_a_session_past_the_completion_window_is_a_409_session_expired(invoke, dynamodb):
+def test_a_session_past_the_completion_window_is_a_409_session_expired(invoke, dynamodb, clock):
     _, pack = invoke(daily_event())
-    backdate(dynamodb, pack["session_id"], timedelta(days=3))
+    backdate(dynamodb, pack["session_id"], timedelta(days=3), clock.now)
     status, body = invoke(complete_event(pack["session_id"], all_good(pack)))
     assert status == 409
     assert body["error"]["code"] == "session_expired"
     assert get_item(dynamodb, "learner-0001", "PROFILE")["total_xp"] == {"N": "0"}
 
 
-def test_duration_is_capped_for_an_abandoned_session(invoke, dynamodb):
+def test_duration_is_capped_for_an_abandoned_session(invoke, dynamodb, clock):
     _, pack = invoke(daily_event())
-    backdate(dynamodb, pack["session_id"], timedelta(hours=5))
+    backdate(dynamodb, pack["session_id"], timedelta(hours=5), clock.now)
     _, summary = invoke(complete_event(pack["session_id"], all_good(pack)))
     assert summary["duration_seconds"] == 2 * 3600
 

@@ -63,9 +63,9 @@ def test_first_visit_creates_a_profile_in_the_time_zone_of_the_header(invoke, dy
     assert profile["day_start_hour"] == {"N": "4"}
 
 
-def test_pack_id_is_the_date_in_the_learners_own_day(invoke):
+def test_pack_id_is_the_date_in_the_learners_own_day(invoke, clock):
     # Kiritimati is UTC+14: its day is always the UTC day or the next one
-    now = datetime.now(UTC)
+    now = clock.now
     _, body = invoke(daily_event(headers={"x-timezone": "Pacific/Kiritimati"}))
     local = now + timedelta(hours=14) - timedelta(hours=4)
     assert body["pack_id"] in {f"daily_{local.date()}", f"daily_{(local + timedelta(minutes=1)).date()}"}
@@ -231,12 +231,12 @@ def put_cards(dynamodb: Any, user_id: str, phrase_ids: list[str], *, due: dateti
 
 
 def test_cards_of_phrases_that_left_the_course_take_no_place_and_leave_the_due_index(
-    invoke, dynamodb, dynamodb_requests
+    invoke, dynamodb, dynamodb_requests, clock
 ):
     # Given a learner whose 40 most recently due cards are of phrases the course no longer has,
     # and 5 older due cards of phrases it has (finding 2: the stale ones used to fill every pack)
     invoke(daily_event(sub="veteran"))
-    now = datetime.now(UTC)
+    now = clock.now
     course = read_course_file(COURSES_DIR / "es-en.json")
     kept = [phrase.phrase_id for phrase in course.phrases[-5:]]
     put_cards(dynamodb, "veteran", kept, due=now - timedelta(days=3))

@@ -9,16 +9,10 @@ import pytest
 
 from practice.erasure import erase_learner
 from practice.repository.dynamodb import DynamoRepository
-from tests.conftest import TABLE_NAMES, FakeClock, midday_today
+from tests.conftest import TABLE_NAMES, FakeClock
 from tests.integration.test_account_api import delete_event, export_event, practise
 from tests.integration.test_profile_api import profile_event
 from tests.integration.test_progress_api import history_event, stats_event
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return midday_today()
-
 
 # What IAM checks each item of a TransactWriteItems as
 TRANSACTION_ITEM_ACTIONS = {

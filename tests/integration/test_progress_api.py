@@ -8,15 +8,10 @@ from typing import Any
 import pytest
 
 from practice.limits import HISTORY_PAGE_MAX, STATS_MAX_DAYS
-from tests.conftest import FakeClock, load_event, midday_today
+from tests.conftest import load_event
 from tests.integration.conftest import daily_event
 from tests.integration.test_complete_session_api import all_good, complete_event
 from tests.integration.test_profile_api import profile_event
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return midday_today()
 
 
 def with_caller(event: dict[str, Any], sub: str) -> dict[str, Any]:

@@ -10,28 +10,29 @@ import pytest
 
 from practice.repository.dynamodb import serialize_item, session_item
 from practice.settings import Settings
-from tests.conftest import load_event
+from tests.conftest import FakeClock, load_event
 from tests.integration.conftest import daily_event
 from tests.integration.test_complete_session_api import complete_event, get_item, route_event
 
 DYNAMODB_ITEM_LIMIT = 400 * 1024
 
 
-def stamp(offset_seconds: int) -> str:
-    return (datetime.now(UTC) + timedelta(seconds=offset_seconds)).isoformat()
+def stamp(clock: FakeClock, offset_seconds: int) -> str:
+    """A time the phone reports, `offset_seconds` after the test clock's now."""
+    return (clock.now + timedelta(seconds=offset_seconds)).isoformat()
 
 
-def test_reviews_with_learning_steps_are_logged_and_read_back(invoke):
+def test_reviews_with_learning_steps_are_logged_and_read_back(invoke, clock):
     # Given a new learner's pack, and reviews with a learning step for the first phrase
     _, pack = invoke(daily_event())
     first, second = (p["phrase_id"] for p in pack["new_phrases"][:2])
     body = {
         "reviews": [
-            {"phrase_id": first, "rating": "again", "reviewed_at": stamp(1), "duration_ms": 2100},
-            {"phrase_id": first, "rating": "good", "reviewed_at": stamp(61), "duration_ms": 1500},
-            {"phrase_id": second, "correct": True, "reviewed_at": stamp(70)},
+            {"phrase_id": first, "rating": "again", "reviewed_at": stamp(clock, 1), "duration_ms": 2100},
+            {"phrase_id": first, "rating": "good", "reviewed_at": stamp(clock, 61), "duration_ms": 1500},
+            {"phrase_id": second, "correct": True, "reviewed_at": stamp(clock, 70)},
         ],
-        "completed_at": stamp(90),
+        "completed_at": stamp(clock, 90),
     }
 
     # When the session is completed, then read back
@@ -100,14 +101,14 @@ def test_reviews_that_do_not_fit_are_a_422_and_nothing_is_written(invoke, dynamo
     assert get_item(dynamodb, "learner-0001", f"SESSION#{pack['session_id']}")["status"] == {"S": "open"}
 
 
-def test_the_largest_completion_the_settings_allow_fits_one_item_and_one_transaction(invoke, dynamodb):
+def test_the_largest_completion_the_settings_allow_fits_one_item_and_one_transaction(invoke, dynamodb, clock):
     # Given a pack, and as many reviews as the settings allow, spread over its phrases
     settings = Settings()
     _, pack = invoke(daily_event())
     phrases = [p["phrase_id"] for p in pack["review_phrases"] + pack["new_phrases"]]
     per_phrase = min(settings.max_reviews_per_phrase, settings.max_reviews_per_completion // len(phrases))
     reviews: list[dict[str, Any]] = [
-        {"phrase_id": pid, "rating": "again", "reviewed_at": stamp(i), "duration_ms": 3_600_000}
+        {"phrase_id": pid, "rating": "again", "reviewed_at": stamp(clock, i), "duration_ms": 3_600_000}
         for i, pid in enumerate(phrases * per_phrase)
     ]
 
