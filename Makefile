@@ -14,7 +14,7 @@ VENV_SAM := .venv-sam
 PY := $(VENV)/bin/python
 SAM := $(VENV_SAM)/bin/sam
 # The layer, the handler package and the local tooling, as the tests see them (pyproject.toml).
-LOCAL_PYTHONPATH := PYTHONPATH=shared:functions/practice_api:functions/account_worker:local
+LOCAL_PYTHONPATH := PYTHONPATH=shared:functions/practice_api:functions/account_worker:functions/optimizer:local
 export SAM_CLI_TELEMETRY := 0
 
 .PHONY: help venv sam-venv test lint typecheck format validate build load-course clean
@@ -22,7 +22,7 @@ export SAM_CLI_TELEMETRY := 0
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements-dev.txt shared/requirements.txt
+$(VENV)/.installed: requirements-dev.txt shared/requirements.txt functions/optimizer/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
@@ -50,7 +50,7 @@ format: venv ## Apply ruff's formatting and safe fixes
 
 typecheck: venv ## mypy (strict) over the library, the handlers and the local tooling
 	$(VENV)/bin/mypy shared/practice functions/practice_api/practice_api functions/account_worker/account_worker \
-		local/practice_local
+		functions/optimizer/optimizer local/practice_local
 
 validate: sam-venv ## sam validate --lint
 	$(SAM) validate --lint
@@ -97,3 +97,16 @@ BENCH_ARGS ?=
 
 bench: venv sam-venv ## Cold start, warm latency, DynamoDB requests, scaling: one table (BENCH_ARGS="--invokes 100")
 	$(LOCAL_PYTHONPATH) $(PY) -m bench $(BENCH_ARGS)
+
+.PHONY: bench-srs optimize
+SRS_ARGS ?=
+DAYS ?= 120
+# USER is also the shell's login name: only a USER given on make's command line names a learner
+USER_ID := $(if $(filter command line,$(origin USER)),$(USER),)
+
+bench-srs: venv ## Fitted vs default FSRS parameters on 50 simulated learners + a control group (SRS_ARGS=)
+	$(LOCAL_PYTHONPATH) $(PY) -m bench.srs $(SRS_ARGS)
+
+optimize: venv ## Fit one learner's FSRS parameters on the embedded DynamoDB: make optimize USER=alice [DAYS=120]
+	@test -n "$(USER_ID)" || { echo "usage: make optimize USER=<learner id> [DAYS=120] [DYNAMODB_URL=...]"; exit 2; }
+	@$(LOCAL_PYTHONPATH) $(PY) -m practice_local.optimize --user "$(USER_ID)" --days $(DAYS) $(if $(DYNAMODB_URL),--dynamodb-url $(DYNAMODB_URL))

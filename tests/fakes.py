@@ -14,11 +14,21 @@ from typing import Any
 from practice.completion import Completion
 from practice.content import load_courses
 from practice.errors import AccountDeleting, ConcurrentUpdate
+from practice.fitting import LoggedReview
 from practice.limits import ITEMS_PER_QUERY
 from practice.models.content import Course
-from practice.models.learner import CardState, DueCard, DueCards, LearnerItem, LedgerDay, Profile, Session
+from practice.models.learner import (
+    CardState,
+    DueCard,
+    DueCards,
+    LearnerItem,
+    LedgerDay,
+    PersonalParameters,
+    Profile,
+    Session,
+)
 from practice.repository import SessionNotOpen
-from practice.repository.dynamodb import LEDGER_COUNTERS
+from practice.repository.dynamodb import LEDGER_COUNTERS, fit_due_shard
 from practice.scheduling import is_learning
 
 
@@ -203,6 +213,44 @@ class InMemoryRepository:
         items += [(f"SESSION#{sid}", s) for (uid, sid), s in self.sessions.items() if uid == user_id]
         return sorted(items, key=lambda pair: pair[0])
 
+    # -- fitting the learner's FSRS parameters ---------------------------------------------
+
+    @atomic
+    def review_log(self, user_id: str, after: str | None) -> tuple[list[LoggedReview], str | None]:
+        """All of it in one page: paging is the DynamoDB repository's, tested against moto."""
+        sessions = sorted((sid, s) for (uid, sid), s in self.sessions.items() if uid == user_id)
+        reviews = [
+            LoggedReview(entry.phrase_id, entry.reviewed_at, RATING_NUMBERS[entry.rating.value])
+            for sid, session in sessions
+            if after is None or f"SESSION#{sid}" > after
+            for entry in session.reviews
+        ]
+        return reviews, None
+
+    @atomic
+    def save_fit(
+        self, user_id: str, read_version: int, checked_at: int, fit: PersonalParameters | None
+    ) -> None:
+        current = self.profiles.get(user_id)
+        if current is None or user_id in self.tombstones or current.version != read_version:
+            raise ConcurrentUpdate("the profile changed during the fit")
+        update: dict[str, object] = {"fit_checked_at": checked_at, "fit_due_since": None}
+        if fit is not None:
+            update["fsrs"] = fit
+        self._store_profile(current.model_copy(update=update))
+        self.writes += 1
+
+    @atomic
+    def fit_due_learners(
+        self, shard: int, due_before: datetime, after: str | None
+    ) -> tuple[list[str], str | None]:
+        due = sorted(
+            (p.fit_due_since, uid)
+            for uid, p in self.profiles.items()
+            if p.fit_due_since is not None and p.fit_due_since < due_before and fit_due_shard(uid) == shard
+        )
+        return [uid for _, uid in due], None
+
     # -- course content ---------------------------------------------------------------------
 
     def load_course(self, course_id: str) -> Course | None:
@@ -226,6 +274,9 @@ class InMemoryRepository:
 
     def _store_profile(self, profile: Profile) -> None:
         self.profiles[profile.user_id] = profile.model_copy(update={"version": profile.version + 1})
+
+
+RATING_NUMBERS = {"again": 1, "hard": 2, "good": 3, "easy": 4}
 
 
 def _due_card(card: CardState) -> DueCard:

@@ -2,8 +2,9 @@
 the template gives it (in local mode), and DynamoDB behind it - an embedded one with the
 template's tables and the sample course, or the deployed tables named in the environment.
 
-Embedded, the same emulator serves the template's SQS queues, and the account worker erases
-deleted learners from the erasure queue as Lambda's SQS event source would run it.
+Embedded, the same emulator serves the template's SQS queues: the account worker erases deleted
+learners from the erasure queue, and the optimizer fits learners from the fit queue, as Lambda's
+SQS event source would run them.
 
     TABLE_NAME / IDEMPOTENCY_TABLE_NAME   use these deployed tables (no embedded DynamoDB,
     / ERASURE_QUEUE_URL                   no table creation, no course load); credentials
@@ -38,12 +39,15 @@ from practice_local.template import (
 
 FUNCTION_ID = "PracticeApiFunction"
 WORKER_ID = "AccountWorkerFunction"
+OPTIMIZER_ID = "OptimizerFunction"
 COURSES_DIR = REPO_ROOT / "content" / "courses"
 # Fixed names, so that docs/env.local.json can point `sam local` at the embedded tables.
 LOCAL_TABLE_NAMES = {"PracticeTable": "practice-local", "IdempotencyTable": "practice-idempotency-local"}
 LOCAL_QUEUE_NAMES = {
     "ErasureQueue": "practice-erasures-local",
     "ErasureDeadLetterQueue": "practice-erasures-dlq-local",
+    "FitQueue": "practice-fits-local",
+    "FitDeadLetterQueue": "practice-fits-dlq-local",
 }
 _EMBEDDED_AWS = {
     "AWS_ACCESS_KEY_ID": "local",
@@ -67,6 +71,8 @@ class LocalStack:
     course_ids: list[str]
     worker: LocalFunction | None = None  # the account worker (embedded only)
     erasure_queue: QueuePoller | None = None  # what feeds it
+    optimizer: LocalFunction | None = None  # the optimizer (embedded only)
+    fit_queue: QueuePoller | None = None  # what feeds it
 
 
 def deployed_resources(environ: MutableMapping[str, str]) -> dict[str, str] | None:
@@ -144,12 +150,15 @@ def start_local_stack(
         create_tables(client, LOCAL_TABLE_NAMES, template)
         courses = load_courses(DynamoRepository(client, LOCAL_TABLE_NAMES["PracticeTable"]), COURSES_DIR)
         function = LocalFunction.load(template, FUNCTION_ID)
-        # The worker shares the API's environment: both read TABLE_NAME, and its other variable
-        # (its Powertools service name) is fixed in its code.
+        # The worker and the optimizer share the API's environment: all read TABLE_NAME, the
+        # optimizer FIT_QUEUE_URL too, and their Powertools service names are fixed in their code.
         worker = LocalFunction.load(template, WORKER_ID)
-        poller = QueuePoller(queues, queue_urls["ErasureQueue"], worker)
+        optimizer = LocalFunction.load(template, OPTIMIZER_ID)
+        erasures = QueuePoller(queues, queue_urls["ErasureQueue"], worker)
+        fits = QueuePoller(queues, queue_urls["FitQueue"], optimizer, batch_size=5)
         if poll_queues:
-            running.enter_context(poller)
+            running.enter_context(erasures)
+            running.enter_context(fits)
         yield LocalStack(
             function,
             routes,
@@ -157,7 +166,9 @@ def start_local_stack(
             dynamodb.endpoint_url,
             [c.course_id for c in courses],
             worker,
-            poller,
+            erasures,
+            optimizer,
+            fits,
         )
 
 

@@ -107,7 +107,14 @@ def complete(
     log: list[ReviewLogEntry] = []
     for at, item in timeline:  # each review applied at its own time, in time order
         before = current.get(item.phrase_id)
-        after = review(item.phrase_id, before, item.rating, at, profile.desired_retention)
+        after = review(
+            item.phrase_id,
+            before,
+            item.rating,
+            at,
+            desired_retention=profile.desired_retention,
+            parameters=profile.fsrs_parameters,
+        )
         log.append(_log_entry(item, at, before, after))
         current[item.phrase_id] = after
     reviewed = [current[pid] for pid in first_ratings]
@@ -116,6 +123,7 @@ def complete(
 
     update: dict[str, object] = {
         "total_xp": profile.total_xp + xp.total,
+        "reviews_logged": profile.reviews_logged + len(log),
         **_new_phrase_progress(profile, session, first_ratings.keys(), course),
     }
     if first_ratings or work.is_practice:

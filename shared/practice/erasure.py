@@ -7,11 +7,10 @@ once; the worker may run late, twice or in pieces, and each run only deletes wha
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
-from practice.errors import StoreUnavailable
 from practice.models.learner import UserId
+from practice.queues import SqsQueue
 from practice.repository import PracticeRepository
 
 if TYPE_CHECKING:
@@ -33,22 +32,15 @@ class ErasureQueue(Protocol):
         ...
 
 
-class SqsErasureQueue:
-    """The account worker's SQS queue. Its client is made on the first request, not at cold
-    start: a deletion is rare, and every other request would pay for SQS's service model."""
+class SqsErasureQueue(SqsQueue):
+    """The account worker's SQS queue."""
 
     def __init__(self, queue_url: str, make_client: Callable[[], "SQSClient"]) -> None:
-        self._queue_url = queue_url
-        self._make_client = make_client
-        self._client: SQSClient | None = None
+        unavailable = "the deletion could not be queued; send the request again"
+        super().__init__(queue_url, make_client, unavailable=unavailable)
 
     def request(self, erasure: ErasureRequest) -> None:
-        if self._client is None:
-            self._client = self._make_client()
-        try:
-            self._client.send_message(QueueUrl=self._queue_url, MessageBody=erasure.model_dump_json())
-        except (BotoCoreError, ClientError) as error:
-            raise StoreUnavailable("the deletion could not be queued; send the request again") from error
+        self.send(erasure)
 
 
 class ErasureIncomplete(Exception):

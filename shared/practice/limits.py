@@ -40,3 +40,5 @@ HISTORY_PAGE_DEFAULT = 20
 EXPORT_PAGE_BYTES = 1024 * 1024
 # Items one export or erasure query reads at most (a page of keys or of small items).
 ITEMS_PER_QUERY = 1000
+# FSRS-6 has 21 parameters; a learner's own replace the defaults once fitted (practice/fitting.py).
+FSRS_PARAMETER_COUNT = 21

@@ -5,7 +5,7 @@ from the process-wide `random`, which cannot be seeded per review without global
 """
 
 from datetime import UTC, datetime
-from functools import cache
+from functools import lru_cache
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -21,20 +21,29 @@ _FSRS_RATING = {
 }
 
 
-@cache
-def scheduler(desired_retention: float) -> Scheduler:
-    """FSRS aiming at `desired_retention`, made once per value (learners choose among few)."""
-    return Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
+@lru_cache(maxsize=1024)  # a warm container serves many learners: bounded, not one per learner ever seen
+def scheduler(desired_retention: float, parameters: tuple[float, ...] | None = None) -> Scheduler:
+    """FSRS aiming at `desired_retention` with the learner's own `parameters` (None: the defaults)."""
+    if parameters is None:
+        return Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
+    return Scheduler(parameters=parameters, desired_retention=desired_retention, enable_fuzzing=False)
 
 
 def review(
-    phrase_id: str, card: CardState | None, rating: ApiRating, reviewed_at: datetime, desired_retention: float
+    phrase_id: str,
+    card: CardState | None,
+    rating: ApiRating,
+    reviewed_at: datetime,
+    *,
+    desired_retention: float,
+    parameters: tuple[float, ...] | None = None,
 ) -> CardState:
-    """The card after one review, scheduled for `desired_retention`; `card` None means the phrase
-    is seen for the first time."""
+    """The card after one review, scheduled for `desired_retention` with the learner's FSRS
+    `parameters` (None: the defaults); `card` None means the phrase is seen for the first time."""
     at = reviewed_at.astimezone(UTC)
     before = _to_fsrs(card) if card else Card(card_id=0, due=at)
-    after, _ = scheduler(desired_retention).review_card(before, _FSRS_RATING[rating], review_datetime=at)
+    fsrs = scheduler(desired_retention, parameters)
+    after, _ = fsrs.review_card(before, _FSRS_RATING[rating], review_datetime=at)
     lapsed = before.state == State.Review and rating == ApiRating.AGAIN
     return CardState(
         phrase_id=phrase_id,

@@ -1,9 +1,10 @@
 """Practice sessions: starting one with today's pack, reading one back, completing one, and the
 learner's profile around them. Takes and returns domain objects; the API maps them to HTTP."""
 
+import logging
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from ulid import ULID
@@ -12,7 +13,14 @@ from practice.completion import TimeRules, complete, results_digest
 from practice.content import CourseCatalog
 from practice.cursors import CursorSeal
 from practice.erasure import ErasureQueue, ErasureRequest
-from practice.errors import AccountDeleting, SessionAlreadyCompleted, SessionExpired, SessionNotFound
+from practice.errors import (
+    AccountDeleting,
+    SessionAlreadyCompleted,
+    SessionExpired,
+    SessionNotFound,
+    StoreUnavailable,
+)
+from practice.fitting import FitQueue, FitRequest
 from practice.learner_day import parse_time_zone
 from practice.models.content import Course
 from practice.models.learner import LearnerItem, PracticeReport, Profile, Session
@@ -23,6 +31,7 @@ from practice.retry import Pause, retry_on_conflict
 from practice.settings import Settings
 
 Clock = Callable[[], datetime]
+logger = logging.getLogger(__name__)
 
 
 def utc_now() -> datetime:
@@ -125,9 +134,12 @@ class PracticeService:
         *,
         pause: Pause = time.sleep,
         erasures: ErasureQueue | None = None,
+        fits: FitQueue | None = None,
     ) -> None:
         self._repository = repository
         self._erasures = erasures  # None: this service cannot delete accounts (tests that need not)
+        self._fits = fits  # None: fits due are left to the optimizer's daily sweep
+        self._fit_policy = settings.fit_policy
         self._catalog = catalog
         self._settings = settings
         self._clock = clock
@@ -228,20 +240,35 @@ class PracticeService:
         window = self._settings.completion_window_hours
         if now - session.started_at > timedelta(hours=window):
             raise SessionExpired(f"sessions can be completed within {window} hours of their start")
+        before = profile or self._new_profile(user_id, None)
         completion = complete(
             session=session,
-            profile=profile or self._new_profile(user_id, None),
+            profile=before,
             cards=cards,
             report=report,
             course=self._catalog.get(session.course_id),
             now=now,
             rules=self._time_rules,
         )
+        completion = replace(completion, profile=self._fit_policy.mark(completion.profile, now))
         try:
             self._repository.complete_session(completion)
         except SessionNotOpen:  # a concurrent completion won the race: answer as a retry would
             return _replay(self.get_session(user_id, session_id), digest)
+        if before.fit_due_since is None and completion.profile.fit_due_since is not None:
+            self._request_fit(user_id, now)
         return CompletionOutcome(completion.session, newly_completed=True)
+
+    def _request_fit(self, user_id: str, now: datetime) -> None:
+        """Ask the optimizer to fit the learner's parameters. The completion is stored by now, and
+        a request that cannot be sent is not its failure: the profile is marked due, and the
+        optimizer's daily sweep queues it again."""
+        if self._fits is None:
+            return
+        try:
+            self._fits.request(FitRequest(user_id=user_id, requested_at=now))
+        except StoreUnavailable:
+            logger.warning("fit request not queued; the daily sweep will", extra={"user_id": user_id})
 
     def list_sessions(self, user_id: str, limit: int, cursor: str | None = None) -> SessionPage:
         """A page of the learner's sessions, newest first, open and completed: one bounded read.

@@ -6,6 +6,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from practice.budget import DynamoTimeouts
+from practice.fitting import FitPolicy
 from practice.limits import (
     DAILY_GOAL_XP_CHOICES,
     DAILY_GOAL_XP_DEFAULT,
@@ -53,7 +54,33 @@ class WorkerSettings(StoreSettings):
     erasure_stop_seconds: float = Field(20.0, ge=1)
 
 
-class Settings(StoreSettings):
+class FitSettings(StoreSettings):
+    """When a learner's FSRS parameters are fitted (practice/fitting.py): a first fit once this
+    many reviews are logged, then one each `fit_every_reviews` more."""
+
+    fit_first_reviews: int = Field(400, ge=1)
+    fit_every_reviews: int = Field(500, ge=1)
+
+    @property
+    def fit_policy(self) -> FitPolicy:
+        return FitPolicy(self.fit_first_reviews, self.fit_every_reviews)
+
+
+class OptimizerSettings(FitSettings):
+    """The optimizer function's and its daily sweep's environment."""
+
+    fit_queue_url: str = Field(min_length=8)  # where the sweep queues the learners it finds
+    # The sweep queues learners marked due longer ago than this (the others' requests are in
+    # flight), and stops starting pages this long before its timeout (the next day goes on).
+    fit_sweep_grace_hours: float = Field(6.0, ge=0)
+    fit_sweep_stop_seconds: float = Field(30.0, ge=1)
+    # The fit learns from the earlier 80 % of a learner's items and is judged on the latest 20 %
+    fit_held_out_share: float = Field(0.2, gt=0, lt=1)
+    fit_min_train_items: int = Field(200, ge=8)
+    fit_min_held_out_items: int = Field(50, ge=1)
+
+
+class Settings(FitSettings):
     """Environment variables of the API function."""
 
     idempotency_table_name: str = Field(min_length=3)
@@ -93,6 +120,10 @@ class Settings(StoreSettings):
     # An export page ends once its items' stored JSON reaches this (plus one item of at most
     # DynamoDB's 400 KB), so a response stays far below Lambda's 6 MB.
     export_page_bytes: int = Field(EXPORT_PAGE_BYTES, ge=1024, le=4 * 1024 * 1024)
+
+    # Where a completion asks for a fit of the learner's FSRS parameters (None: the optimizer's
+    # daily sweep finds the learners due).
+    fit_queue_url: str | None = Field(None, min_length=8)
 
     # Review events (practice/completion.py): how many, and how far a phone's clock is trusted.
     max_reviews_per_completion: int = Field(300, ge=1, le=MAX_REVIEWS_PER_COMPLETION)

@@ -1,5 +1,5 @@
 """The composition root: one DynamoDB client per container, the service built on it, and the
-SQS client of the erasure queue, made when a deletion first needs it."""
+SQS client of the erasure and optimizer queues, made when a message first needs it."""
 
 import os
 from typing import TYPE_CHECKING
@@ -10,6 +10,7 @@ from botocore.config import Config
 from practice.budget import DynamoTimeouts, InvocationBudget
 from practice.content import CourseCatalog
 from practice.erasure import SqsErasureQueue
+from practice.fitting import SqsFitQueue
 from practice.repository.dynamodb import DynamoRepository
 from practice.sessions import Clock, PracticeService, utc_now
 from practice.settings import Settings
@@ -63,4 +64,5 @@ def build_service(
     repository = DynamoRepository(client or dynamodb_client(), settings.table_name)
     catalog = CourseCatalog(repository, settings.course_cache_seconds)
     erasures = SqsErasureQueue(settings.erasure_queue_url, sqs_client)
-    return PracticeService(repository, catalog, settings, clock, erasures=erasures)
+    fits = SqsFitQueue(settings.fit_queue_url, sqs_client) if settings.fit_queue_url else None
+    return PracticeService(repository, catalog, settings, clock, erasures=erasures, fits=fits)

@@ -19,6 +19,7 @@ from practice.limits import (
     DESIRED_RETENTION_DEFAULT,
     DESIRED_RETENTION_MAX,
     DESIRED_RETENTION_MIN,
+    FSRS_PARAMETER_COUNT,
     MAX_FREEZES,
 )
 
@@ -32,6 +33,20 @@ class Rating(StrEnum):
     HARD = "hard"
     GOOD = "good"
     EASY = "easy"
+
+
+class PersonalParameters(BaseModel):
+    """FSRS-6 parameters fitted to the learner's own reviews, and what the fit was judged on: the
+    log loss on the learner's latest reviews (held out of the fit) with the parameters used
+    before and with these."""
+
+    model_config = ConfigDict(frozen=True)
+
+    parameters: tuple[float, ...] = Field(min_length=FSRS_PARAMETER_COUNT, max_length=FSRS_PARAMETER_COUNT)
+    fitted_at: AwareDatetime
+    reviews: int = Field(ge=0)  # reviews in the log the fit read
+    log_loss_before: float
+    log_loss_after: float
 
 
 class Profile(BaseModel):
@@ -75,7 +90,17 @@ class Profile(BaseModel):
     # never rated (served again first): together they make sure a phrase is new only once.
     next_new_position: int = 0
     skipped_new_phrase_ids: tuple[str, ...] = Field((), max_length=DAILY_NEW_LIMIT_MAX)
+    # Scheduling fitted to the learner (None: FSRS's defaults), reviews logged so far, the count
+    # at the last fit (adopted or not), and since when a fit is due (practice/fitting.py).
+    fsrs: PersonalParameters | None = None
+    reviews_logged: int = 0
+    fit_checked_at: int = 0
+    fit_due_since: AwareDatetime | None = None
     version: int = 0
+
+    @property
+    def fsrs_parameters(self) -> tuple[float, ...] | None:
+        return self.fsrs.parameters if self.fsrs else None
 
     @property
     def zone(self) -> ZoneInfo:

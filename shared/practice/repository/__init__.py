@@ -6,10 +6,19 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from practice.models.content import Course
-from practice.models.learner import CardState, DueCards, LearnerItem, LedgerDay, Profile, Session
+from practice.models.learner import (
+    CardState,
+    DueCards,
+    LearnerItem,
+    LedgerDay,
+    PersonalParameters,
+    Profile,
+    Session,
+)
 
 if TYPE_CHECKING:
     from practice.completion import Completion
+    from practice.fitting import LoggedReview
 
 
 class SessionNotOpen(Exception):
@@ -87,6 +96,24 @@ class PracticeRepository(Protocol):
 
     def remove_tombstone(self, user_id: str) -> None:
         """Delete the tombstone (the erasure's last step); nothing if it is gone already."""
+        ...
+
+    def review_log(self, user_id: str, after: str | None) -> tuple[list["LoggedReview"], str | None]:
+        """A page of the reviews logged in the learner's sessions, in session order, from the one
+        after position `after` on; and the position to go on after (None: done)."""
+        ...
+
+    def save_fit(
+        self, user_id: str, read_version: int, checked_at: int, fit: PersonalParameters | None
+    ) -> None:
+        """Record a fit (adopted: `fit`; else None) checked at `checked_at` reviews on the profile
+        read at `read_version`, and clear its fit-due mark. Raises ConcurrentUpdate."""
+        ...
+
+    def fit_due_learners(
+        self, shard: int, due_before: datetime, after: str | None
+    ) -> tuple[list[str], str | None]:
+        """A page of the learners of `shard` marked fit-due before `due_before`."""
         ...
 
     def load_course(self, course_id: str) -> Course | None: ...

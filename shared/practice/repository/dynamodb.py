@@ -3,7 +3,9 @@
 | item         | pk                | sk                        |
 |--------------|-------------------|---------------------------|
 | profile      | USER#<user_id>    | PROFILE                   | with `deleted_at`: the tombstone
-                                                              of a learner being erased
+                                                              of a learner being erased;
+                                                              fit-due-index: FITDUE#<shard>,
+                                                              fit_due_at, while a fit is due
 | session      | USER#<user_id>    | SESSION#<ulid>            |
 | card         | USER#<user_id>    | CARD#<phrase_id>          | due-index: USER#<user_id>#<queue>, due_at
 | ledger day   | USER#<user_id>    | DAY#<yyyy-mm-dd>          |
@@ -12,6 +14,7 @@
 
 import json
 import time
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import date, datetime
@@ -20,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from practice.errors import AccountDeleting, ConcurrentUpdate, StoreUnavailable
+from practice.fitting import LoggedReview
 from practice.limits import ITEMS_PER_QUERY
 from practice.models.content import Course, Dialog, Drill, Phrase
 from practice.models.learner import (
@@ -28,6 +32,7 @@ from practice.models.learner import (
     DueCards,
     LearnerItem,
     LedgerDay,
+    PersonalParameters,
     Profile,
     Session,
     XpAward,
@@ -42,6 +47,9 @@ if TYPE_CHECKING:
     from practice.completion import Completion
 
 DUE_INDEX = "due-index"
+# Learners due a fit, spread over shards so that no index partition takes every marked profile
+FIT_DUE_INDEX, FIT_DUE_SHARDS = "fit-due-index", 16
+_RATING_NUMBER = {"again": 1, "hard": 2, "good": 3, "easy": 4}
 LEARNING_QUEUE, REVIEW_QUEUE = "learning", "review"
 PROFILE_SK = "PROFILE"
 SESSION_PREFIX, DAY_PREFIX = "SESSION#", "DAY#"
@@ -344,6 +352,85 @@ class DynamoRepository:
                 ConditionExpression="attribute_exists(deleted_at)",
             )
 
+    # -- fitting the learner's FSRS parameters ---------------------------------------------
+
+    def review_log(self, user_id: str, after: str | None) -> tuple[list[LoggedReview], str | None]:
+        """A page (DynamoDB's 1 MB) of the reviews logged in the learner's sessions, oldest
+        session first, from the session after position `after` on; and the position to go on
+        after (None: done). Only the reviews are read back (open sessions have none)."""
+        pk = user_pk(user_id)
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {":pk": {"S": pk}, ":prefix": {"S": SESSION_PREFIX}},
+            "ProjectionExpression": "sk, reviews",
+        }
+        if after is not None:
+            request["ExclusiveStartKey"] = {"pk": {"S": pk}, "sk": {"S": after}}
+        with _dynamodb_errors():
+            page = self._client.query(**request)
+        reviews = [
+            LoggedReview(
+                entry["M"]["phrase_id"]["S"],
+                datetime.fromisoformat(entry["M"]["reviewed_at"]["S"]),
+                _RATING_NUMBER[entry["M"]["rating"]["S"]],
+            )
+            for item in page["Items"]
+            for entry in item.get("reviews", {}).get("L", [])
+        ]
+        last_key = page.get("LastEvaluatedKey")
+        return reviews, last_key["sk"]["S"] if last_key else None
+
+    def save_fit(
+        self, user_id: str, read_version: int, checked_at: int, fit: PersonalParameters | None
+    ) -> None:
+        """Record a fit of the learner's parameters on the profile read at `read_version`: the
+        review count it checked, the parameters when adopted, and no fit due any more. Raises
+        ConcurrentUpdate when the profile moved (or became a tombstone) since it was read."""
+        sets = "fit_checked_at = :checked" + (", fsrs = :fsrs" if fit is not None else "")
+        update = f"SET {sets} REMOVE fit_due_since, fit_due_pk, fit_due_at"
+        values: dict[str, Any] = {
+            ":checked": {"N": str(checked_at)},
+            ":read_version": {"N": str(read_version)},
+            ":one": {"N": "1"},
+        }
+        if fit is not None:
+            values[":fsrs"] = _attribute(fit.model_dump(mode="json"))
+        with _dynamodb_errors():
+            try:
+                self._client.update_item(
+                    TableName=self._table,
+                    Key={"pk": {"S": user_pk(user_id)}, "sk": {"S": PROFILE_SK}},
+                    UpdateExpression=f"{update} ADD version :one",
+                    ConditionExpression="version = :read_version AND attribute_not_exists(deleted_at)",
+                    ExpressionAttributeValues=values,
+                )
+            except self._client.exceptions.ConditionalCheckFailedException as error:
+                raise ConcurrentUpdate("the profile changed during the fit") from error
+
+    def fit_due_learners(
+        self, shard: int, due_before: datetime, after: str | None
+    ) -> tuple[list[str], str | None]:
+        """A page of the learners of fit-due shard `shard` marked due before `due_before`, and
+        the position to go on after (None: done). Keys only, from the sparse index."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": FIT_DUE_INDEX,
+            "KeyConditionExpression": "fit_due_pk = :shard AND fit_due_at < :before",
+            "ExpressionAttributeValues": {
+                ":shard": {"S": f"FITDUE#{shard}"},
+                ":before": {"S": utc_iso(due_before)},
+            },
+            "Limit": ITEMS_PER_QUERY,
+        }
+        if after is not None:
+            request["ExclusiveStartKey"] = json.loads(after)
+        with _dynamodb_errors():
+            page = self._client.query(**request)
+        learners = [item["pk"]["S"].removeprefix("USER#") for item in page["Items"]]
+        last_key = page.get("LastEvaluatedKey")
+        return learners, json.dumps(last_key, sort_keys=True) if last_key else None
+
     # -- course content ---------------------------------------------------------------------
 
     def load_course(self, course_id: str) -> Course | None:
@@ -481,7 +568,15 @@ def profile_item(profile: Profile) -> dict[str, Any]:
     does not validate) can never store a null or an out-of-range setting (a ValidationError)."""
     data = Profile.model_validate(profile.model_dump()).model_dump(mode="json")
     data["version"] = profile.version + 1
-    return {"pk": user_pk(profile.user_id), "sk": PROFILE_SK, "entity": "profile", **data}
+    item = {"pk": user_pk(profile.user_id), "sk": PROFILE_SK, "entity": "profile", **data}
+    if profile.fit_due_since is not None:  # in the sparse index the optimizer's sweep reads
+        item["fit_due_pk"] = f"FITDUE#{fit_due_shard(profile.user_id)}"
+        item["fit_due_at"] = utc_iso(profile.fit_due_since)
+    return item
+
+
+def fit_due_shard(user_id: str) -> int:
+    return zlib.crc32(user_id.encode()) % FIT_DUE_SHARDS
 
 
 def session_item(session: Session) -> dict[str, Any]:

@@ -1,0 +1,373 @@
+"""`make bench-srs`: does fitting each learner's FSRS parameters pay? A measurement on simulated
+learners, whose memory follows known FSRS-6 parameters (their ground truth).
+
+Each learner (local/practice_local/simulated_learner.py) practises once a day for `--days` days
+through the project's own code: the PracticeService builds the daily pack and completes the
+session (on the in-memory repository of the tests, which keeps DynamoDB's conditions), and the
+optimizer fits as in production, on the requests completions queue.
+
+The ground truths are real: FSRS-6 parameters that srs-benchmark fitted to real Anki users
+(bench/srs/real_parameters.json says which), clipped into the `fsrs` package's bounds. A control
+group's ground truth is FSRS's defaults. At 75 % of the days the learner's parameters are fitted
+once more (`make optimize` does the same), and both the defaults and the parameters then in use
+predict every review after that: log loss and RMSE(bins) as srs-benchmark defines them (bins of
+interval, review count and lapses; unweighted).
+"""
+
+import argparse
+import contextlib
+import json
+import math
+import os
+import random
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from statistics import mean, median
+
+from fsrs_rs_python import FSRS, FSRSItem, FSRSReview
+
+from bench.seed import bench_course
+from optimizer.learner import optimize_learner, read_review_log
+from optimizer.model import DEFAULTS, FitRules, TimedItem, clip, training_items
+from practice.content import CourseCatalog, read_course_file
+from practice.fitting import FitPolicy
+from practice.repository.dynamodb import session_item
+from practice.sessions import PracticeService, ProfileChanges
+from practice.settings import Settings
+from practice_local.simulated_learner import START, FitRequests, SimClock, SimulatedLearner
+from tests.fakes import InMemoryRepository
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL_PARAMETERS = Path(__file__).parent / "srs" / "real_parameters.json"
+RESULTS = Path(__file__).parent / "results"
+GOAL_SHARE, GOAL_RMSE_DROP, GOAL_MIN_REVIEWS = 0.90, 0.25, 1000
+
+
+@dataclass(frozen=True)
+class Metrics:
+    log_loss: float
+    rmse_bins: float
+
+
+@dataclass
+class LearnerResult:
+    name: str
+    control: bool
+    reviews: int = 0
+    held_out: int = 0
+    adopted: bool = False
+    fit_seconds: float = 0.0
+    fit_peak_mib: float = 0.0
+    log_bytes: int = 0  # the learner's session items, as stored: what a fit reads
+    process_mib: float = 0.0  # resident before the fit
+    default: Metrics = Metrics(math.nan, math.nan)
+    fitted: Metrics = Metrics(math.nan, math.nan)
+    # (predicted, recalled) pairs, for the calibration plot
+    default_predictions: list[tuple[float, int]] = field(default_factory=list)
+    fitted_predictions: list[tuple[float, int]] = field(default_factory=list)
+
+    @property
+    def improved(self) -> bool:
+        return self.fitted.log_loss < self.default.log_loss
+
+
+def simulate(
+    name: str,
+    truth: Sequence[float],
+    *,
+    control: bool,
+    days: int,
+    seed: int,
+    sessions_per_day: int = 1,
+    new_per_day: int | None = None,
+) -> LearnerResult:
+    repository = InMemoryRepository()
+    base = read_course_file(ROOT / "content" / "courses" / "es-en.json")
+    course = bench_course(base, (new_per_day or 12) * days + 100)
+    repository.put_course(course)
+    settings = Settings(
+        table_name="in-memory",  # the repository is in memory: nothing below names a table or queue
+        idempotency_table_name="in-memory",
+        erasure_queue_url="https://in-memory/erasures",
+        cursor_key="bench-srs-" + "0" * 32,
+        default_course_id=course.course_id,
+    )
+    clock, queue = SimClock(), FitRequests()
+    service = PracticeService(
+        repository, CourseCatalog(repository, 3600), settings, clock, fits=queue, pause=lambda _: None
+    )
+    if new_per_day is not None:  # a heavy learner: more new phrases, room for all their reviews
+        service.update_profile(name, ProfileChanges(daily_new_limit=new_per_day, daily_review_limit=1000))
+    learner = SimulatedLearner(service, clock, name, truth, seed)
+    rules, policy = FitRules(), settings.fit_policy
+    result = LearnerResult(name, control)
+    cut_day = int(days * 0.75)
+    cut_at = START
+    for day in range(days):
+        if day == cut_day:
+            cut_at = START + timedelta(days=day)
+            _fit_at_cut(repository, name, cut_at, policy, result)
+        learner.practise(day, sessions_per_day)
+        if day < cut_day:  # the optimizer, as its queue feeds it (after the cut: the fit judged)
+            for _ in queue.pending:
+                optimize_learner(repository, name, now=clock.now, policy=policy, rules=rules)
+        queue.pending.clear()
+    _evaluate(repository, name, cut_at, result)
+    return result
+
+
+def _fit_at_cut(
+    repository: InMemoryRepository, name: str, now: datetime, policy: FitPolicy, result: LearnerResult
+) -> None:
+    """One more fit on everything so far, timed, with the peak memory it took (VmHWM counts what
+    fsrs-rs allocates, which tracemalloc cannot see)."""
+    baseline = _reset_peak_rss()
+    started = time.perf_counter()
+    outcome = optimize_learner(repository, name, now=now, policy=policy, rules=FitRules(), force=True)
+    result.fit_seconds = time.perf_counter() - started
+    result.fit_peak_mib = max(0.0, _peak_rss() - baseline) / 1024
+    result.process_mib = baseline / 1024
+    del outcome
+
+
+def _evaluate(repository: InMemoryRepository, name: str, cut_at: datetime, result: LearnerResult) -> None:
+    profile = repository.get_profile(name)
+    assert profile is not None
+    in_use = profile.fsrs_parameters or DEFAULTS
+    result.adopted = profile.fsrs is not None
+    reviews = read_review_log(repository, name)
+    result.reviews = len(reviews)
+    result.log_bytes = sum(
+        len(json.dumps(session_item(session), separators=(",", ":")))
+        for (uid, _), session in repository.sessions.items()
+        if uid == name
+    )
+    items = training_items(reviews, lambda at: (at - timedelta(hours=profile.day_start_hour)).date())
+    later = [item for item in items if item.at >= cut_at]
+    result.held_out = len(later)
+    result.default, result.default_predictions = evaluate(DEFAULTS, later)
+    result.fitted, result.fitted_predictions = evaluate(in_use, later)
+
+
+def evaluate(
+    parameters: Sequence[float], items: Sequence[TimedItem]
+) -> tuple[Metrics, list[tuple[float, int]]]:
+    """Log loss and RMSE(bins) of `parameters` predicting each item's last review, as srs-benchmark
+    computes them: the chance of recall from the memory state after the item's history."""
+    if not items:
+        return Metrics(math.nan, math.nan), []
+    model = FSRS(list(parameters))
+    histories = [FSRSItem([FSRSReview(r, d) for r, d in item.steps[:-1]]) for item in items]
+    states = model.memory_state_batch(histories)
+    decay = parameters[20]
+    factor = 0.9 ** (-1 / decay) - 1
+    losses, bins = [], defaultdict(lambda: [0.0, 0.0, 0])
+    predictions = []
+    for item, state in zip(items, states, strict=True):
+        rating, elapsed = item.steps[-1]
+        p = (1 + factor * elapsed / state.stability) ** -decay
+        p = min(max(p, 1e-4), 1 - 1e-4)
+        y = int(rating > 1)
+        losses.append(-(y * math.log(p) + (1 - y) * math.log(1 - p)))
+        predictions.append((p, y))
+        cell = bins[_bin(item)]
+        cell[0] += p
+        cell[1] += y
+        cell[2] += 1
+    total = sum(count for _, _, count in bins.values())
+    rmse = math.sqrt(sum(count * (p / count - y / count) ** 2 for p, y, count in bins.values()) / total)
+    return Metrics(mean(losses), rmse), predictions
+
+
+def _bin(item: TimedItem) -> tuple[int, int, int]:
+    """srs-benchmark's bin of an item (and fsrs-rs's r_matrix_index): interval, reviews, lapses."""
+    elapsed = item.steps[-1][1]
+    delta_bin = round(2.48 * 3.62 ** math.floor(math.log(elapsed, 3.62)) * 100)
+    length = sum(1 for _, d in item.steps if d > 0) + 1
+    length_bin = round(1.99 * 1.89 ** math.floor(math.log(length, 1.89)))
+    lapses = sum(1 for r, d in item.steps[:-1] if r == 1 and d > 0)
+    lapse_bin = 0 if lapses == 0 else round(1.65 * 1.73 ** math.floor(math.log(lapses, 1.73)))
+    return delta_bin, length_bin, lapse_bin
+
+
+def _peak_rss() -> int:
+    """The process's peak resident memory since the last reset, in KiB (Linux)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _reset_peak_rss() -> int:
+    """Reset the peak to the current resident memory (Linux: clear_refs 5); that, in KiB."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+    return _peak_rss()
+
+
+def ground_truths(count: int, seed: int) -> list[tuple[str, tuple[float, ...]]]:
+    users = json.loads(REAL_PARAMETERS.read_text())["users"]
+    chosen = random.Random(seed).sample(  # noqa: S311
+        sorted(users, key=int), min(count, len(users))
+    )
+    return [(f"user-{user}", clip(users[user])) for user in chosen]
+
+
+def report(
+    results: list[LearnerResult], args: argparse.Namespace, seconds: float, heavy: LearnerResult | None
+) -> str:
+    lines = [
+        f"# bench-srs: {len(results)} simulated learners, {args.days} days each, seed {args.seed}",
+        "",
+        "Per learner: log loss and RMSE(bins) on the reviews after the fit at 75 % of the days,",
+        "with FSRS's default parameters and with the learner's parameters then in use (fitted and",
+        "adopted, or the defaults when the adoption rule kept them).",
+        "",
+        "| group | learners | with >= 1,000 reviews | reviews (median) | held-out reviews (median) "
+        "| log loss default -> fitted | RMSE(bins) default -> fitted | improved | adopted |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    verdicts: list[str] = []
+    for label, group in (("real users' parameters", False), ("control: the defaults", True)):
+        members = [r for r in results if r.control is group]
+        if not members:
+            continue
+        big = [r for r in members if r.reviews >= GOAL_MIN_REVIEWS]
+        scored = big or members
+        ll_d, ll_f = mean(r.default.log_loss for r in scored), mean(r.fitted.log_loss for r in scored)
+        rm_d, rm_f = mean(r.default.rmse_bins for r in scored), mean(r.fitted.rmse_bins for r in scored)
+        improved = sum(r.improved for r in scored) / len(scored)
+        lines.append(
+            f"| {label} | {len(members)} | {len(big)} | {median(r.reviews for r in members):,.0f} "
+            f"| {median(r.held_out for r in members):,.0f} | {ll_d:.4f} -> {ll_f:.4f} "
+            f"| {rm_d:.4f} -> {rm_f:.4f} ({(rm_f - rm_d) / rm_d:+.0%}) | {improved:.0%} "
+            f"| {sum(r.adopted for r in members)}/{len(members)} |"
+        )
+        if not group:
+            drop = (rm_d - rm_f) / rm_d
+            verdicts.append(
+                f"- Goal, learners with >= 1,000 reviews: fitted beats default for {improved:.0%} "
+                f"(goal >= {GOAL_SHARE:.0%}): {'met' if improved >= GOAL_SHARE else 'NOT met'}; "
+                f"RMSE(bins) drops {drop:.0%} (goal >= {GOAL_RMSE_DROP:.0%}): "
+                f"{'met' if drop >= GOAL_RMSE_DROP else 'NOT met'}."
+            )
+        else:
+            worse = sum(r.fitted.log_loss > r.default.log_loss + 1e-9 for r in scored)
+            verdicts.append(
+                f"- Control: mean log loss {ll_d:.4f} with the defaults, {ll_f:.4f} with fitting "
+                f"({'no worse: met' if ll_f <= ll_d + 1e-9 else 'WORSE: NOT met'}); "
+                f"{worse} of {len(scored)} learners worse."
+            )
+    fits = [r for r in results if r.fit_seconds]
+    lines += [
+        "",
+        *verdicts,
+        f"- The fit at the cut (reading the log, building items, fitting, judging): median "
+        f"{median(r.fit_seconds for r in fits):.2f} s, max {max(r.fit_seconds for r in fits):.2f} s; "
+        f"peak memory above the process's, median {median(r.fit_peak_mib for r in fits):.0f} MiB, "
+        f"max {max(r.fit_peak_mib for r in fits):.0f} MiB (reviews: median "
+        f"{median(r.reviews for r in fits):,.0f}).",
+        f"- Whole run: {seconds:.0f} s on this machine ({os.cpu_count()} cores).",
+    ]
+    if heavy is not None:
+        pages = math.ceil(heavy.log_bytes / 2**20)
+        lines.insert(
+            -1,
+            f"- A heavy learner ({heavy.reviews:,} reviews: 50 new phrases and 4 sessions a day for "
+            f"{args.heavy_days} days), fitted at {int(args.heavy_days * 0.75)} days: "
+            f"{heavy.fit_seconds:.2f} s, resident memory {heavy.process_mib:.0f} MiB before and at most "
+            f"{heavy.fit_peak_mib:.0f} MiB more during the fit; their log is "
+            f"{heavy.log_bytes / 2**20:.1f} MiB of session items at the end, {pages} query pages of 1 MB "
+            f"(about {pages * 128} read units, eventually consistent).",
+        )
+    return "\n".join(lines) + "\n"
+
+
+def calibration_plot(results: list[LearnerResult], path: Path) -> None:
+    """Predicted recall against observed, in 10 bins of prediction, pooled over the learners of
+    the main group: default vs fitted."""
+    import matplotlib  # noqa: PLC0415 - only the plot needs it
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    figure, axes = plt.subplots(figsize=(6, 6))
+    axes.plot([0, 1], [0, 1], color="grey", linestyle=":", label="perfect calibration")
+    for label, attribute in (("default parameters", "default_predictions"), ("fitted", "fitted_predictions")):
+        pairs = [pair for r in results if not r.control for pair in getattr(r, attribute)]
+        cells: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+        for p, y in pairs:
+            cell = cells[min(int(p * 10), 9)]
+            cell[0] += p
+            cell[1] += y
+            cell[2] += 1
+        xs = [cells[b][0] / cells[b][2] for b in sorted(cells) if cells[b][2] >= 20]
+        ys = [cells[b][1] / cells[b][2] for b in sorted(cells) if cells[b][2] >= 20]
+        axes.plot(xs, ys, marker="o", label=label)
+    axes.set(xlabel="predicted recall", ylabel="observed recall", xlim=(0, 1), ylim=(0, 1))
+    axes.set_title("Calibration on held-out reviews (simulated learners)")
+    axes.legend(loc="upper left")
+    figure.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(figure)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make bench-srs", description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=50, help="learners with real users' parameters")
+    parser.add_argument("--control", type=int, default=10, help="learners whose ground truth is the defaults")
+    parser.add_argument("--days", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--heavy-days", type=int, default=250, help="days of the heavy learner (0: none)")
+    parser.add_argument("--results-dir", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    cohort = [(name, truth, False) for name, truth in ground_truths(args.learners, args.seed)]
+    cohort += [(f"control-{n + 1}", DEFAULTS, True) for n in range(args.control)]
+    results = []
+    for n, (name, truth, control) in enumerate(cohort, start=1):
+        result = simulate(name, truth, control=control, days=args.days, seed=args.seed + n)
+        results.append(result)
+        print(
+            f"[{n}/{len(cohort)}] {name}: {result.reviews} reviews, log loss {result.default.log_loss:.4f} "
+            f"-> {result.fitted.log_loss:.4f}, RMSE(bins) {result.default.rmse_bins:.4f} -> "
+            f"{result.fitted.rmse_bins:.4f}, {'adopted' if result.adopted else 'kept the defaults'}, "
+            f"fit {result.fit_seconds:.2f} s ({time.perf_counter() - started:.0f} s)",
+            file=sys.stderr,
+            flush=True,
+        )
+    heavy = None
+    if args.heavy_days:
+        heavy = simulate(
+            "heavy",
+            DEFAULTS,
+            control=True,
+            days=args.heavy_days,
+            seed=args.seed,
+            sessions_per_day=4,
+            new_per_day=50,
+        )
+        print(f"heavy learner: {heavy.reviews} reviews, fit {heavy.fit_seconds:.2f} s", file=sys.stderr)
+    text = report(results, args, time.perf_counter() - started, heavy)
+    args.results_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    (args.results_dir / f"srs-{stamp}.md").write_text(text)
+    (args.results_dir / "srs-latest.md").write_text(text)
+    rows = [
+        {k: v for k, v in vars(r).items() if not k.endswith("_predictions")}
+        | {"default": vars(r.default), "fitted": vars(r.fitted)}
+        for r in results
+    ]
+    (args.results_dir / f"srs-{stamp}.json").write_text(json.dumps(rows, indent=1, default=str))
+    calibration_plot(results, args.results_dir / "srs-calibration.png")
+    print(text)
+    print(f"written to {args.results_dir}/srs-{stamp}.md, .json and srs-calibration.png")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,91 @@
+"""Fitting one learner: read their review log page by page, judge a fit (optimizer/model.py), and
+record it on the profile, conditioned on the version read."""
+
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from optimizer.model import DEFAULTS, FitRules, Judgement, judge, training_items
+from practice.errors import AccountDeleting, ConcurrentUpdate
+from practice.fitting import FitPolicy, LoggedReview
+from practice.models.learner import PersonalParameters, Profile
+from practice.repository import PracticeRepository
+
+SAVE_ATTEMPTS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class FitOutcome:
+    user_id: str
+    reviews: int  # in the log the fit read
+    judgement: Judgement | None  # None: too few items to fit
+    seconds: float  # reading and fitting
+
+    @property
+    def adopted(self) -> bool:
+        return self.judgement is not None and self.judgement.adopted
+
+
+def read_review_log(repository: PracticeRepository, user_id: str) -> list[LoggedReview]:
+    reviews, position = repository.review_log(user_id, None)
+    while position is not None:
+        page, position = repository.review_log(user_id, position)
+        reviews += page
+    return reviews
+
+
+def optimize_learner(
+    repository: PracticeRepository,
+    user_id: str,
+    *,
+    now: datetime,
+    policy: FitPolicy,
+    rules: FitRules,
+    force: bool = False,
+) -> FitOutcome | None:
+    """Fit the learner when a fit is due (or `force`), record it (adopted or not); None when
+    there is nothing to do: no such learner, one being erased, or no fit due (a duplicate or
+    late request)."""
+    profile = _profile(repository, user_id)
+    if profile is None or not (force or policy.is_due(profile)):
+        return None
+    started = time.perf_counter()
+    reviews = read_review_log(repository, user_id)
+    zone, hour = profile.zone, profile.day_start_hour
+    items = training_items(reviews, lambda at: (at.astimezone(zone) - timedelta(hours=hour)).date())
+    judgement = judge(items, profile.fsrs_parameters or DEFAULTS, rules)
+    outcome = FitOutcome(user_id, len(reviews), judgement, time.perf_counter() - started)
+    fit = None
+    if judgement is not None and judgement.adopted:
+        fit = PersonalParameters(
+            parameters=judgement.candidate,
+            fitted_at=now,
+            reviews=len(reviews),
+            log_loss_before=judgement.log_loss_before,
+            log_loss_after=judgement.log_loss_after,
+        )
+    _save(repository, profile, fit)
+    return outcome
+
+
+def _save(repository: PracticeRepository, profile: Profile, fit: PersonalParameters | None) -> None:
+    """Record the fit on the profile. When the learner practised meanwhile, on the profile as it
+    is now: the fit stays valid, and their new reviews count toward the next one."""
+    checked_at = profile.reviews_logged
+    for _ in range(SAVE_ATTEMPTS):
+        try:
+            repository.save_fit(profile.user_id, profile.version, checked_at, fit)
+            return
+        except ConcurrentUpdate:
+            current = _profile(repository, profile.user_id)
+            if current is None or current.fit_checked_at >= checked_at > 0:
+                return  # erased meanwhile, or another delivery of the request recorded it
+            profile = current
+    raise ConcurrentUpdate("the profile kept changing; the fit is retried with the message")
+
+
+def _profile(repository: PracticeRepository, user_id: str) -> Profile | None:
+    try:
+        return repository.get_profile(user_id)
+    except AccountDeleting:
+        return None

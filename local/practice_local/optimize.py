@@ -1,0 +1,96 @@
+"""`make optimize USER=alice`: fit one learner's FSRS parameters with the optimizer's own code
+(functions/optimizer) against the embedded DynamoDB, and show what it found.
+
+Without DYNAMODB_URL, an embedded stack is started (tables from template.yaml, the sample course),
+and the learner first practises DAYS simulated days through the PracticeService, answering as a
+real Anki user's fitted FSRS-6 parameters predict (local/practice_local/simulated_learner.py).
+With DYNAMODB_URL (the embedded DynamoDB of a running `make run DYNAMODB_PORT=8000`, say), the
+learner's own practice in that server's table is fitted instead."""
+
+import argparse
+import json
+import os
+import sys
+from datetime import UTC, datetime, timedelta
+
+from optimizer.learner import FitOutcome, optimize_learner
+from optimizer.model import FitRules
+from practice.content import CourseCatalog
+from practice.fitting import FitPolicy
+from practice.repository.dynamodb import DynamoRepository
+from practice.sessions import PracticeService
+from practice.settings import Settings
+from practice.wiring import dynamodb_client
+from practice_local.local_stack import LOCAL_TABLE_NAMES, configure_environment, start_local_stack
+from practice_local.simulated_learner import START, FitRequests, SimClock, SimulatedLearner
+from practice_local.template import REPO_ROOT
+
+GROUND_TRUTH_USER = "1"  # of bench/srs/real_parameters.json
+
+
+def simulate_and_fit(user_id: str, days: int) -> FitOutcome | None:
+    with start_local_stack(poll_queues=False) as stack:
+        repository = DynamoRepository(dynamodb_client(), stack.table_names["PracticeTable"])
+        settings = Settings()  # the API function's environment, which the stack set
+        clock = SimClock()
+        service = PracticeService(
+            repository, CourseCatalog(repository, 3600), settings, clock, fits=FitRequests()
+        )
+        users = json.loads((REPO_ROOT / "bench" / "srs" / "real_parameters.json").read_text())["users"]
+        learner = SimulatedLearner(service, clock, user_id, users[GROUND_TRUTH_USER], seed=7)
+        reviews = 0
+        for day in range(days):
+            reviews += learner.practise(day)
+            if (day + 1) % 30 == 0:
+                print(f"day {day + 1}: {reviews} reviews", file=sys.stderr, flush=True)
+        now = START + timedelta(days=days)
+        return optimize_learner(
+            repository, user_id, now=now, policy=settings.fit_policy, rules=FitRules(), force=True
+        )
+
+
+def fit_running(user_id: str, dynamodb_url: str) -> FitOutcome | None:
+    configure_environment(
+        {
+            "AWS_ENDPOINT_URL_DYNAMODB": dynamodb_url,
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_REGION": os.environ.get("AWS_REGION", "eu-west-1"),
+        },
+        embedded=True,
+    )
+    repository = DynamoRepository(dynamodb_client(), LOCAL_TABLE_NAMES["PracticeTable"])
+    return optimize_learner(
+        repository, user_id, now=datetime.now(UTC), policy=FitPolicy(), rules=FitRules(), force=True
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make optimize", description=__doc__.splitlines()[0])
+    parser.add_argument("--user", required=True)
+    parser.add_argument("--days", type=int, default=120)
+    parser.add_argument("--dynamodb-url", help="a running local server's embedded DynamoDB")
+    args = parser.parse_args(argv)
+    if args.dynamodb_url:
+        outcome = fit_running(args.user, args.dynamodb_url)
+    else:
+        outcome = simulate_and_fit(args.user, args.days)
+    if outcome is None:
+        print(f"no learner '{args.user}' (or they are being erased): nothing to fit")
+        return 1
+    judgement = outcome.judgement
+    print(f"learner {args.user}: {outcome.reviews} reviews read, fit took {outcome.seconds:.2f} s")
+    if judgement is None:
+        print("too few reviews on later days to fit and judge: the defaults stay")
+        return 0
+    print(
+        f"items: {judgement.train_items} to fit, {judgement.held_out_items} held out (the latest); "
+        f"log loss on those {judgement.log_loss_before:.4f} with the parameters in use, "
+        f"{judgement.log_loss_after:.4f} fitted: {'ADOPTED' if judgement.adopted else 'not adopted'}"
+    )
+    print("fitted parameters:", ", ".join(f"{w:.4f}" for w in judgement.candidate))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
