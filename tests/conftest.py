@@ -18,6 +18,8 @@ COURSES_DIR = REPO_ROOT / "content" / "courses"
 TABLE_NAMES = {"PracticeTable": "practice-test", "IdempotencyTable": "practice-idempotency-test"}
 ERASURE_QUEUE = "practice-erasures-test"
 ERASURE_QUEUE_URL = f"https://sqs.eu-west-1.amazonaws.com/123456789012/{ERASURE_QUEUE}"  # as moto names it
+FIT_QUEUE = "practice-fits-test"
+FIT_QUEUE_URL = f"https://sqs.eu-west-1.amazonaws.com/123456789012/{FIT_QUEUE}"
 
 os.environ.update(
     {
@@ -27,7 +29,9 @@ os.environ.update(
         "AWS_SESSION_TOKEN": "testing",
         "POWERTOOLS_DEV": "false",
         **function_environment(
-            load_template(), "PracticeApiFunction", {**TABLE_NAMES, "ErasureQueue": ERASURE_QUEUE_URL}
+            load_template(),
+            "PracticeApiFunction",
+            {**TABLE_NAMES, "ErasureQueue": ERASURE_QUEUE_URL, "FitQueue": FIT_QUEUE_URL},
         ),
     }
 )

@@ -18,7 +18,15 @@ from practice.sessions import PracticeService
 from practice.settings import Settings
 from practice.wiring import build_service, dynamodb_client, sqs_client
 from practice_local.template import create_tables
-from tests.conftest import COURSES_DIR, ERASURE_QUEUE, TABLE_NAMES, FakeClock, LambdaContext, load_event
+from tests.conftest import (
+    COURSES_DIR,
+    ERASURE_QUEUE,
+    FIT_QUEUE,
+    TABLE_NAMES,
+    FakeClock,
+    LambdaContext,
+    load_event,
+)
 from tests.fakes import InMemoryRepository
 
 Hook = Callable[..., Any]
@@ -32,6 +40,7 @@ def dynamodb() -> Iterator[Any]:
         client = dynamodb_client()
         create_tables(client, TABLE_NAMES)
         sqs_client().create_queue(QueueName=ERASURE_QUEUE)
+        sqs_client().create_queue(QueueName=FIT_QUEUE)
         load_courses(DynamoRepository(client, TABLE_NAMES["PracticeTable"]), COURSES_DIR)
         yield client
 
