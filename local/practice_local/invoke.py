@@ -1,8 +1,9 @@
 """One sample event through the real handler, against a fresh embedded DynamoDB (tables from
 template.yaml, the sample course loaded): the Docker-free twin of
 `sam local invoke PracticeApiFunction -e events/<file>.json` (`make invoke EVENT=...`). An SQS
-event (`erase_account.json`) goes to the account worker, as `sam local invoke
-AccountWorkerFunction` would send it.
+event goes to the function its queue feeds, as `sam local invoke` would send it: an erasure
+(`erase_account.json`) to the account worker, a fit (`fit_learner.json`) to the optimizer; the
+scheduled event (`sweep_fits.json`) goes to the optimizer's daily sweep.
 
 The response goes to stdout (status, headers, pretty JSON body); the handler's own log lines go
 to stderr, as `sam local invoke` keeps them apart.
@@ -11,7 +12,8 @@ An event that names a session (`complete_session.json`, `get_session.json`) woul
 404 in a fresh table, so a session is started first for the event's caller (through the handler,
 with events/get_daily_pack.json) and the event is pointed at it; the history
 (`list_sessions.json`) gets one to list the same way. An erasure gets a learner to erase: the
-event's learner starts a session and deletes their account (events/delete_profile.json) first.
+event's learner starts a session and deletes their account (events/delete_profile.json) first. A
+fit gets a learner to fit: the event's learner practises 60 simulated days first.
 `--as-is` sends the event unchanged.
 """
 
@@ -22,12 +24,18 @@ from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
 
+from practice.repository.dynamodb import DynamoRepository
+from practice.wiring import dynamodb_client
+from practice_local.lambda_runtime import LocalFunction
 from practice_local.local_stack import LocalStack, LocalStackError, start_local_stack
-from practice_local.template import REPO_ROOT
+from practice_local.optimize import practise_simulated
+from practice_local.template import REPO_ROOT, load_template
 
 DAILY_PACK_EVENT = REPO_ROOT / "events" / "get_daily_pack.json"
 DELETE_EVENT = REPO_ROOT / "events" / "delete_profile.json"
 HISTORY_ROUTE = "GET /api/v2/practice/sessions"
+FIT_QUEUE_NAME, PRACTICE_DAYS_BEFORE_A_FIT = "practice-fits", 60
+SWEEP_ID = "OptimizerSweepFunction"
 
 
 class NotAnApiEvent(ValueError):
@@ -40,9 +48,20 @@ def read_event(path: Path) -> dict[str, Any]:
         event = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise NotAnApiEvent(f"cannot read {path}: {error}") from error
-    if isinstance(event, dict) and (is_sqs_event(event) or is_api_event(event)):
+    if isinstance(event, dict) and (is_sqs_event(event) or is_api_event(event) or is_scheduled_event(event)):
         return event
-    raise NotAnApiEvent(f"{path} is not an API Gateway HTTP API event (payload format 2.0) nor an SQS event")
+    raise NotAnApiEvent(
+        f"{path} is not an API Gateway HTTP API event (payload format 2.0), an SQS event"
+        " nor a scheduled event"
+    )
+
+
+def is_scheduled_event(event: dict[str, Any]) -> bool:
+    return event.get("source") == "aws.events" and event.get("detail-type") == "Scheduled Event"
+
+
+def is_fit_event(event: dict[str, Any]) -> bool:
+    return all(record["eventSourceARN"].endswith(FIT_QUEUE_NAME) for record in event["Records"])
 
 
 def is_api_event(event: dict[str, Any]) -> bool:
@@ -100,8 +119,28 @@ def format_response(response: dict[str, Any]) -> str:
     return "\n".join([*lines, "", pretty])
 
 
+def practise_learners_of(event: dict[str, Any], stack: LocalStack) -> None:
+    """Give each learner a fit names reviews to fit: simulated days of practice."""
+    repository = DynamoRepository(dynamodb_client(), stack.table_names["PracticeTable"])
+    for record in event["Records"]:
+        user_id = json.loads(record["body"])["user_id"]
+        reviews = practise_simulated(repository, user_id, PRACTICE_DAYS_BEFORE_A_FIT)
+        print(
+            f"{user_id} practised {PRACTICE_DAYS_BEFORE_A_FIT} days, {reviews} reviews (--as-is to skip)",
+            file=sys.stderr,
+        )
+
+
 def run_event(event: dict[str, Any], stack: LocalStack, as_is: bool) -> str:
     """Send `event` to its function (after what it needs, unless `as_is`); the answer, shown."""
+    if is_scheduled_event(event):
+        sweep = LocalFunction.load(load_template(), SWEEP_ID)
+        return json.dumps(sweep.invoke(event), indent=2)
+    if is_sqs_event(event) and is_fit_event(event):
+        if not as_is:
+            practise_learners_of(event, stack)
+        assert stack.optimizer is not None  # an embedded stack has its optimizer
+        return json.dumps(stack.optimizer.invoke(event), indent=2)
     if is_sqs_event(event):
         if not as_is:
             delete_learners_of(event, stack.function.invoke)

@@ -28,24 +28,31 @@ from practice_local.template import REPO_ROOT
 GROUND_TRUTH_USER = "1"  # of bench/srs/real_parameters.json
 
 
+def practise_simulated(repository: DynamoRepository, user_id: str, days: int) -> int:
+    """`user_id` practises `days` simulated days (from START) through the PracticeService on
+    `repository`, in the environment the local stack set; the reviews they made."""
+    settings = Settings()  # the API function's environment
+    clock = SimClock()
+    service = PracticeService(
+        repository, CourseCatalog(repository, 3600), settings, clock, fits=FitRequests()
+    )
+    users = json.loads((REPO_ROOT / "bench" / "srs" / "real_parameters.json").read_text())["users"]
+    learner = SimulatedLearner(service, clock, user_id, users[GROUND_TRUTH_USER], seed=7)
+    reviews = 0
+    for day in range(days):
+        reviews += learner.practise(day)
+        if (day + 1) % 30 == 0:
+            print(f"{user_id}, day {day + 1}: {reviews} reviews", file=sys.stderr, flush=True)
+    return reviews
+
+
 def simulate_and_fit(user_id: str, days: int) -> FitOutcome | None:
     with start_local_stack(poll_queues=False) as stack:
         repository = DynamoRepository(dynamodb_client(), stack.table_names["PracticeTable"])
-        settings = Settings()  # the API function's environment, which the stack set
-        clock = SimClock()
-        service = PracticeService(
-            repository, CourseCatalog(repository, 3600), settings, clock, fits=FitRequests()
-        )
-        users = json.loads((REPO_ROOT / "bench" / "srs" / "real_parameters.json").read_text())["users"]
-        learner = SimulatedLearner(service, clock, user_id, users[GROUND_TRUTH_USER], seed=7)
-        reviews = 0
-        for day in range(days):
-            reviews += learner.practise(day)
-            if (day + 1) % 30 == 0:
-                print(f"day {day + 1}: {reviews} reviews", file=sys.stderr, flush=True)
+        practise_simulated(repository, user_id, days)
         now = START + timedelta(days=days)
         return optimize_learner(
-            repository, user_id, now=now, policy=settings.fit_policy, rules=FitRules(), force=True
+            repository, user_id, now=now, policy=FitPolicy(), rules=FitRules(), force=True
         )
 
 

@@ -1,18 +1,26 @@
 """The functions' roles in template.yaml allow what their code calls, and the account worker's
-nothing more: the DynamoDB actions are recorded from the code itself (botocore's before-call
-hook, a transaction's items counted as the actions IAM checks them as)."""
+and the optimizer's nothing more: the DynamoDB actions are recorded from the code itself
+(botocore's before-call hook, a transaction's items counted as the actions IAM checks them as)."""
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from optimizer.learner import optimize_learner
+from optimizer.model import FitRules
+from optimizer.sweep import sweep
 from practice.erasure import erase_learner
+from practice.fitting import FitPolicy
 from practice.repository.dynamodb import DynamoRepository
-from tests.conftest import TABLE_NAMES, FakeClock
+from practice.wiring import sqs_client
+from tests.conftest import FIT_QUEUE_URL, TABLE_NAMES, FakeClock
 from tests.integration.test_account_api import delete_event, export_event, practise
+from tests.integration.test_optimizer import copy_learner
 from tests.integration.test_profile_api import profile_event
 from tests.integration.test_progress_api import history_event, stats_event
+from tests.unit.test_fitting import practised
 
 # What IAM checks each item of a TransactWriteItems as
 TRANSACTION_ITEM_ACTIONS = {
@@ -86,3 +94,31 @@ def test_the_account_workers_role_allows_exactly_what_the_erasure_calls(
 
     # Then its role allows those actions and nothing else (least privilege)
     assert actions == allowed_actions(template, "AccountWorkerFunction")
+
+
+def test_the_optimizers_role_allows_exactly_what_a_fit_calls(dynamodb, actions, template, clock: FakeClock):
+    # Given a learner who practised enough for a fit, stored as the API stores them
+    memory, _ = practised(60)
+    copy_learner(memory, dynamodb, "ana")
+    actions.clear()
+
+    # When the optimizer fits them (read the profile, the review log, record the fit)
+    repository = DynamoRepository(dynamodb, TABLE_NAMES["PracticeTable"])
+    outcome = optimize_learner(repository, "ana", now=clock(), policy=FitPolicy(), rules=FitRules())
+    assert outcome is not None
+
+    # Then its role allows those actions and nothing else
+    assert actions == allowed_actions(template, "OptimizerFunction")
+
+
+def test_the_sweeps_role_allows_its_index_query_and_its_queue(dynamodb, actions, template, clock: FakeClock):
+    repository = DynamoRepository(dynamodb, TABLE_NAMES["PracticeTable"])
+    sweep(repository, sqs_client(), FIT_QUEUE_URL, now=clock(), grace=timedelta(hours=6),
+          time_left=lambda: 900.0, stop_seconds=30)  # fmt: skip
+    assert actions == {"dynamodb:Query"}
+    statements = [s for p in template["Resources"]["OptimizerSweepFunction"]["Properties"]["Policies"]
+                  for s in p["Statement"]]  # fmt: skip
+    assert {(s["Action"], str(s["Resource"])) for s in statements} == {
+        ("dynamodb:Query", str({"Fn::Sub": "${PracticeTable.Arn}/index/fit-due-index"})),
+        ("sqs:SendMessage", str({"Fn::GetAtt": "FitQueue.Arn"})),
+    }

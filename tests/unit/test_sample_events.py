@@ -1,18 +1,29 @@
 """The sample events are valid API Gateway HTTP API (payload 2.0) events for template routes,
-or SQS events of the account worker's queue."""
+SQS events of the account worker's or the optimizer's queue, or the sweep's scheduled event."""
 
 import json
 from pathlib import Path
 
 import pytest
-from aws_lambda_powertools.utilities.parser.models import APIGatewayProxyEventV2Model, SqsModel
+from aws_lambda_powertools.utilities.parser.models import (
+    APIGatewayProxyEventV2Model,
+    EventBridgeModel,
+    SqsModel,
+)
 
 from practice.erasure import ErasureRequest
+from practice.fitting import FitRequest
 from practice_local.template import http_api_routes, load_template
 
 ALL_EVENTS = sorted((Path(__file__).resolve().parents[2] / "events").glob("*.json"))
 SQS_EVENTS = [path for path in ALL_EVENTS if "Records" in json.loads(path.read_text())]
-EVENTS = [path for path in ALL_EVENTS if path not in SQS_EVENTS]
+SCHEDULED_EVENTS = [path for path in ALL_EVENTS if json.loads(path.read_text()).get("source") == "aws.events"]
+EVENTS = [path for path in ALL_EVENTS if path not in SQS_EVENTS and path not in SCHEDULED_EVENTS]
+# Which function each queue feeds, and what its messages are
+QUEUE_CONSUMERS = {
+    "ErasureQueue": ("AccountWorkerFunction", ErasureRequest),
+    "FitQueue": ("OptimizerFunction", FitRequest),
+}
 ROUTES = http_api_routes(load_template(), "PracticeApiFunction")
 ROUTE_KEYS = {f"{route.method} {route.path}" for route in ROUTES}
 
@@ -37,10 +48,30 @@ def test_every_template_route_has_a_sample_event():
 
 
 @pytest.mark.parametrize("path", SQS_EVENTS, ids=lambda p: p.name)
-def test_each_sqs_sample_event_asks_the_account_worker_to_erase_a_learner(path):
+def test_each_sqs_sample_event_carries_a_message_of_the_function_its_queue_feeds(path):
     event = SqsModel.model_validate(json.loads(path.read_text()))
-    worker_events = load_template()["Resources"]["AccountWorkerFunction"]["Properties"]["Events"]
-    assert [e["Type"] for e in worker_events.values()] == ["SQS"]
+    queue = queue_of(path)
+    function, message = QUEUE_CONSUMERS[queue]
+    consumer_events = load_template()["Resources"][function]["Properties"]["Events"]
+    assert [e["Properties"]["Queue"] for e in consumer_events.values()] == [{"Fn::GetAtt": f"{queue}.Arn"}]
     for record in event.Records:
         assert record.eventSource == "aws:sqs"
-        assert ErasureRequest.model_validate_json(record.body).user_id
+        assert message.model_validate_json(record.body).user_id
+
+
+def queue_of(path: Path) -> str:
+    """The logical id of the queue a sample SQS event comes from (by its queue's name)."""
+    arn = json.loads(path.read_text())["Records"][0]["eventSourceARN"]
+    return "FitQueue" if arn.endswith("practice-fits") else "ErasureQueue"
+
+
+def test_every_queue_has_a_sample_event():
+    assert {queue_of(path) for path in SQS_EVENTS} == set(QUEUE_CONSUMERS)
+
+
+def test_the_scheduled_sample_event_is_the_sweeps():
+    [path] = SCHEDULED_EVENTS
+    event = EventBridgeModel.model_validate(json.loads(path.read_text()))
+    assert event.detail_type == "Scheduled Event"
+    sweep_events = load_template()["Resources"]["OptimizerSweepFunction"]["Properties"]["Events"]
+    assert [e["Type"] for e in sweep_events.values()] == ["Schedule"]
