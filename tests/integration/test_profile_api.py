@@ -48,6 +48,15 @@ def test_a_new_learner_sees_the_defaults_and_nothing_is_written(invoke, dynamodb
         "total_xp": 0,
         "phrases_introduced": 0,
         "today": {"day": today, "xp": 0, "goal_xp": 20, "goal_met": False},
+        "scheduling": {
+            "parameters": "default",
+            "reviews_logged": 0,
+            "fsrs_parameters": None,
+            "fitted_at": None,
+            "fitted_on_reviews": None,
+            "log_loss_before": None,
+            "log_loss_after": None,
+        },
     }
     assert stored_profile(dynamodb) == {}
 
@@ -161,3 +170,35 @@ def test_the_desired_retention_is_set_by_patch_and_shown(invoke, dynamodb, reten
     assert (status, profile["desired_retention"]) == (200, retention)
     assert invoke(profile_event())[1]["desired_retention"] == retention
     assert stored_profile(dynamodb)["desired_retention"] == {"N": repr(retention)}
+
+
+def test_the_profile_shows_the_reviews_logged_and_the_learners_fitted_parameters(invoke, dynamodb, clock):
+    from practice.models.learner import PersonalParameters
+    from practice.repository.dynamodb import DynamoRepository
+
+    # Given a learner who practised, then was fitted by the optimizer
+    status, pack = invoke(daily_event())
+    clock.advance(minutes=5)
+    assert invoke(complete_event(pack["session_id"], all_good(pack)))[0] == 200
+    repository = DynamoRepository(dynamodb, TABLE_NAMES["PracticeTable"])
+    stored = repository.get_profile("learner-0001")
+    assert stored is not None and stored.reviews_logged == len(all_good(pack)["results"]) > 0
+    fit = PersonalParameters(
+        parameters=(0.3, 1.1, 2.5, 9.0, 6.6, 0.7, 2.9, 0.01, 1.7, 0.2, 0.7, 1.6, 0.05, 0.35, 1.7,
+                    0.55, 1.8, 0.54, 0.09, 0.07, 0.2),
+        fitted_at=clock(), reviews=stored.reviews_logged, log_loss_before=0.41, log_loss_after=0.37,
+    )  # fmt: skip
+    repository.save_fit("learner-0001", stored.version, stored.reviews_logged, fit)
+
+    # Then GET /profile shows the personal parameters and how the fit was judged
+    status, profile = invoke(profile_event())
+    assert status == 200
+    assert profile["scheduling"] == {
+        "parameters": "personal",
+        "reviews_logged": stored.reviews_logged,
+        "fsrs_parameters": list(fit.parameters),
+        "fitted_at": clock().isoformat().replace("+00:00", "Z"),
+        "fitted_on_reviews": stored.reviews_logged,
+        "log_loss_before": 0.41,
+        "log_loss_after": 0.37,
+    }

@@ -327,6 +327,25 @@ class TodayItem(BaseModel):
     goal_met: bool
 
 
+class SchedulingItem(BaseModel):
+    """How FSRS schedules the learner's reviews: with FSRS's default parameters until a fit to
+    the learner's own reviews predicts their latest reviews better (the optimizer tries once 400
+    reviews are logged, then every 500 more)."""
+
+    parameters: Literal["default", "personal"]
+    reviews_logged: int = Field(description="Reviews applied so far, learning steps included.")
+    fsrs_parameters: list[float] | None = Field(
+        description="The 21 FSRS-6 parameters fitted; null: defaults."
+    )
+    fitted_at: datetime | None
+    fitted_on_reviews: int | None = Field(description="Reviews in the log the fit learnt from.")
+    log_loss_before: float | None = Field(
+        description="Log loss on the learner's latest reviews (held out of the fit) with the parameters"
+        " used before the fit; lower is better."
+    )
+    log_loss_after: float | None = Field(description="The same with the fitted parameters.")
+
+
 class ProfileResponse(BaseModel):
     """The learner's settings and progress. `streak` is the live streak: 0 once a day was missed
     that the streak freezes held cannot cover."""
@@ -352,6 +371,7 @@ class ProfileResponse(BaseModel):
     total_xp: int
     phrases_introduced: int = Field(description="How far into the course the learner has come.")
     today: TodayItem
+    scheduling: SchedulingItem
 
 
 class ProfileUpdate(RequestBody):

@@ -3,7 +3,7 @@
 from dataclasses import asdict
 
 from practice.models.content import Course, Dialog, Drill, Phrase
-from practice.models.learner import CardState, LearnerItem, LedgerDay, ReviewLogEntry, Session
+from practice.models.learner import CardState, LearnerItem, LedgerDay, Profile, ReviewLogEntry, Session
 from practice.sessions import ExportPage, LearnerStats, ProfileStatus, SessionPage, StartedSession
 from practice_api.models import (
     DayItem,
@@ -20,6 +20,7 @@ from practice_api.models import (
     PracticePackResponse,
     ProfileResponse,
     ReviewLogItem,
+    SchedulingItem,
     SessionPageResponse,
     SessionResponse,
     StatsResponse,
@@ -117,6 +118,20 @@ def profile_response(status: ProfileStatus) -> ProfileResponse:
         total_xp=profile.total_xp,
         phrases_introduced=profile.next_new_position,
         today=today_item(status),
+        scheduling=scheduling_item(profile),
+    )
+
+
+def scheduling_item(profile: Profile) -> SchedulingItem:
+    fit = profile.fsrs
+    return SchedulingItem(
+        parameters="personal" if fit else "default",
+        reviews_logged=profile.reviews_logged,
+        fsrs_parameters=list(fit.parameters) if fit else None,
+        fitted_at=fit.fitted_at if fit else None,
+        fitted_on_reviews=fit.reviews if fit else None,
+        log_loss_before=fit.log_loss_before if fit else None,
+        log_loss_after=fit.log_loss_after if fit else None,
     )
 
 
