@@ -7,7 +7,8 @@ learners from the erasure queue, and the optimizer fits learners from the fit qu
 SQS event source would run them.
 
     TABLE_NAME / IDEMPOTENCY_TABLE_NAME   use these deployed tables (no embedded DynamoDB,
-    / ERASURE_QUEUE_URL                   no table creation, no course load); credentials
+    / ERASURE_QUEUE_URL                   no table creation, no course load; FIT_QUEUE_URL
+                                          too, optionally); credentials
                                           and region come from AWS_PROFILE / AWS_REGION or
                                           the usual AWS variables. The names are the stack's
                                           outputs; its own worker takes the erasures.
@@ -87,7 +88,10 @@ def deployed_resources(environ: MutableMapping[str, str]) -> dict[str, str] | No
             "TABLE_NAME is set, so IDEMPOTENCY_TABLE_NAME and ERASURE_QUEUE_URL must be too"
             " (the stack's outputs)"
         )
-    return {"PracticeTable": practice, "IdempotencyTable": idempotency, "ErasureQueue": queue}
+    resources = {"PracticeTable": practice, "IdempotencyTable": idempotency, "ErasureQueue": queue}
+    if fits := environ.get("FIT_QUEUE_URL", "").strip():  # optional: else the daily sweep queues fits
+        resources["FitQueue"] = fits
+    return resources
 
 
 def function_env(template: dict[str, Any], names: dict[str, str], endpoint_url: str | None) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 import json
 
-from practice.settings import Settings, WorkerSettings
+from practice.settings import OptimizerSettings, Settings, WorkerSettings
 from practice_local.local_stack import FUNCTION_ID, LOCAL_QUEUE_NAMES, LOCAL_TABLE_NAMES, WORKER_ID
 from practice_local.template import REPO_ROOT
 
@@ -27,3 +27,16 @@ def test_the_sam_env_vars_file_points_the_account_worker_at_the_embedded_table()
     env = json.loads((REPO_ROOT / "docs" / "env.local.json").read_text())[WORKER_ID]
     assert env["TABLE_NAME"] == LOCAL_TABLE_NAMES["PracticeTable"]
     assert set(env) <= {name.upper() for name in WorkerSettings.model_fields} | {"AWS_ENDPOINT_URL_DYNAMODB"}
+
+
+def test_the_sam_env_vars_file_points_the_optimizer_and_its_sweep_at_the_embedded_table_and_queue():
+    env = json.loads((REPO_ROOT / "docs" / "env.local.json").read_text())
+    read = {name.upper() for name in OptimizerSettings.model_fields} | {
+        "AWS_ENDPOINT_URL_DYNAMODB",
+        "AWS_ENDPOINT_URL_SQS",
+    }
+    for function in ("OptimizerFunction", "OptimizerSweepFunction"):
+        assert env[function]["TABLE_NAME"] == LOCAL_TABLE_NAMES["PracticeTable"]
+        assert env[function]["FIT_QUEUE_URL"].endswith(f"/{LOCAL_QUEUE_NAMES['FitQueue']}")
+        assert set(env[function]) <= read
+    assert env[FUNCTION_ID]["FIT_QUEUE_URL"] == env["OptimizerFunction"]["FIT_QUEUE_URL"]

@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 
 from optimizer import app as optimizer_app
+from optimizer.learner import optimize_learner
+from optimizer.model import FitRules
 from optimizer.sweep import sweep
 from practice.errors import ConcurrentUpdate
-from practice.fitting import FitRequest
+from practice.fitting import FitPolicy, FitRequest
 from practice.models.learner import PersonalParameters, PracticeReport, Review
 from practice.repository.dynamodb import (
     DynamoRepository,
@@ -21,6 +23,7 @@ from practice.repository.dynamodb import (
     session_item,
 )
 from practice.wiring import sqs_client
+from practice_local.simulated_learner import START
 from tests.conftest import FIT_QUEUE_URL, TABLE_NAMES, LambdaContext
 from tests.fakes import InMemoryRepository
 from tests.integration.conftest import service_on
@@ -216,3 +219,27 @@ def test_a_completion_succeeds_when_the_fit_queue_is_down_and_the_sweep_finds_th
         time_left=lambda: 900.0, stop_seconds=30,
     )  # fmt: skip
     assert queued == 1
+
+
+def test_a_fit_reads_the_profile_and_the_log_a_page_at_a_time_and_writes_once(dynamodb, fits_repository):
+    memory, _ = practised(60)
+    copy_learner(memory, dynamodb, "ana")
+    calls: list[str] = []
+
+    def record(model: Any, **_: Any) -> None:
+        calls.append(model.name)
+
+    dynamodb.meta.events.register("before-parameter-build.dynamodb", record)
+    try:
+        # A learner with no fit due: the profile only
+        assert (
+            optimize_learner(fits_repository, "nobody", now=START, policy=FitPolicy(), rules=FitRules())
+            is None
+        )
+        assert calls == ["GetItem"]
+        calls.clear()
+        # A fit: the profile, one query per 1 MB of sessions (this log is far below), one write
+        assert optimize_learner(fits_repository, "ana", now=START, policy=FitPolicy(), rules=FitRules())
+        assert calls == ["GetItem", "Query", "UpdateItem"]
+    finally:
+        dynamodb.meta.events.unregister("before-parameter-build.dynamodb", record)
