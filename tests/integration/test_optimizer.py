@@ -243,3 +243,20 @@ def test_a_fit_reads_the_profile_and_the_log_a_page_at_a_time_and_writes_once(dy
         assert calls == ["GetItem", "Query", "UpdateItem"]
     finally:
         dynamodb.meta.events.unregister("before-parameter-build.dynamodb", record)
+
+
+def test_the_sweep_handler_runs_on_the_scheduled_sample_event(dynamodb, clock):
+    from optimizer import sweep as sweep_module
+    from tests.conftest import load_event
+
+    # Given one learner marked due two days ago (the handler runs on the real clock)
+    profile = practised(1, user="bea")[0].profiles["bea"]
+    marked = profile.model_copy(update={"fit_due_since": clock() - timedelta(days=2), "version": 0})
+    dynamodb.put_item(TableName=TABLE, Item=serialize_item(profile_item(marked)))
+
+    # When the daily schedule invokes the sweep
+    assert sweep_module.lambda_handler(load_event("sweep_fits.json"), LambdaContext()) == {"queued": 1}
+
+    # Then the learner's fit is queued
+    [message] = sqs_client().receive_message(QueueUrl=FIT_QUEUE_URL).get("Messages", [])
+    assert FitRequest.model_validate_json(message["Body"]).user_id == "bea"
