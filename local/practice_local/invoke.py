@@ -13,7 +13,7 @@ An event that names a session (`complete_session.json`, `get_session.json`) woul
 with events/get_daily_pack.json) and the event is pointed at it; the history
 (`list_sessions.json`) gets one to list the same way. An erasure gets a learner to erase: the
 event's learner starts a session and deletes their account (events/delete_profile.json) first. A
-fit gets a learner to fit: the event's learner practises 60 simulated days first.
+fit gets a learner to fit: the event's learner practises 45 simulated days first.
 `--as-is` sends the event unchanged.
 """
 
@@ -28,13 +28,13 @@ from practice.repository.dynamodb import DynamoRepository
 from practice.wiring import dynamodb_client
 from practice_local.lambda_runtime import LocalFunction
 from practice_local.local_stack import LocalStack, LocalStackError, start_local_stack
-from practice_local.optimize import practise_simulated
+from practice_local.simulated_learner import practise_simulated
 from practice_local.template import REPO_ROOT, load_template
 
 DAILY_PACK_EVENT = REPO_ROOT / "events" / "get_daily_pack.json"
 DELETE_EVENT = REPO_ROOT / "events" / "delete_profile.json"
 HISTORY_ROUTE = "GET /api/v2/practice/sessions"
-FIT_QUEUE_NAME, PRACTICE_DAYS_BEFORE_A_FIT = "practice-fits", 60
+FIT_QUEUE_NAME, PRACTICE_DAYS_BEFORE_A_FIT = "practice-fits", 45
 SWEEP_ID = "OptimizerSweepFunction"
 
 

@@ -8,42 +8,16 @@ With DYNAMODB_URL (the embedded DynamoDB of a running `make run DYNAMODB_PORT=80
 learner's own practice in that server's table is fitted instead."""
 
 import argparse
-import json
 import os
-import sys
 from datetime import UTC, datetime, timedelta
 
 from optimizer.learner import FitOutcome, optimize_learner
 from optimizer.model import FitRules
-from practice.content import CourseCatalog
 from practice.fitting import FitPolicy
 from practice.repository.dynamodb import DynamoRepository
-from practice.sessions import PracticeService
-from practice.settings import Settings
 from practice.wiring import dynamodb_client
 from practice_local.local_stack import LOCAL_TABLE_NAMES, configure_environment, start_local_stack
-from practice_local.simulated_learner import START, FitRequests, SimClock, SimulatedLearner
-from practice_local.template import REPO_ROOT
-
-GROUND_TRUTH_USER = "1"  # of bench/srs/real_parameters.json
-
-
-def practise_simulated(repository: DynamoRepository, user_id: str, days: int) -> int:
-    """`user_id` practises `days` simulated days (from START) through the PracticeService on
-    `repository`, in the environment the local stack set; the reviews they made."""
-    settings = Settings()  # the API function's environment
-    clock = SimClock()
-    service = PracticeService(
-        repository, CourseCatalog(repository, 3600), settings, clock, fits=FitRequests()
-    )
-    users = json.loads((REPO_ROOT / "bench" / "srs" / "real_parameters.json").read_text())["users"]
-    learner = SimulatedLearner(service, clock, user_id, users[GROUND_TRUTH_USER], seed=7)
-    reviews = 0
-    for day in range(days):
-        reviews += learner.practise(day)
-        if (day + 1) % 30 == 0:
-            print(f"{user_id}, day {day + 1}: {reviews} reviews", file=sys.stderr, flush=True)
-    return reviews
+from practice_local.simulated_learner import START, practise_simulated
 
 
 def simulate_and_fit(user_id: str, days: int) -> FitOutcome | None:

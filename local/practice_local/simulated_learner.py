@@ -3,21 +3,28 @@ parameters (the ground truth), and they practise through the project's own Pract
 answer is drawn from the ground truth: a card is recalled with the probability its true memory
 gives at that moment (then hard, good or easy), else again."""
 
+import json
 import random
+import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from fsrs import Card, Rating, Scheduler
 
+from practice.content import CourseCatalog
 from practice.fitting import FitRequest
 from practice.models.learner import PracticeReport, Review
 from practice.models.learner import Rating as ApiRating
+from practice.repository import PracticeRepository
 from practice.sessions import PracticeService
+from practice.settings import Settings
+from practice_local.template import REPO_ROOT
 
 FIRST_RATING = (0.25, 0.10, 0.55, 0.10)  # again, hard, good, easy: a phrase seen for the first time
 RECALLED_RATING = (0.15, 0.75, 0.10)  # hard, good, easy, once recalled
 API_RATING = {1: ApiRating.AGAIN, 2: ApiRating.HARD, 3: ApiRating.GOOD, 4: ApiRating.EASY}
 START = datetime(2026, 1, 5, tzinfo=UTC)
+REAL_USER = "1"  # whose parameters of bench/srs/real_parameters.json `practise_simulated` learners have
 
 
 class SimClock:
@@ -81,3 +88,21 @@ class SimulatedLearner:
             rating = 1
         self._memory[phrase_id], _ = self._truth.review_card(card, Rating(rating), at)
         return rating
+
+
+def practise_simulated(repository: PracticeRepository, user_id: str, days: int) -> int:
+    """`user_id` practises `days` simulated days (from START) through the PracticeService on
+    `repository`, in the environment the local stack set; the reviews they made."""
+    settings = Settings()  # the API function's environment
+    clock = SimClock()
+    service = PracticeService(
+        repository, CourseCatalog(repository, 3600), settings, clock, fits=FitRequests()
+    )
+    users = json.loads((REPO_ROOT / "bench" / "srs" / "real_parameters.json").read_text())["users"]
+    learner = SimulatedLearner(service, clock, user_id, users[REAL_USER], seed=7)
+    reviews = 0
+    for day in range(days):
+        reviews += learner.practise(day)
+        if (day + 1) % 30 == 0:
+            print(f"{user_id}, day {day + 1}: {reviews} reviews", file=sys.stderr, flush=True)
+    return reviews

@@ -82,3 +82,26 @@ def test_a_completion_event_sent_as_is_meets_a_404_in_a_fresh_table():
     head, _, body = result.stdout.partition("\n\n")
     assert head.splitlines()[0] == "HTTP 404"
     assert json.loads(body)["error"]["code"] == "session_not_found"
+
+
+def test_invoke_sends_a_fit_event_to_the_optimizer_which_fits_its_learner():
+    # Given the sample fit event; when it is invoked (its learner practises 45 simulated days first)
+    result = run_invoke("events/fit_learner.json")
+
+    # Then the optimizer reports no failed record, and logged the fit it judged
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"batchItemFailures": []}
+    [fitted] = [
+        json.loads(line)
+        for line in result.stderr.splitlines()
+        if '"learner fitted"' in line or '"fit not adopted"' in line
+    ]
+    assert fitted["user_id"] == "learner-0001"
+    assert fitted["reviews"] > 400
+    assert fitted["log_loss_after"] < fitted["log_loss_before"] or fitted["message"] == "fit not adopted"
+
+
+def test_invoke_sends_the_scheduled_event_to_the_sweep():
+    result = run_invoke("events/sweep_fits.json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"queued": 0}  # a fresh table: nobody is due
