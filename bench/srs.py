@@ -36,6 +36,7 @@ from optimizer.learner import optimize_learner, read_review_log
 from optimizer.model import DEFAULTS, FitRules, TimedItem, clip, training_items
 from practice.content import CourseCatalog, read_course_file
 from practice.fitting import FitPolicy
+from practice.learner_day import learner_day
 from practice.repository.dynamodb import session_item
 from practice.sessions import PracticeService, ProfileChanges
 from practice.settings import Settings
@@ -147,7 +148,8 @@ def _evaluate(repository: InMemoryRepository, name: str, cut_at: datetime, resul
         for (uid, _), session in repository.sessions.items()
         if uid == name
     )
-    items = training_items(reviews, lambda at: (at - timedelta(hours=profile.day_start_hour)).date())
+    zone, hour = profile.zone, profile.day_start_hour
+    items = training_items(reviews, lambda at: learner_day(at, zone, hour))
     later = [item for item in items if item.at >= cut_at]
     result.held_out = len(later)
     result.default, result.default_predictions = evaluate(DEFAULTS, later)

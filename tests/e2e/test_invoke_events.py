@@ -73,7 +73,10 @@ def test_invoke_refuses_a_file_that_is_not_an_api_gateway_event(tmp_path):
 
     # Then it says why in one line and exits with 1
     assert result.returncode == 1
-    assert "not an API Gateway HTTP API event (payload format 2.0) nor an SQS event" in result.stderr
+    assert (
+        "is not an API Gateway HTTP API event (payload format 2.0), an SQS event nor a scheduled event"
+        in (result.stderr)
+    )
 
 
 def test_a_completion_event_sent_as_is_meets_a_404_in_a_fresh_table():

@@ -150,10 +150,10 @@ def test_the_profile_keeps_its_parameters_when_a_fit_is_not_adopted():
     assert outcome is not None and outcome.judgement is not None
     after = repository.get_profile("ana")
     assert after is not None
-    if outcome.adopted:  # the rule: adopted only when better on the held-out reviews
-        assert outcome.judgement.log_loss_after < outcome.judgement.log_loss_before
-    else:
-        assert after.fsrs == in_use
+    # The fit predicts ana's latest reviews worse than her true parameters: not adopted, kept
+    assert outcome.judgement.log_loss_after > outcome.judgement.log_loss_before
+    assert not outcome.adopted
+    assert after.fsrs == in_use
     assert after.fit_checked_at == after.reviews_logged and after.fit_due_since is None
 
 

@@ -3,11 +3,12 @@ record it on the profile, conditioned on the version read."""
 
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from optimizer.model import DEFAULTS, FitRules, Judgement, judge, training_items
 from practice.errors import AccountDeleting, ConcurrentUpdate
 from practice.fitting import FitPolicy, LoggedReview
+from practice.learner_day import learner_day
 from practice.models.learner import PersonalParameters, Profile
 from practice.repository import PracticeRepository
 
@@ -52,7 +53,7 @@ def optimize_learner(
     started = time.perf_counter()
     reviews = read_review_log(repository, user_id)
     zone, hour = profile.zone, profile.day_start_hour
-    items = training_items(reviews, lambda at: (at.astimezone(zone) - timedelta(hours=hour)).date())
+    items = training_items(reviews, lambda at: learner_day(at, zone, hour))
     judgement = judge(items, profile.fsrs_parameters or DEFAULTS, rules)
     outcome = FitOutcome(user_id, len(reviews), judgement, time.perf_counter() - started)
     fit = None
