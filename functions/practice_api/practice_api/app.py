@@ -18,6 +18,7 @@ from practice_api.error_map import refused_result, register_error_handlers
 from practice_api.gate import admit
 from practice_api.observability import logger, metrics
 from practice_api.routes import export, profile, progress, sessions
+from practice_api.snapstart import register as register_snapstart_hooks
 
 # A response that fails its own model is our bug: 500, never Powertools' default 422.
 app = APIGatewayHttpResolver(
@@ -29,6 +30,7 @@ app.include_router(progress.router)
 app.include_router(export.router)
 register_error_handlers(app, logger)
 build_all()  # settings, client and service now: bad settings fail the cold start
+register_snapstart_hooks(app)  # deployed with SnapStart: prime before the snapshot, reseed after restore
 gc.freeze()  # what init built lives as long as the container: keep it out of later collections
 gc.enable()
 
