@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from bench.coldstart import ColdVariant, import_profile, measure_cold_starts
-from bench.lambda_image import LambdaImage, build_image, bytecode_census, image_of, lambda_environment
+from bench.lambda_image import (
+    PEERS,
+    LambdaImage,
+    build_image,
+    bytecode_census,
+    image_of,
+    lambda_environment,
+    peer_image,
+)
 from bench.report import BUILT, FLOOR, NO_BYTECODE, ROUTES, render_import_profile, render_table
 from bench.stats import summary
 from bench.warm import measure_against_emulator, measure_replayed
@@ -60,6 +68,10 @@ def cold_start(image: LambdaImage, work: Path, runs: int, top: int) -> tuple[dic
         ColdVariant(BUILT, "handler", image.paths),
         ColdVariant(NO_BYTECODE, "handler", bare.paths),
         ColdVariant("empty_interpreter", "empty", []),
+        *(
+            ColdVariant(peer, f"module:{peer}", [str(peer_image(peer, work)), str(image.runtime_dir)])
+            for peer in PEERS
+        ),
     ]
     progress(f"cold starts: {runs} rounds of {', '.join(v.name for v in variants)}")
     results = measure_cold_starts(variants, env, runs)

@@ -4,7 +4,8 @@ Runs with the standard library and the given sys.path entries only (no site-pack
 Lambda runtime does. Prints one JSON line: milliseconds from the first line of this script to
 the end of the import (mode `handler`: import the API function's `practice_api.app` module, which initialises
 everything at module scope; mode `floor`: import botocore and create a DynamoDB client, the least
-any function using DynamoDB does; mode `empty`: nothing). With --audit, the socket operations
+any function using DynamoDB does; mode `module:<name>`: import a peer's module, bench/peers/;
+mode `empty`: nothing). With --audit, the socket operations
 made meanwhile are listed.
 """
 
@@ -35,6 +36,10 @@ def main() -> None:
         import botocore.session  # noqa: PLC0415
 
         botocore.session.get_session().create_client("dynamodb")
+    elif mode.startswith("module:"):
+        import importlib  # noqa: PLC0415
+
+        importlib.import_module(mode.removeprefix("module:"))
     elif mode != "empty":  # empty: the interpreter alone, the baseline of the process wall time
         raise SystemExit(f"unknown mode {mode!r}")
     elapsed_ms = (time.perf_counter() - START) * 1000

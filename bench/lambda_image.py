@@ -4,6 +4,8 @@ wheels), the packages the python3.13 runtime provides, and the environment it ru
 import importlib.util
 import os
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +22,9 @@ ERASURE_QUEUE_URL = f"https://sqs.eu-west-1.amazonaws.com/123456789012/{ERASURE_
 RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3")
 # Nothing listens there: an init that talks to DynamoDB fails or shows up in the audit.
 UNUSED_LOOPBACK_ENDPOINT = "http://127.0.0.1:9"
+PEERS_DIR = Path(__file__).with_name("peers")
+# The peers' modules and their requirements (bench/peers/)
+PEERS = {"peer_powertools": "requirements-powertools.txt", "peer_fastapi": "requirements-fastapi.txt"}
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,33 @@ def build_image(work: Path) -> LambdaImage:
 def image_of(build_dir: Path, work: Path) -> LambdaImage:
     function_dir, layer_dir = (Path(p) for p in built_python_path(build_dir))
     return LambdaImage(function_dir, layer_dir, runtime_directory(work / "runtime"))
+
+
+def peer_image(module: str, work: Path) -> Path:
+    """A peer as Lambda would load it: its module and its own requirements (host wheels) in one
+    directory, compiled as our build is (unchecked-hash bytecode); botocore comes from the runtime
+    directory, as for our function. Built once per `work` directory."""
+    target = work / "peers" / module
+    if (target / f"{module}.py").is_file():
+        return target
+    _run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "--only-binary=:all:", "--target", str(target), "-r", str(PEERS_DIR / PEERS[module])],
+        module,
+    )  # fmt: skip
+    shutil.copy(PEERS_DIR / f"{module}.py", target)
+    _run(
+        [sys.executable, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash",
+         str(target)],
+        module,
+    )  # fmt: skip
+    return target
+
+
+def _run(command: list[str], what: str) -> None:
+    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    if done.returncode != 0:
+        raise BuildFailed(f"{what}: {' '.join(command[1:4])}\n{done.stderr[-2000:]}")
 
 
 def runtime_directory(directory: Path) -> Path:
