@@ -24,8 +24,9 @@ from bench.lambda_image import (
     peer_image,
 )
 from bench.report import BUILT, FLOOR, NO_BYTECODE, ROUTES, render_import_profile, render_table
+from bench.seed import BENCH_NEW_PHRASES
 from bench.stats import summary
-from bench.warm import measure_against_emulator, measure_replayed
+from bench.warm import measure_against_emulator, measure_first_calls, measure_replayed
 from practice_local.template import REPO_ROOT
 
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
@@ -79,7 +80,10 @@ def cold_start(image: LambdaImage, work: Path, runs: int, top: int) -> tuple[dic
     return results, import_profile(variants[1], env, top=top)
 
 
-def warm(image: LambdaImage, work: Path, cards: list[int], invokes: int, warmup: int) -> dict[str, Any]:
+def warm(
+    image: LambdaImage, work: Path, cards: list[int], *, invokes: int, warmup: int, cold_runs: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Per learner: requests, (a) and (b) timings of every route; and the first call of fresh processes."""
     recorded: dict[str, Any] = {}
     for count in cards:
         learner = f"learner with {count:,} cards and {count:,} sessions"
@@ -89,6 +93,8 @@ def warm(image: LambdaImage, work: Path, cards: list[int], invokes: int, warmup:
         )
     progress(f"warm, DynamoDB replayed in-process: {invokes} calls per route and learner, interleaved")
     replayed = measure_replayed(image, work, recorded, invokes=invokes, warmup=warmup)
+    progress(f"first call: {cold_runs} fresh processes, each making the first GET /daily (replayed)")
+    first = measure_first_calls(image, work, recorded[str(cards[0])]["first_call"], runs=cold_runs)
     figures: dict[str, Any] = {}
     for learner, raw in recorded.items():
         figures[learner] = {
@@ -113,7 +119,8 @@ def warm(image: LambdaImage, work: Path, cards: list[int], invokes: int, warmup:
                 "emulator_ms": summary(raw[route]["emulator_ms"]),
                 "in_process_ms": summary(replayed["in_process_ms"][f"{route}@{learner}"]),
             }
-    return figures
+    course = {"cards": cards[0], "course_phrases": max(cards) + BENCH_NEW_PHRASES}
+    return figures, course | {key: summary(values) for key, values in first.items()}
 
 
 def main() -> None:
@@ -129,7 +136,9 @@ def main() -> None:
             image = build_image(work)
         census = bytecode_census(image)
         cold, imports = cold_start(image, work, options.cold_runs, options.imports)
-        figures = warm(image, work, cards, options.invokes, options.warmup)
+        figures, first_call = warm(
+            image, work, cards, invokes=options.invokes, warmup=options.warmup, cold_runs=options.cold_runs
+        )
     results: dict[str, Any] = {
         "meta": {
             "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -146,6 +155,7 @@ def main() -> None:
         "cold_start": cold,
         "import_profile": imports,
         "warm": figures,
+        "first_call": first_call,
     }
     table = render_table(results)
     options.results_dir.mkdir(parents=True, exist_ok=True)

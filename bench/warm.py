@@ -122,3 +122,14 @@ def measure_replayed(
         "output": str(work / "replayed.json"),
     }
     return run_child("replay", config, work, lambda_environment(work))
+
+
+def measure_first_calls(
+    image: LambdaImage, work: Path, first_call: dict[str, Any], *, runs: int
+) -> dict[str, Any]:
+    """`runs` fresh processes, each importing the function and making the recorded first call
+    (replayed): what a cold start's first request pays on top of a warm one."""
+    config = {"paths": image.paths, "first_call": first_call, "output": str(work / "first-call.json")}
+    env = lambda_environment(work)
+    outcomes = [run_child("first", config, work, env) for _ in range(runs)]
+    return {key: [outcome[key] for outcome in outcomes] for key in ("init_ms", "first_call_ms")}

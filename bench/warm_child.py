@@ -9,6 +9,10 @@ of this warm process. Last, the learner deletes their account (timed like a rout
 going to the emulator's SQS), and the account worker's loop (the layer's `erase_learner`, on the
 function's client) erases them: its requests by operation, and how long the emulator took.
 
+mode `first`, a fresh process as a cold start leaves it: the time from this script's first line
+to the end of importing `practice_api.app` (init), then the first call (GET /daily, replayed): what
+init leaves to the first request (course read, models and validators built on first use).
+
 mode `replay`, every learner in one process: (b) replays the recorded answers through a botocore
 `before-send` hook, so no socket and no emulator take part: the figure is the handler's own cost
 (event parsing, validation, signing and serialising requests, parsing answers, our code). Calls
@@ -16,15 +20,18 @@ for all learners and routes are interleaved, so machine noise hits every figure 
 Raw timings (ms) go to the config's `output`; the parent computes the statistics.
 """
 
-import base64
-import json
-import os
-import resource
-import sys
 import time
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any, NamedTuple
+
+STARTED = time.perf_counter()
+
+import base64  # noqa: E402 - after the clock starts, as in cold_child.py
+import json  # noqa: E402
+import os  # noqa: E402
+import resource  # noqa: E402
+import sys  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any, NamedTuple  # noqa: E402
 
 MODE = sys.argv[1]
 CONFIG = json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
@@ -34,6 +41,8 @@ from botocore.awsrequest import AWSResponse  # noqa: E402 - the runtime's botoco
 
 from practice_api import app  # noqa: E402 - the built function, from the paths above
 from practice_api.dependencies import dynamodb  # noqa: E402
+
+INIT_MS = (time.perf_counter() - STARTED) * 1000
 
 
 def rss_mib() -> float:
@@ -306,8 +315,18 @@ def replayed() -> dict[str, Any]:
     return {"in_process_ms": timings, "peak_rss_mib": rss_mib()}
 
 
+def first_call() -> dict[str, Any]:
+    """The recorded first call (a first visit: profile created, course read), in this fresh process."""
+    first = CONFIG["first_call"]
+    probe.replay(first["answers"])
+    elapsed, response = invoke(first["event"])
+    succeeded(response)
+    return {"init_ms": INIT_MS, "first_call_ms": elapsed}
+
+
 def main() -> None:
-    results = against_emulator() if MODE == "emulator" else replayed()
+    modes = {"emulator": against_emulator, "replay": replayed, "first": first_call}
+    results = modes[MODE]()
     Path(CONFIG["output"]).write_text(json.dumps(results), encoding="utf-8")
 
 
