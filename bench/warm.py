@@ -25,9 +25,8 @@ EVENTS_DIR = REPO_ROOT / "events"
 TABLE = TABLE_NAMES["PracticeTable"]
 
 
-# moto takes about 7 s to return the 10,000-card learner's course (10,200 phrases, two query
-# pages; DynamoDB takes about 0.1 s): past the function's 2 s read timeout. Against the emulator
-# the function waits longer, and keeps the course for the whole run, so that no timed call
+# Against the emulator the function waits longer (moto answers a 10,000-card learner's index
+# queries by scanning the table), and keeps the course for the whole run, so that no timed call
 # reloads it.
 EMULATOR_PATIENCE = {"DYNAMODB_READ_TIMEOUT_SECONDS": "8", "COURSE_CACHE_SECONDS": "3600"}
 

@@ -9,9 +9,11 @@
 | session      | USER#<user_id>    | SESSION#<ulid>            |
 | card         | USER#<user_id>    | CARD#<phrase_id>          | due-index: USER#<user_id>#<queue>, due_at
 | ledger day   | USER#<user_id>    | DAY#<yyyy-mm-dd>          |
-| course       | COURSE#<course>   | META / PHRASE#<position> / DIALOG#<id> / DRILL#<id> |
+| course       | COURSE#<course>   | META (revision, parts) / PART#<revision>#<n>: the course's
+                                                              JSON, zlib-compressed, in parts
 """
 
+import hashlib
 import json
 import time
 import zlib
@@ -25,7 +27,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from practice.errors import AccountDeleting, ConcurrentUpdate, StoreUnavailable
 from practice.fitting import LoggedReview
 from practice.limits import ITEMS_PER_QUERY
-from practice.models.content import Course, Dialog, Drill, Phrase
+from practice.models.content import Course
 from practice.models.learner import (
     CardState,
     DueCard,
@@ -66,6 +68,9 @@ _THROTTLING = frozenset(
 )
 _BATCH_ATTEMPTS = 5
 _BATCH_WRITE_SIZE = 25  # BatchWriteItem's most
+# A course is one document read at every cold start: compressed JSON in parts below DynamoDB's
+# 400 KB item limit, so a long course is a few items to parse, not one item per phrase.
+COURSE_PART_BYTES = 350_000
 
 
 def user_pk(user_id: str) -> str:
@@ -434,43 +439,66 @@ class DynamoRepository:
     # -- course content ---------------------------------------------------------------------
 
     def load_course(self, course_id: str) -> Course | None:
+        """The course whose revision META names: its parts joined, inflated and validated."""
         items: list[dict[str, Any]] = []
         request: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": f"COURSE#{course_id}"}},
+            "ExpressionAttributeValues": {":pk": {"S": _course_pk(course_id)}},
         }
         with _dynamodb_errors():
             while True:
                 page = self._client.query(**request)
-                items.extend(deserialize_item(item) for item in page["Items"])
+                items.extend(page["Items"])
                 if "LastEvaluatedKey" not in page:
                     break
                 request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        by_kind: dict[str, list[dict[str, Any]]] = {"META": [], "PHRASE": [], "DIALOG": [], "DRILL": []}
-        for item in items:  # sort keys arrive in order, so phrases keep their course position
-            by_kind[item["sk"].split("#", 1)[0]].append(item["data"])
-        if not by_kind["META"]:
+        meta = next((item for item in items if item["sk"]["S"] == "META"), None)
+        if meta is None or "revision" not in meta:  # never loaded, or loaded before parts existed
             return None
-        return Course.model_validate(
-            {
-                **by_kind["META"][0],
-                "phrases": by_kind["PHRASE"],
-                "dialogs": by_kind["DIALOG"],
-                "drills": by_kind["DRILL"],
-            }
-        )
+        prefix = f"PART#{meta['revision']['S']}#"
+        parts = [item["part"]["B"] for item in items if item["sk"]["S"].startswith(prefix)]
+        if len(parts) != int(meta["parts"]["N"]):  # read while a reload replaced the revision
+            raise StoreUnavailable("the course is being reloaded; try again")
+        return Course.model_validate_json(zlib.decompress(b"".join(parts)))
 
     def put_course(self, course: Course) -> None:
-        """Replace-by-key load of a course (idempotent: loading twice writes the same items)."""
-        pk = f"COURSE#{course.course_id}"
-        header = course.model_dump(mode="json", exclude={"phrases", "dialogs", "drills"})
-        items = [{"pk": pk, "sk": "META", "data": header}]
-        items += [_content_item(pk, f"PHRASE#{i:05d}", p) for i, p in enumerate(course.phrases)]
-        items += [_content_item(pk, f"DIALOG#{d.dialog_id}", d) for d in course.dialogs]
-        items += [_content_item(pk, f"DRILL#{d.drill_id}", d) for d in course.drills]
-        puts = [{"PutRequest": {"Item": serialize_item(item)}} for item in items]
-        self._batch_write(puts, "the course could not be written; try again")
+        """Replace the course: its parts under a revision named by their content, then META naming
+        that revision (readers switch there), then whatever else is under the course's key (an
+        earlier revision, phrases dropped since). Loading the same course again writes the same items."""
+        pk = _course_pk(course.course_id)
+        document = zlib.compress(course.model_dump_json().encode())
+        revision = hashlib.sha256(document).hexdigest()[:16]
+        parts = [document[at : at + COURSE_PART_BYTES] for at in range(0, len(document), COURSE_PART_BYTES)]
+        keys = [f"PART#{revision}#{index:04d}" for index in range(len(parts))]
+        failure = "the course could not be written; try again"
+        puts = [
+            {"PutRequest": {"Item": {"pk": {"S": pk}, "sk": {"S": key}, "part": {"B": part}}}}
+            for key, part in zip(keys, parts, strict=True)
+        ]
+        self._batch_write(puts, failure)
+        meta = {"pk": pk, "sk": "META", "revision": revision, "parts": len(parts)}
+        with _dynamodb_errors():
+            self._client.put_item(TableName=self._table, Item=serialize_item(meta))
+        stale = [sk for sk in self._course_keys(pk) if sk != "META" and sk not in keys]
+        deletes = [{"DeleteRequest": {"Key": {"pk": {"S": pk}, "sk": {"S": sk}}}} for sk in stale]
+        self._batch_write(deletes, failure)
+
+    def _course_keys(self, pk: str) -> list[str]:
+        keys: list[str] = []
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": pk}},
+            "ProjectionExpression": "sk",
+        }
+        with _dynamodb_errors():
+            while True:
+                page = self._client.query(**request)
+                keys += [item["sk"]["S"] for item in page["Items"]]
+                if "LastEvaluatedKey" not in page:
+                    return keys
+                request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -649,8 +677,8 @@ def card_item(user_id: str, card: CardState) -> dict[str, Any]:
     }
 
 
-def _content_item(pk: str, sk: str, content: Phrase | Dialog | Drill) -> dict[str, Any]:
-    return {"pk": pk, "sk": sk, "data": content.model_dump(mode="json")}
+def _course_pk(course_id: str) -> str:
+    return f"COURSE#{course_id}"
 
 
 def _attribute(value: Any) -> dict[str, Any]:

@@ -1,0 +1,113 @@
+"""A course in the table (practice/repository/dynamodb.py): one compressed document in parts,
+named by a revision, replaced whole by a reload, read with one query however long it is."""
+
+from typing import Any
+
+import pytest
+
+from bench.seed import bench_course
+from practice.content import CourseCatalog, read_course_file
+from practice.errors import CourseNotLoaded, StoreUnavailable
+from practice.models.content import Course
+from practice.repository import dynamodb as store
+from practice.repository.dynamodb import DynamoRepository
+from tests.conftest import COURSES_DIR, TABLE_NAMES
+
+TABLE = TABLE_NAMES["PracticeTable"]
+ES_EN = read_course_file(COURSES_DIR / "es-en.json")
+PK = {"S": f"COURSE#{ES_EN.course_id}"}
+
+
+def longer_course(phrases: int) -> Course:
+    """The sample course with generated phrases after its own, under its own id."""
+    return bench_course(ES_EN, phrases).model_copy(update={"course_id": ES_EN.course_id})
+
+
+def course_items(dynamodb: Any) -> list[dict[str, Any]]:
+    return dynamodb.query(
+        TableName=TABLE, KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": PK}
+    )["Items"]
+
+
+def test_a_long_course_comes_back_as_it_was_put_from_several_parts(dynamodb, monkeypatch):
+    monkeypatch.setattr(store, "COURSE_PART_BYTES", 20_000)
+    repository = DynamoRepository(dynamodb, TABLE)
+    long_course = longer_course(3000)
+
+    repository.put_course(long_course)
+
+    parts = [item for item in course_items(dynamodb) if item["sk"]["S"].startswith("PART#")]
+    assert len(parts) > 1
+    assert all(len(item["part"]["B"]) <= 20_000 for item in parts)
+    assert repository.load_course(ES_EN.course_id) == long_course
+
+
+def test_a_ten_thousand_phrase_course_is_read_with_one_query(dynamodb):
+    repository = DynamoRepository(dynamodb, TABLE)
+    repository.put_course(longer_course(10_000))
+    requests: list[str] = []
+    dynamodb.meta.events.register("before-call.dynamodb", lambda model, **_: requests.append(model.name))
+
+    course = repository.load_course(ES_EN.course_id)
+
+    assert course is not None
+    assert len(course.phrases) == 10_000
+    assert requests == ["Query"]
+
+
+def test_reloading_a_shorter_course_leaves_only_its_own_items(dynamodb):
+    repository = DynamoRepository(dynamodb, TABLE)
+    repository.put_course(longer_course(3000))
+    longer = {item["sk"]["S"] for item in course_items(dynamodb)}
+
+    repository.put_course(ES_EN)
+
+    keys = {item["sk"]["S"] for item in course_items(dynamodb)}
+    [meta] = [item for item in course_items(dynamodb) if item["sk"]["S"] == "META"]
+    assert keys == {"META"} | {f"PART#{meta['revision']['S']}#{n:04d}" for n in range(int(meta["parts"]["N"]))}
+    assert not (keys - {"META"}) & longer
+    assert repository.load_course(ES_EN.course_id) == ES_EN
+
+
+def test_loading_the_same_course_again_writes_the_same_items(dynamodb):
+    # (the dynamodb fixture has loaded the course once already)
+    before = course_items(dynamodb)
+
+    DynamoRepository(dynamodb, TABLE).put_course(ES_EN)
+
+    assert course_items(dynamodb) == before
+
+
+def test_a_course_stored_one_item_per_phrase_is_not_loaded_until_it_is_reloaded(dynamodb):
+    # Given the course as an earlier version stored it: a META item of its header, one per phrase
+    for item in course_items(dynamodb):
+        dynamodb.delete_item(TableName=TABLE, Key={"pk": PK, "sk": item["sk"]})
+    header = {key: {"S": value} for key, value in {"course_id": "es-en", "title": "Spanish"}.items()}
+    dynamodb.put_item(TableName=TABLE, Item={"pk": PK, "sk": {"S": "META"}, "data": {"M": header}})
+    dynamodb.put_item(TableName=TABLE, Item={"pk": PK, "sk": {"S": "PHRASE#00000"}, "data": {"M": {}}})
+    repository = DynamoRepository(dynamodb, TABLE)
+
+    # Then the API says so (503 course_not_loaded) rather than misreading it
+    with pytest.raises(CourseNotLoaded):
+        CourseCatalog(repository, max_age_seconds=300).get(ES_EN.course_id)
+
+    # And a reload replaces it, leaving none of its items
+    repository.put_course(ES_EN)
+    assert repository.load_course(ES_EN.course_id) == ES_EN
+    assert not [item for item in course_items(dynamodb) if item["sk"]["S"] == "PHRASE#00000"]
+
+
+def test_a_read_that_meets_a_half_replaced_course_is_unavailable_not_a_wrong_course(dynamodb, monkeypatch):
+    # Given a course in several parts, one of which a reload has already deleted
+    monkeypatch.setattr(store, "COURSE_PART_BYTES", 20_000)
+    repository = DynamoRepository(dynamodb, TABLE)
+    repository.put_course(longer_course(3000))
+    last = max(item["sk"]["S"] for item in course_items(dynamodb) if item["sk"]["S"].startswith("PART#"))
+    dynamodb.delete_item(TableName=TABLE, Key={"pk": PK, "sk": {"S": last}})
+
+    # Then the read fails as a retryable 503, and nothing is cached
+    catalog = CourseCatalog(repository, max_age_seconds=300)
+    with pytest.raises(StoreUnavailable):
+        catalog.get(ES_EN.course_id)
+    repository.put_course(ES_EN)
+    assert catalog.get(ES_EN.course_id) == ES_EN
