@@ -37,7 +37,7 @@ from optimizer.model import DEFAULTS, FitRules, TimedItem, clip, training_items
 from practice.content import CourseCatalog, read_course_file
 from practice.fitting import FitPolicy
 from practice.learner_day import learner_day
-from practice.repository.dynamodb import session_item
+from practice.repository.dynamodb import serialize_item, session_item, stored_size
 from practice.sessions import PracticeService, ProfileChanges
 from practice.settings import Settings
 from practice_local.simulated_learner import START, FitRequests, SimClock, SimulatedLearner
@@ -144,7 +144,7 @@ def _evaluate(repository: InMemoryRepository, name: str, cut_at: datetime, resul
     reviews = read_review_log(repository, name)
     result.reviews = len(reviews)
     result.log_bytes = sum(
-        len(json.dumps(session_item(session), separators=(",", ":")))
+        stored_size(serialize_item(session_item(session)))
         for (uid, _), session in repository.sessions.items()
         if uid == name
     )

@@ -290,7 +290,7 @@ class DynamoRepository:
         learner_items: list[LearnerItem] = []
         size = 0
         for position, raw in enumerate(raw_items, start=1):
-            item = deserialize_item(raw)
+            item = _expanded(deserialize_item(raw))
             if item["sk"] == PROFILE_SK:
                 continue
             learner_items.append(learner_item(item))
@@ -368,20 +368,16 @@ class DynamoRepository:
             "TableName": self._table,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
             "ExpressionAttributeValues": {":pk": {"S": pk}, ":prefix": {"S": SESSION_PREFIX}},
-            "ProjectionExpression": "sk, reviews",
+            "ProjectionExpression": "sk, review_log, reviews",
         }
         if after is not None:
             request["ExclusiveStartKey"] = {"pk": {"S": pk}, "sk": {"S": after}}
         with _dynamodb_errors():
             page = self._client.query(**request)
         reviews = [
-            LoggedReview(
-                entry["M"]["phrase_id"]["S"],
-                datetime.fromisoformat(entry["M"]["reviewed_at"]["S"]),
-                _RATING_NUMBER[entry["M"]["rating"]["S"]],
-            )
+            _logged(entry)
             for item in page["Items"]
-            for entry in item.get("reviews", {}).get("L", [])
+            for entry in _expanded(deserialize_item(item)).get("reviews", [])
         ]
         last_key = page.get("LastEvaluatedKey")
         return reviews, last_key["sk"]["S"] if last_key else None
@@ -473,7 +469,7 @@ class DynamoRepository:
         keys = [f"PART#{revision}#{index:04d}" for index in range(len(parts))]
         failure = "the course could not be written; try again"
         puts = [
-            {"PutRequest": {"Item": {"pk": {"S": pk}, "sk": {"S": key}, "part": {"B": part}}}}
+            {"PutRequest": {"Item": serialize_item({"pk": pk, "sk": key, "part": part})}}
             for key, part in zip(keys, parts, strict=True)
         ]
         self._batch_write(puts, failure)
@@ -610,22 +606,44 @@ def fit_due_shard(user_id: str) -> int:
 def session_item(session: Session) -> dict[str, Any]:
     """The UserSession record of the design note: its fields flat, by its names (`xp_phrases`,
     `xp_session_bonus`, `xp_streak_bonus`, `total_xp`: 0 at start; `ended_at` and
-    `duration_seconds` null until completion), plus what the backend needs to complete it."""
+    `duration_seconds` null until completion), plus what the backend needs to complete it. The
+    review log, most of a completed session, is one compressed JSON attribute (`review_log`):
+    botocore parses a list of maps attribute by attribute, which made a history page of 20
+    sessions cost 93 ms (docs/decisions.md)."""
     xp = session.xp
     item = {
         "pk": user_pk(session.user_id),
         "sk": f"SESSION#{session.session_id}",
         "entity": "session",
         "status": "open" if session.is_open else "completed",
-        **session.model_dump(mode="json", exclude={"expires_at", "xp"}),
+        **session.model_dump(mode="json", exclude={"expires_at", "xp", "reviews"}),
         "xp_phrases": xp.phrases,
         "xp_session_bonus": xp.session_bonus,
         "xp_streak_bonus": xp.streak_bonus,
         "total_xp": xp.total,
     }
+    if session.reviews:
+        log = [entry.model_dump(mode="json") for entry in session.reviews]
+        item["review_log"] = zlib.compress(json.dumps(log, separators=(",", ":")).encode())
     if session.is_open and session.expires_at is not None:
         item["ttl"] = session.expires_at  # the table's TTL attribute: abandoned sessions go away
     return item
+
+
+def _expanded(item: dict[str, Any]) -> dict[str, Any]:
+    """A stored item with its compressed review log as `reviews` again (sessions completed before
+    the log was compressed hold `reviews` as a list already)."""
+    if "review_log" not in item:
+        return item
+    expanded = {key: value for key, value in item.items() if key != "review_log"}
+    expanded["reviews"] = json.loads(zlib.decompress(item["review_log"]))
+    return expanded
+
+
+def _logged(entry: dict[str, Any]) -> LoggedReview:
+    """What a fit reads of one entry of a session's review log."""
+    reviewed_at = datetime.fromisoformat(entry["reviewed_at"])
+    return LoggedReview(entry["phrase_id"], reviewed_at, _RATING_NUMBER[entry["rating"]])
 
 
 def session_from_item(item: dict[str, Any]) -> Session:
@@ -634,7 +652,7 @@ def session_from_item(item: dict[str, Any]) -> Session:
         session_bonus=item["xp_session_bonus"],
         streak_bonus=item["xp_streak_bonus"],
     )
-    return Session.model_validate({**item, "xp": xp})
+    return Session.model_validate({**_expanded(item), "xp": xp})
 
 
 def learner_item(item: dict[str, Any]) -> LearnerItem:
@@ -681,10 +699,10 @@ def _course_pk(course_id: str) -> str:
     return f"COURSE#{course_id}"
 
 
-def _attribute(value: Any) -> dict[str, Any]:
-    """A Python value as a DynamoDB attribute value. Our items hold only JSON-shaped data, so
-    this small mapping replaces boto3's TypeSerializer, whose import brings boto3 and s3transfer
-    into every cold start; floats go through repr so they round-trip exactly."""
+def _attribute(value: Any) -> dict[str, Any]:  # noqa: PLR0911 - one return per attribute type
+    """A Python value as a DynamoDB attribute value. Our items hold only JSON-shaped data (and
+    compressed bytes), so this small mapping replaces boto3's TypeSerializer, whose import brings
+    boto3 and s3transfer into every cold start; floats go through repr so they round-trip exactly."""
     match value:
         case None:
             return {"NULL": True}
@@ -692,6 +710,8 @@ def _attribute(value: Any) -> dict[str, Any]:
             return {"BOOL": value}
         case str():
             return {"S": value}
+        case bytes():
+            return {"B": value}
         case int() | float():
             return {"N": repr(value)}
         case list() | tuple():
@@ -704,7 +724,7 @@ def _attribute(value: Any) -> dict[str, Any]:
 def _value(attribute: Mapping[str, Any]) -> Any:
     [(kind, raw)] = attribute.items()
     match kind:
-        case "S" | "BOOL":
+        case "S" | "BOOL" | "B":
             return raw
         case "N":
             return float(raw) if any(mark in raw for mark in ".eE") else int(raw)
@@ -715,6 +735,29 @@ def _value(attribute: Mapping[str, Any]) -> Any:
         case "M":
             return {key: _value(inner) for key, inner in raw.items()}
     raise TypeError(f"unexpected DynamoDB attribute type {kind}")
+
+
+def stored_size(item: Mapping[str, Any]) -> int:
+    """A serialized item's size as DynamoDB counts it against its 400 KB limit, its 1 MB query
+    pages and its capacity units: names plus values (strings and binary by their bytes, numbers
+    at most 21, lists and maps 3 plus 1 per element)."""
+
+    def size(attribute: Mapping[str, Any]) -> int:
+        [(kind, raw)] = attribute.items()
+        match kind:
+            case "S":
+                return len(raw.encode())
+            case "B":
+                return len(raw)
+            case "N":
+                return 21
+            case "L":
+                return 3 + sum(1 + size(inner) for inner in raw)
+            case "M":
+                return 3 + sum(1 + len(name.encode()) + size(inner) for name, inner in raw.items())
+        return 1  # BOOL, NULL
+
+    return sum(len(name.encode()) + size(attribute) for name, attribute in item.items())
 
 
 def serialize_item(item: Mapping[str, Any]) -> dict[str, Any]:
