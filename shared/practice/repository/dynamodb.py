@@ -117,6 +117,9 @@ class DynamoRepository:
                     ":queue": {"S": due_queue_pk(user_id, queue)},
                     ":before": {"S": utc_iso(due_before)},
                 },
+                # what ranking needs: botocore parses every attribute of every item, and
+                # the keys (pk, due_pk) are the same in each
+                ProjectionExpression="sk, due_at, stability, last_review",
                 Limit=limit,
                 ScanIndexForward=oldest_first,
             )
