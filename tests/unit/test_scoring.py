@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from practice.learner_day import learner_day
@@ -182,6 +182,11 @@ def test_practice_at_least_every_23_hours_keeps_the_streak_whatever_the_zone_and
     settings=st.lists(st.tuples(st.sampled_from(ZONES), st.integers(0, 23)), min_size=2, max_size=12),
     gaps=st.lists(st.integers(1, 60 * 60), min_size=12, max_size=12),
 )
+@example(  # a week of practice earns a freeze, which then carries the streak over a missed day
+    start=datetime(2024, 1, 1, 9, 27, tzinfo=UTC),
+    settings=[("UTC", 0)] * 12,
+    gaps=[24 * 60] * 7 + [50 * 60] + [24 * 60] * 4,
+)
 def test_no_day_is_credited_twice_or_repaired_by_a_change_of_zone_or_day_start(start, settings, gaps):
     profile, instant = learner(), start
     credited = []
@@ -194,8 +199,10 @@ def test_no_day_is_credited_twice_or_repaired_by_a_change_of_zone_or_day_start(s
             credited.append(session.practice_day)
             # a new day starts no earlier than the last one ended, in the settings it had then
             assert before.day_ends_at is None or instant >= before.day_ends_at
-            # and the streak goes on only before the deadline the last credited day set
-            alive = before.streak_until is not None and instant < before.streak_until
+            # and the streak goes on only before the deadline the last credited day set, which the
+            # freezes held (one earned each 7th streak day) stretch by a day each
+            deadlines = [d for d in (before.streak_until, before.freeze_until) if d is not None]
+            alive = bool(deadlines) and instant < max(deadlines)
             assert session.streak_after == (before.streak + 1 if alive else 1)
         else:
             assert session.streak_after == before.streak
