@@ -60,7 +60,7 @@ build: sam-venv ## sam build (the deployable artefacts in .aws-sam/build)
 
 load-course: venv ## Load the sample course into a deployed table: make load-course TABLE_NAME=<name>
 	@test -n "$(TABLE_NAME)" || { echo "usage: make load-course TABLE_NAME=<PracticeTableName output>"; exit 2; }
-	TABLE_NAME=$(TABLE_NAME) $(LOCAL_PYTHONPATH) $(PY) -m practice_local.load_course
+	TABLE_NAME=$(TABLE_NAME) $(LOCAL_PYTHONPATH) $(PY) -m practice_local.tools.load_course
 
 clean: ## Remove build output and virtual environments
 	rm -rf .aws-sam $(VENV) $(VENV_SAM) .pytest_cache .mypy_cache .ruff_cache .coverage
@@ -73,15 +73,15 @@ DYNAMODB_HOST ?= 127.0.0.1
 DYNAMODB_PORT ?= 0
 
 run: venv ## Serve the API on http://127.0.0.1:3000, embedded DynamoDB (PORT=, HOST= to change)
-	@$(LOCAL_PYTHONPATH) $(PY) -m practice_local.server --host $(HOST) --port $(PORT) \
+	@$(LOCAL_PYTHONPATH) $(PY) -m practice_local.cloud.server --host $(HOST) --port $(PORT) \
 		--dynamodb-host $(DYNAMODB_HOST) --dynamodb-port $(DYNAMODB_PORT)
 
 invoke: venv ## One event through the handler (no Docker): make invoke EVENT=events/get_daily_pack.json
 	@test -n "$(EVENT)" || { echo "usage: make invoke EVENT=events/<file>.json"; exit 2; }
-	@$(LOCAL_PYTHONPATH) $(PY) -m practice_local.invoke $(ARGS) $(EVENT)
+	@$(LOCAL_PYTHONPATH) $(PY) -m practice_local.tools.invoke $(ARGS) $(EVENT)
 
 openapi: venv ## Regenerate docs/openapi.json from the handler's routes and models
-	@$(LOCAL_PYTHONPATH) $(PY) -m practice_local.openapi
+	@$(LOCAL_PYTHONPATH) $(PY) -m practice_local.tools.openapi
 
 # -- Contract tests: schemathesis against the local server, from docs/openapi.json ------------
 .PHONY: fuzz
@@ -109,4 +109,4 @@ bench-srs: venv ## Fitted vs default FSRS parameters on 50 simulated learners + 
 
 optimize: venv ## Fit one learner's FSRS parameters on the embedded DynamoDB: make optimize USER=alice [DAYS=120]
 	@test -n "$(USER_ID)" || { echo "usage: make optimize USER=<learner id> [DAYS=120] [DYNAMODB_URL=...]"; exit 2; }
-	@$(LOCAL_PYTHONPATH) $(PY) -m practice_local.optimize --user "$(USER_ID)" --days $(DAYS) $(if $(DYNAMODB_URL),--dynamodb-url $(DYNAMODB_URL))
+	@$(LOCAL_PYTHONPATH) $(PY) -m practice_local.tools.optimize --user "$(USER_ID)" --days $(DAYS) $(if $(DYNAMODB_URL),--dynamodb-url $(DYNAMODB_URL))

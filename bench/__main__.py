@@ -24,10 +24,10 @@ from bench.lambda_image import (
     peer_image,
 )
 from bench.report import BUILT, FLOOR, NO_BYTECODE, ROUTES, render_import_profile, render_table
-from bench.seed import BENCH_NEW_PHRASES
 from bench.stats import summary
 from bench.warm import measure_against_emulator, measure_first_calls, measure_replayed
-from practice_local.template import REPO_ROOT
+from practice_local.cloud.template import REPO_ROOT
+from practice_local.simulation.seed import BENCH_NEW_PHRASES
 
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
 

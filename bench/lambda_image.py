@@ -9,8 +9,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from practice_local.sam_build import HOST_PLATFORM, built_python_path, sam_build
-from practice_local.template import function_environment, load_template
+from practice_local.cloud.template import function_environment, load_template
+from practice_local.tools.sam_build import HOST_PLATFORM, built_python_path, sam_build
 
 FUNCTION = "PracticeApiFunction"
 TABLE_NAMES = {"PracticeTable": "practice-bench", "IdempotencyTable": "practice-idempotency-bench"}

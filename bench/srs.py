@@ -1,9 +1,10 @@
 """`make bench-srs`: does fitting each learner's FSRS parameters pay? A measurement on simulated
 learners, whose memory follows known FSRS-6 parameters (their ground truth).
 
-Each learner (local/practice_local/simulated_learner.py) practises once a day for `--days` days
-through the project's own code: the PracticeService builds the daily pack and completes the
-session (on the in-memory repository of the tests, which keeps DynamoDB's conditions), and the
+Each learner (local/practice_local/simulation/learner.py) practises once a day for `--days` days
+through the project's own code: the session service builds the daily pack and completes the
+session (on the in-memory stores, local/practice_local/simulation/memory/, which keep DynamoDB's
+conditions), and the
 optimizer fits as in production, on the requests completions queue.
 
 The ground truths are real: FSRS-6 parameters that srs-benchmark fitted to real Anki users
@@ -31,17 +32,18 @@ from statistics import mean, median
 
 from fsrs_rs_python import FSRS, FSRSItem, FSRSReview
 
-from bench.seed import bench_course
 from optimizer.learner import optimize_learner, read_review_log
 from optimizer.model import DEFAULTS, FitRules, TimedItem, clip, training_items
-from practice.content import CourseCatalog, read_course_file
-from practice.fitting import FitPolicy
-from practice.learner_day import learner_day
-from practice.repository.dynamodb import serialize_item, session_item, stored_size
-from practice.sessions import PracticeService, ProfileChanges
-from practice.settings import Settings
-from practice_local.simulated_learner import START, FitRequests, SimClock, SimulatedLearner
-from tests.fakes import InMemoryRepository
+from practice.compose import build_api
+from practice.courses.service import read_course_file
+from practice.domain.fit_policy import FitPolicy
+from practice.domain.learner_day import learner_day
+from practice.dynamodb.codec import serialize_item, stored_size
+from practice.dynamodb.items import session_item
+from practice.runtime.settings import Settings
+from practice_local.simulation.learner import START, Requests, SimClock, SimulatedLearner
+from practice_local.simulation.memory import MemoryFitStore, MemoryTable, memory_stores
+from practice_local.simulation.seed import bench_course
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_PARAMETERS = Path(__file__).parent / "srs" / "real_parameters.json"
@@ -87,10 +89,11 @@ def simulate(
     sessions_per_day: int = 1,
     new_per_day: int | None = None,
 ) -> LearnerResult:
-    repository = InMemoryRepository()
+    table = MemoryTable()
+    stores, fits = memory_stores(table), MemoryFitStore(table)
     base = read_course_file(ROOT / "content" / "courses" / "es-en.json")
     course = bench_course(base, (new_per_day or 12) * days + 100)
-    repository.put_course(course)
+    stores.courses.put_course(course)
     settings = Settings(
         table_name="in-memory",  # the repository is in memory: nothing below names a table or queue
         idempotency_table_name="in-memory",
@@ -98,13 +101,11 @@ def simulate(
         cursor_key="bench-srs-" + "0" * 32,
         default_course_id=course.course_id,
     )
-    clock, queue = SimClock(), FitRequests()
-    service = PracticeService(
-        repository, CourseCatalog(repository, 3600), settings, clock, fits=queue, pause=lambda _: None
-    )
+    clock, queue = SimClock(), Requests()
+    services = build_api(settings, stores, erasures=Requests(), fits=queue, clock=clock, pause=lambda _: None)
     if new_per_day is not None:  # a heavy learner: more new phrases, room for all their reviews
-        service.update_profile(name, ProfileChanges(daily_new_limit=new_per_day, daily_review_limit=1000))
-    learner = SimulatedLearner(service, clock, name, truth, seed)
+        services.profile.update_profile(name, {"daily_new_limit": new_per_day, "daily_review_limit": 1000})
+    learner = SimulatedLearner(services.sessions, clock, name, truth, seed)
     rules, policy = FitRules(), settings.fit_policy
     result = LearnerResult(name, control)
     cut_day = int(days * 0.75)
@@ -112,40 +113,42 @@ def simulate(
     for day in range(days):
         if day == cut_day:
             cut_at = START + timedelta(days=day)
-            _fit_at_cut(repository, name, cut_at, policy, result)
+            _fit_at_cut(fits, name, cut_at, policy, result)
         learner.practise(day, sessions_per_day)
         if day < cut_day:  # the optimizer, as its queue feeds it (after the cut: the fit judged)
             for _ in queue.pending:
-                optimize_learner(repository, name, now=clock.now, policy=policy, rules=rules)
+                optimize_learner(fits, name, now=clock.now, policy=policy, rules=rules)
         queue.pending.clear()
-    _evaluate(repository, name, cut_at, result)
+    _evaluate(fits, table, name, cut_at, result)
     return result
 
 
 def _fit_at_cut(
-    repository: InMemoryRepository, name: str, now: datetime, policy: FitPolicy, result: LearnerResult
+    fits: MemoryFitStore, name: str, now: datetime, policy: FitPolicy, result: LearnerResult
 ) -> None:
     """One more fit on everything so far, timed, with the peak memory it took (VmHWM counts what
     fsrs-rs allocates, which tracemalloc cannot see)."""
     baseline = _reset_peak_rss()
     started = time.perf_counter()
-    outcome = optimize_learner(repository, name, now=now, policy=policy, rules=FitRules(), force=True)
+    outcome = optimize_learner(fits, name, now=now, policy=policy, rules=FitRules(), force=True)
     result.fit_seconds = time.perf_counter() - started
     result.fit_peak_mib = max(0.0, _peak_rss() - baseline) / 1024
     result.process_mib = baseline / 1024
     del outcome
 
 
-def _evaluate(repository: InMemoryRepository, name: str, cut_at: datetime, result: LearnerResult) -> None:
-    profile = repository.get_profile(name)
+def _evaluate(
+    fits: MemoryFitStore, table: MemoryTable, name: str, cut_at: datetime, result: LearnerResult
+) -> None:
+    profile = fits.get_profile(name)
     assert profile is not None
     in_use = profile.fsrs_parameters or DEFAULTS
     result.adopted = profile.fsrs is not None
-    reviews = read_review_log(repository, name)
+    reviews = read_review_log(fits, name)
     result.reviews = len(reviews)
     result.log_bytes = sum(
         stored_size(serialize_item(session_item(session)))
-        for (uid, _), session in repository.sessions.items()
+        for (uid, _), session in table.sessions.items()
         if uid == name
     )
     zone, hour = profile.zone, profile.day_start_hour

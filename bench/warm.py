@@ -10,14 +10,14 @@ from typing import Any
 
 import boto3
 
-from bench.emulator import embedded_dynamodb
 from bench.lambda_image import ERASURE_QUEUE, TABLE_NAMES, LambdaImage, lambda_environment
 from bench.report import ROUTES
-from bench.seed import BENCH_NEW_PHRASES, bench_course, seed_learner
-from practice.content import load_courses
-from practice.repository.dynamodb import DynamoRepository
-from practice.settings import Settings
-from practice_local.template import REPO_ROOT, create_tables
+from practice.compose import DynamoRepository
+from practice.courses.service import load_courses
+from practice.runtime.settings import Settings
+from practice_local.cloud.moto_transactions import embedded_dynamodb
+from practice_local.cloud.template import REPO_ROOT, create_tables
+from practice_local.simulation.seed import BENCH_NEW_PHRASES, bench_course, seed_learner
 
 WARM_CHILD = Path(__file__).with_name("warm_child.py")
 COURSES_DIR = REPO_ROOT / "content" / "courses"
@@ -38,7 +38,8 @@ class WarmRunFailed(RuntimeError):
 def prepare_store(endpoint_url: str, user_id: str, cards: int, course_phrases: int) -> None:
     """Tables from template.yaml, the courses loaded as on deploy, the bench course of
     `course_phrases` phrases, and `user_id` on it with `cards` cards in a real backlog's mix and
-    as many past sessions, with their day ledger (bench/seed.py); and the erasure queue."""
+    as many past sessions, with their day ledger (local/practice_local/simulation/seed.py); and the
+    erasure queue."""
     session = boto3.session.Session(
         region_name="eu-west-1",
         aws_access_key_id="bench",

@@ -266,8 +266,8 @@ def against_emulator() -> dict[str, Any]:
 
 def deletion(invokes: int, warmup: int) -> dict[str, Any]:
     """DELETE /profile (repeatable: each call re-queues the erasure), then the erasure itself."""
-    from practice.erasure import erase_learner  # noqa: PLC0415 - the layer's, as the worker runs it
-    from practice.repository.dynamodb import DynamoRepository  # noqa: PLC0415
+    from practice.account.service import erase_learner  # noqa: PLC0415 - the layer's, as the worker runs it
+    from practice.compose import DynamoRepository  # noqa: PLC0415
 
     event = read_event("delete_profile.json", CONFIG["user_id"], {})
     timed([event] * warmup, accepted)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from practice_local.template import function_environment, load_template
+from practice_local.cloud.template import function_environment, load_template
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EVENTS_DIR = REPO_ROOT / "events"

@@ -3,10 +3,10 @@ practice run through the real completion code."""
 
 from datetime import date, datetime, timedelta
 
-from practice.completion import Completion, TimeRules, complete
-from practice.content import read_course_file
-from practice.learner_day import day_end, day_start, parse_time_zone
-from practice.models.learner import PracticeReport, Profile, Rating, Review, Session
+from practice.courses.service import read_course_file
+from practice.domain.completion import Completion, TimeRules, complete
+from practice.domain.learner import PracticeReport, Profile, Rating, Review, Session
+from practice.domain.learner_day import day_end, day_start, parse_time_zone
 from tests.conftest import COURSES_DIR
 
 COURSE = read_course_file(COURSES_DIR / "es-en.json")

@@ -124,3 +124,20 @@ class StoreUnavailable(PracticeError):
 
     code = "service_unavailable"
     status = HTTPStatus.SERVICE_UNAVAILABLE
+
+
+# -- internal signals: never answered to a client as such ---------------------------------------
+
+
+class SessionNotOpen(Exception):
+    """The session was completed by someone else meanwhile. The session service answers it as a
+    retry would; no client ever sees it."""
+
+
+class ErasureIncomplete(Exception):
+    """The invocation ran short of time: the message goes back to the queue, and its next
+    attempt goes on with what is left."""
+
+    def __init__(self, deleted: int) -> None:
+        super().__init__(f"{deleted} items deleted; the next attempt goes on with the rest")
+        self.deleted = deleted

@@ -1,4 +1,4 @@
-"""The local server (`python -m practice_local.server`) in a subprocess, driven over real HTTP.
+"""The local server (`python -m practice_local.cloud.server`) in a subprocess, driven over real HTTP.
 
 The server is stopped at the end of the module whatever the tests did: terminate, wait, and kill
 only if it does not stop by itself."""
@@ -111,7 +111,7 @@ def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> int:
 @contextmanager
 def running_server(log: Path, *extra_args: str, env: dict[str, str] | None = None) -> Iterator[LocalServer]:
     port, dynamodb_port = free_port(), free_port()
-    command = [sys.executable, "-m", "practice_local.server", "--port", str(port)]
+    command = [sys.executable, "-m", "practice_local.cloud.server", "--port", str(port)]
     command += ["--dynamodb-port", str(dynamodb_port), *extra_args]
     with log.open("wb") as output:
         process = subprocess.Popen(

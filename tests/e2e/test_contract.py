@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from practice_local.events import unsigned_jwt
+from practice_local.cloud.events import unsigned_jwt
 from tests.e2e.conftest import REPO_ROOT, SERVER_ENV, LocalServer
 
 PHASES = os.environ.get("CONTRACT_PHASES", "fuzzing,stateful")

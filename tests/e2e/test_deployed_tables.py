@@ -13,11 +13,11 @@ from typing import Any
 import boto3
 import pytest
 
-from practice.content import load_courses
-from practice.repository.dynamodb import DynamoRepository
-from practice_local.template import create_tables
+from practice.courses.service import load_courses
+from practice_local.cloud.template import create_tables
 from tests.conftest import COURSES_DIR
 from tests.e2e.conftest import REPO_ROOT, SERVER_ENV, free_port, running_server, stop, wait_for_port
+from tests.fakes import on_dynamodb
 
 pytestmark = pytest.mark.e2e
 
@@ -48,7 +48,7 @@ def aws_account() -> Iterator[tuple[str, Any, Any]]:
             aws_secret_access_key="dev",
         )
         create_tables(client, DEPLOYED)
-        load_courses(DynamoRepository(client, DEPLOYED["PracticeTable"]), COURSES_DIR)
+        load_courses(on_dynamodb(client, DEPLOYED["PracticeTable"]), COURSES_DIR)
         sqs = boto3.client("sqs", endpoint_url=url, region_name=ACCOUNT["AWS_REGION"],
                            aws_access_key_id="dev", aws_secret_access_key="dev")  # fmt: skip
         sqs.create_queue(QueueName=QUEUE)
@@ -115,7 +115,7 @@ def test_a_wrong_table_setting_is_one_clear_line_and_exit_code_1(aws_account, en
 
     # When the server starts
     result = subprocess.run(
-        [sys.executable, "-m", "practice_local.server", "--port", str(free_port())],
+        [sys.executable, "-m", "practice_local.cloud.server", "--port", str(free_port())],
         cwd=REPO_ROOT,
         env={**SERVER_ENV, **ACCOUNT, "AWS_ENDPOINT_URL_DYNAMODB": url, **env},
         capture_output=True,

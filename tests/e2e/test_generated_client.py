@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from practice_local.events import unsigned_jwt
+from practice_local.cloud.events import unsigned_jwt
 from tests.e2e.conftest import REPO_ROOT, LocalServer
 
 TS_CLIENT = REPO_ROOT / "tests" / "e2e" / "ts_client"

@@ -21,9 +21,9 @@ def test_events_dir_holds_api_gateway_events():
 
 
 def run_invoke(*args: str) -> subprocess.CompletedProcess[str]:
-    """`python -m practice_local.invoke ARGS`, as `make invoke` runs it."""
+    """`python -m practice_local.tools.invoke ARGS`, as `make invoke` runs it."""
     return subprocess.run(
-        [sys.executable, "-m", "practice_local.invoke", *args],
+        [sys.executable, "-m", "practice_local.tools.invoke", *args],
         cwd=REPO_ROOT,
         env=SERVER_ENV,
         capture_output=True,

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from practice_local.events import (
+from practice_local.cloud.events import (
     HttpRequest,
     MalformedToken,
     RouteTable,
@@ -13,7 +13,7 @@ from practice_local.events import (
     jwt_claims,
     unsigned_jwt,
 )
-from practice_local.template import HttpApiRoute, http_api_routes, load_template
+from practice_local.cloud.template import HttpApiRoute, http_api_routes, load_template
 from tests.conftest import load_event
 
 SESSIONS = "/api/v2/practice/sessions"

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from practice_local.events import unsigned_jwt
-from practice_local.template import http_api_routes, load_template
+from practice_local.cloud.events import unsigned_jwt
+from practice_local.cloud.template import http_api_routes, load_template
 from tests.e2e.conftest import LocalServer
 
 pytestmark = pytest.mark.e2e

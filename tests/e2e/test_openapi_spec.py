@@ -2,7 +2,7 @@
 
 import json
 
-from practice_local.openapi import REGENERATE_COMMAND, SPEC_PATH, handler_resolver, openapi_spec
+from practice_local.tools.openapi import REGENERATE_COMMAND, SPEC_PATH, handler_resolver, openapi_spec
 
 
 def test_the_committed_openapi_spec_matches_the_code():

@@ -2,9 +2,9 @@
 
 import json
 
-from practice.settings import OptimizerSettings, Settings, WorkerSettings
-from practice_local.local_stack import FUNCTION_ID, LOCAL_QUEUE_NAMES, LOCAL_TABLE_NAMES, WORKER_ID
-from practice_local.template import REPO_ROOT
+from practice.runtime.settings import OptimizerSettings, Settings, WorkerSettings
+from practice_local.cloud.stack import FUNCTION_ID, LOCAL_QUEUE_NAMES, LOCAL_TABLE_NAMES, WORKER_ID
+from practice_local.cloud.template import REPO_ROOT
 
 
 def test_the_sam_env_vars_file_names_the_embedded_tables_and_settings_the_function_reads():

@@ -21,7 +21,7 @@ def test_a_port_in_use_is_one_clear_line_and_exit_code_1():
 
         # When the server is asked to use it
         result = subprocess.run(
-            [sys.executable, "-m", "practice_local.server", "--port", str(port)],
+            [sys.executable, "-m", "practice_local.cloud.server", "--port", str(port)],
             cwd=REPO_ROOT,
             env=SERVER_ENV,
             capture_output=True,

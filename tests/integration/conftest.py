@@ -10,14 +10,10 @@ import pytest
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from moto import mock_aws
 
-from practice.content import CourseCatalog, load_courses
-from practice.erasure import ErasureRequest
-from practice.repository import PracticeRepository
-from practice.repository.dynamodb import DynamoRepository
-from practice.sessions import PracticeService
-from practice.settings import Settings
-from practice.wiring import build_service, dynamodb_client, sqs_client
-from practice_local.template import create_tables
+from practice.compose import ApiServices, api_services, dynamodb_stores
+from practice.courses.service import load_courses
+from practice.runtime.clients import dynamodb_client, sqs_client
+from practice_local.cloud.template import create_tables
 from tests.conftest import (
     COURSES_DIR,
     ERASURE_QUEUE,
@@ -27,7 +23,7 @@ from tests.conftest import (
     LambdaContext,
     load_event,
 )
-from tests.fakes import InMemoryRepository
+from tests.fakes import AllStores, in_memory, on_dynamodb, services_on
 
 Hook = Callable[..., Any]
 
@@ -41,56 +37,33 @@ def dynamodb() -> Iterator[Any]:
         create_tables(client, TABLE_NAMES)
         sqs_client().create_queue(QueueName=ERASURE_QUEUE)
         sqs_client().create_queue(QueueName=FIT_QUEUE)
-        load_courses(DynamoRepository(client, TABLE_NAMES["PracticeTable"]), COURSES_DIR)
+        load_courses(dynamodb_stores(client, TABLE_NAMES["PracticeTable"]).courses, COURSES_DIR)
         yield client
 
 
 @pytest.fixture(params=["dynamodb", "in-memory"])
-def repository(request: pytest.FixtureRequest) -> PracticeRepository:
-    """The domain's repository, twice: on moto's DynamoDB and in memory (tests/fakes.py)."""
+def repository(request: pytest.FixtureRequest) -> AllStores:
+    """Every store, twice: on moto's DynamoDB and in memory (local/practice_local/simulation/memory/)."""
     if request.param == "in-memory":
-        return InMemoryRepository.with_courses(COURSES_DIR)
-    return DynamoRepository(request.getfixturevalue("dynamodb"), TABLE_NAMES["PracticeTable"])
-
-
-class RecordingQueue:
-    """An erasure queue that keeps what it is asked to do, as the worker would receive it."""
-
-    def __init__(self) -> None:
-        self.requests: list[ErasureRequest] = []
-
-    def request(self, erasure: ErasureRequest) -> None:
-        self.requests.append(erasure)
-
-
-def service_on(
-    repository: Any, clock: FakeClock, settings: Settings | None = None, erasures: Any = None
-) -> PracticeService:
-    return PracticeService(
-        repository,
-        CourseCatalog(repository, 300),
-        settings or Settings(),
-        clock,
-        pause=lambda _: None,
-        erasures=erasures if erasures is not None else RecordingQueue(),
-    )
+        return in_memory(COURSES_DIR)
+    return on_dynamodb(request.getfixturevalue("dynamodb"), TABLE_NAMES["PracticeTable"])
 
 
 @pytest.fixture
-def service(repository: PracticeRepository, clock: FakeClock) -> PracticeService:
-    return service_on(repository, clock)
+def service(repository: AllStores, clock: FakeClock) -> ApiServices:
+    return services_on(repository, clock)
 
 
 def serve_on(app: APIGatewayHttpResolver, client: Any, clock: FakeClock | None = None) -> None:
-    """Point the handler's routes at `client`: its service and session starter, built on it
+    """Point the handler's routes at `client`: its services and session starter, built on it
     (with `clock` as the service's clock when given)."""
     from practice_api import dependencies
-    from practice_api.session_start import SessionStarter
+    from practice_api.sessions.start import SessionStarter
 
     settings = dependencies.app_settings()
-    service = build_service(settings, client, clock) if clock else build_service(settings, client)
-    starter = SessionStarter(service, settings, client)
-    app.dependency_overrides[dependencies.practice_service] = lambda: service
+    services = api_services(settings, client, clock) if clock else api_services(settings, client)
+    starter = SessionStarter(services.sessions, settings, client)
+    app.dependency_overrides[dependencies.services] = lambda: services
     app.dependency_overrides[dependencies.session_starter] = lambda: starter
 
 

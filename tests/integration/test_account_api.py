@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from practice.wiring import build_service, sqs_client
+from practice.compose import api_services
+from practice.runtime.clients import sqs_client
 from tests.conftest import ERASURE_QUEUE_URL, TABLE_NAMES, FakeClock, LambdaContext, load_event
 from tests.integration.conftest import daily_event
 from tests.integration.test_complete_session_api import all_good, complete_event, route_event
@@ -63,7 +64,7 @@ def queued_erasures() -> list[dict[str, Any]]:
 
 
 def worker_event(messages: list[dict[str, Any]]) -> dict[str, Any]:
-    from practice_local.queue_poller import sqs_event
+    from practice_local.cloud.queue_poller import sqs_event
 
     return sqs_event(messages, "arn:aws:sqs:eu-west-1:123456789012:practice-erasures-test")
 
@@ -139,9 +140,9 @@ def test_a_delete_whose_queue_is_down_is_a_503_and_its_retry_goes_through(
     settings = dependencies.app_settings().model_copy(
         update={"erasure_queue_url": ERASURE_QUEUE_URL + "-gone"}
     )
-    healthy = api.dependency_overrides[dependencies.practice_service]
-    broken = build_service(settings, dynamodb, clock)
-    api.dependency_overrides[dependencies.practice_service] = lambda: broken
+    healthy = api.dependency_overrides[dependencies.services]
+    broken = api_services(settings, dynamodb, clock)
+    api.dependency_overrides[dependencies.services] = lambda: broken
 
     # When the learner deletes their account, it is a 503 to retry, and they are gone already
     status, error = invoke(delete_event())
@@ -149,7 +150,7 @@ def test_a_delete_whose_queue_is_down_is_a_503_and_its_retry_goes_through(
     assert invoke(profile_event())[1]["total_xp"] == 0
 
     # When the app retries once the queue is back, the erasure is queued and done
-    api.dependency_overrides[dependencies.practice_service] = healthy
+    api.dependency_overrides[dependencies.services] = healthy
     assert invoke(delete_event())[0] == 202
     assert run_worker(worker_event(queued_erasures())) == {"batchItemFailures": []}
     assert items_of(dynamodb, "learner-0001") == []
@@ -222,9 +223,9 @@ def test_the_export_holds_the_profile_and_every_item_in_its_documented_shape(inv
 def test_export_pages_of_a_large_learner_stay_small_and_concatenate_to_all_their_items(
     invoke, dynamodb, clock, dynamodb_requests
 ):
-    from bench.seed import bench_course, seed_learner
-    from practice.content import read_course_file
+    from practice.courses.service import read_course_file
     from practice_api.app import lambda_handler
+    from practice_local.simulation.seed import bench_course, seed_learner
     from tests.conftest import COURSES_DIR
 
     # Given a learner with 1,000 cards and 300 sessions of 30 reviews each (~3 MB of JSON)
@@ -276,9 +277,7 @@ def test_another_learners_export_cursor_is_a_400(api, invoke, dynamodb, clock):
 
     practise(invoke, clock, days=3)
     small_pages = dependencies.app_settings().model_copy(update={"export_page_bytes": 1024})
-    api.dependency_overrides[dependencies.practice_service] = lambda: build_service(
-        small_pages, dynamodb, clock
-    )
+    api.dependency_overrides[dependencies.services] = lambda: api_services(small_pages, dynamodb, clock)
     cursor = invoke(export_event())[1]["next_cursor"]
     assert cursor is not None
 

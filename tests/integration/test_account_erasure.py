@@ -10,20 +10,21 @@ from typing import Any
 
 import pytest
 
-from practice.erasure import ErasureIncomplete, erase_learner
+from practice.account.service import erase_learner
+from practice.compose import ApiServices
+from practice.domain.learner import CardState, LedgerDay, PracticeReport, Rating, Review, Session
+from practice.dynamodb.keys import PROFILE_SK
 from practice.errors import (
     AccountDeleting,
+    ErasureIncomplete,
     InvalidCursor,
     SessionNotFound,
     StoreUnavailable,
 )
-from practice.models.learner import CardState, LedgerDay, PracticeReport, Rating, Review, Session
-from practice.repository.dynamodb import PROFILE_SK, DynamoRepository
-from practice.sessions import PracticeService, ProfileChanges, StartedSession
-from practice.settings import Settings
+from practice.runtime.settings import Settings
+from practice.sessions.results import StartedSession
 from tests.conftest import TABLE_NAMES, FakeClock
-from tests.fakes import InMemoryRepository, Interleaved
-from tests.integration.conftest import RecordingQueue, service_on
+from tests.fakes import Interleaved, RecordingQueue, on_dynamodb, services_on
 
 Keys = Callable[[str], set[str]]
 
@@ -39,8 +40,8 @@ def queue() -> RecordingQueue:
 
 
 @pytest.fixture
-def service(repository: Any, clock: FakeClock, queue: RecordingQueue) -> PracticeService:
-    return service_on(repository, clock, erasures=queue)
+def service(repository: Any, clock: FakeClock, queue: RecordingQueue) -> ApiServices:
+    return services_on(repository, clock, erasures=queue)
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ def stored_keys(repository: Any, request: pytest.FixtureRequest) -> Keys:
     and of their cards' entries in the due index: read from the store itself."""
 
     def in_memory(user_id: str) -> set[str]:
-        keys = {key for key, _ in repository._items_by_key(user_id)}
+        keys = {key for key, _ in repository.records_by_key(user_id)}
         if user_id in repository.profiles or user_id in repository.tombstones:
             keys.add(PROFILE_SK)
         return keys
@@ -73,7 +74,7 @@ def stored_keys(repository: Any, request: pytest.FixtureRequest) -> Keys:
             keys |= {f"due-index:{item['sk']['S']}" for item in due["Items"]}
         return keys
 
-    return in_memory if isinstance(repository, InMemoryRepository) else in_dynamodb
+    return in_memory if repository.in_memory else in_dynamodb
 
 
 def all_good(started: StartedSession) -> PracticeReport:
@@ -81,17 +82,17 @@ def all_good(started: StartedSession) -> PracticeReport:
     return PracticeReport(reviews=tuple(Review(phrase_id=p.phrase_id, rating=Rating.GOOD) for p in phrases))
 
 
-def practise(service: PracticeService, clock: FakeClock, user_id: str, days: int) -> list[Session]:
+def practise(service: ApiServices, clock: FakeClock, user_id: str, days: int) -> list[Session]:
     """A session completed each day for `days` days, then one left open: the sessions."""
     sessions = []
     for _ in range(days):
-        started = service.start_daily_session(user_id, "Europe/Madrid")
+        started = service.sessions.start_daily_session(user_id, "Europe/Madrid")
         clock.advance(minutes=6)
         sessions.append(
-            service.complete_session(user_id, started.session.session_id, all_good(started)).session
+            service.sessions.complete_session(user_id, started.session.session_id, all_good(started)).session
         )
         clock.advance(days=1, minutes=-6)
-    sessions.append(service.start_daily_session(user_id).session)
+    sessions.append(service.sessions.start_daily_session(user_id).session)
     return sessions
 
 
@@ -113,30 +114,30 @@ def test_a_deleted_learner_is_gone_for_the_api_at_once_and_their_erasure_is_queu
 ):
     # Given a learner with three days of practice and an open session
     sessions = practise(service, clock, "ana", 3)
-    assert service.get_profile("ana").profile.total_xp > 0
+    assert service.profile.get_profile("ana").profile.total_xp > 0
 
     # When they delete their account (the worker has not run yet)
-    service.delete_account("ana")
+    service.account.delete_account("ana")
 
     # Then their erasure is queued, and the API shows nothing of theirs, though the items remain
     assert [(r.user_id, r.requested_at) for r in queue.requests] == [("ana", clock.now)]
     assert len(stored_keys("ana")) > len(sessions)
-    profile = service.get_profile("ana").profile
+    profile = service.profile.get_profile("ana").profile
     assert (profile.total_xp, profile.streak, profile.version) == (0, 0, 0)
     for session in sessions:
         with pytest.raises(SessionNotFound):
-            service.get_session("ana", session.session_id)
-    assert service.list_sessions("ana", 100).sessions == ()
-    assert service.stats("ana").ledger.totals.xp == 0
-    export = service.export("ana")
-    assert (export.profile, export.items, export.next_cursor) == (None, (), None)
+            service.sessions.get_session("ana", session.session_id)
+    assert service.sessions.list_sessions("ana", 100).sessions == ()
+    assert service.progress.stats("ana").ledger.totals.xp == 0
+    export = service.account.export("ana")
+    assert (export.profile, export.records, export.next_cursor) == (None, (), None)
     # and nothing can be written for them until the erasure is done
     with pytest.raises(AccountDeleting):
-        service.start_daily_session("ana")
+        service.sessions.start_daily_session("ana")
     with pytest.raises(AccountDeleting):
-        service.update_profile("ana", ProfileChanges(daily_goal_xp=50))
+        service.profile.update_profile("ana", {"daily_goal_xp": 50})
     with pytest.raises(SessionNotFound):
-        service.complete_session("ana", sessions[-1].session_id, PracticeReport(reviews=()))
+        service.sessions.complete_session("ana", sessions[-1].session_id, PracticeReport(reviews=()))
 
 
 def test_the_erasure_leaves_no_item_of_the_learner_and_touches_no_other(
@@ -146,7 +147,7 @@ def test_the_erasure_leaves_no_item_of_the_learner_and_touches_no_other(
     practise(service, clock, "ana", 4)
     practise(service, clock, "bea", 2)
     bea_before = stored_keys("bea")
-    service.delete_account("ana")
+    service.account.delete_account("ana")
 
     # When the worker erases her
     deleted = erase_learner(repository, "ana", time_left=plenty, stop_seconds=5)
@@ -155,22 +156,22 @@ def test_the_erasure_leaves_no_item_of_the_learner_and_touches_no_other(
     assert stored_keys("ana") == set()
     assert deleted > 4
     assert stored_keys("bea") == bea_before
-    assert service.get_profile("bea").profile.total_xp > 0
+    assert service.profile.get_profile("bea").profile.total_xp > 0
     # and she can start afresh, as a new learner
-    assert service.start_daily_session("ana").pack.review == ()
-    assert service.get_profile("ana").profile.streak == 0
+    assert service.sessions.start_daily_session("ana").pack.review == ()
+    assert service.profile.get_profile("ana").profile.streak == 0
 
 
 def test_an_erasure_cut_short_goes_on_at_its_next_attempt_and_a_third_run_does_nothing(
     service, repository, clock, stored_keys, monkeypatch
 ):
     # Given a deleted learner, and pages of two items (so that the erasure takes several)
-    monkeypatch.setattr("practice.limits.ITEMS_PER_QUERY", 2)
-    monkeypatch.setattr("practice.repository.dynamodb.ITEMS_PER_QUERY", 2)
-    monkeypatch.setattr("tests.fakes.ITEMS_PER_QUERY", 2)
+    monkeypatch.setattr("practice.domain.limits.ITEMS_PER_QUERY", 2)
+    monkeypatch.setattr("practice.dynamodb.account.ITEMS_PER_QUERY", 2)
+    monkeypatch.setattr("practice_local.simulation.memory.account.ITEMS_PER_QUERY", 2)
     practise(service, clock, "ana", 2)
     total = len(stored_keys("ana")) - 1 - sum(key.startswith("due-index:") for key in stored_keys("ana"))
-    service.delete_account("ana")
+    service.account.delete_account("ana")
 
     # When the first attempt runs out of time after one page
     with pytest.raises(ErasureIncomplete):
@@ -180,7 +181,7 @@ def test_an_erasure_cut_short_goes_on_at_its_next_attempt_and_a_third_run_does_n
     left = {key for key in stored_keys("ana") if not key.startswith("due-index:")}
     assert PROFILE_SK in left
     assert len(left) == total + 1 - 2
-    assert service.get_profile("ana").profile.version == 0
+    assert service.profile.get_profile("ana").profile.version == 0
     # and the next attempt erases the rest; a third (a duplicate message) finds nothing to do
     assert erase_learner(repository, "ana", time_left=plenty, stop_seconds=5) == total - 2
     assert stored_keys("ana") == set()
@@ -190,7 +191,7 @@ def test_an_erasure_cut_short_goes_on_at_its_next_attempt_and_a_third_run_does_n
 def test_a_late_erasure_of_a_learner_who_came_back_deletes_nothing(service, repository, clock, stored_keys):
     # Given a learner erased, who then came back and practised as a new learner
     practise(service, clock, "ana", 1)
-    service.delete_account("ana")
+    service.account.delete_account("ana")
     erase_learner(repository, "ana", time_left=plenty, stop_seconds=5)
     practise(service, clock, "ana", 1)
     comeback = stored_keys("ana")
@@ -205,41 +206,41 @@ def test_a_late_erasure_of_a_learner_who_came_back_deletes_nothing(service, repo
 
 def test_a_completion_racing_with_the_deletion_writes_nothing(repository, clock, queue, stored_keys):
     # Given a learner with a pack open
-    service = service_on(repository, clock, erasures=queue)
+    service = services_on(repository, clock, erasures=queue)
     practise(service, clock, "ana", 1)
-    started = service.start_daily_session("ana")
+    started = service.sessions.start_daily_session("ana")
     clock.advance(minutes=5)
 
     # When the deletion lands between the completion's read and its write
-    racing = service_on(
-        Interleaved(repository).before("complete_session", lambda: service.delete_account("ana")),
+    racing = services_on(
+        Interleaved(repository).before("complete_session", lambda: service.account.delete_account("ana")),
         clock,
         erasures=queue,
     )
     with pytest.raises(SessionNotFound):
-        racing.complete_session("ana", started.session.session_id, all_good(started))
+        racing.sessions.complete_session("ana", started.session.session_id, all_good(started))
 
     # Then the completion wrote nothing, and the erasure leaves nothing
-    assert service.export("ana").items == ()
+    assert service.account.export("ana").records == ()
     erase_learner(repository, "ana", time_left=plenty, stop_seconds=5)
     assert stored_keys("ana") == set()
 
 
 def test_a_completion_racing_with_the_whole_erasure_writes_nothing(repository, clock, queue, stored_keys):
     # Given a learner with a pack open
-    service = service_on(repository, clock, erasures=queue)
+    service = services_on(repository, clock, erasures=queue)
     practise(service, clock, "ana", 1)
-    started = service.start_daily_session("ana")
+    started = service.sessions.start_daily_session("ana")
     clock.advance(minutes=5)
 
     def delete_and_erase() -> None:
-        service.delete_account("ana")
+        service.account.delete_account("ana")
         erase_learner(repository, "ana", time_left=plenty, stop_seconds=5)
 
     # When the deletion and the whole erasure happen between the completion's read and write
-    racing = service_on(Interleaved(repository).before("complete_session", delete_and_erase), clock)
+    racing = services_on(Interleaved(repository).before("complete_session", delete_and_erase), clock)
     with pytest.raises(SessionNotFound):
-        racing.complete_session("ana", started.session.session_id, all_good(started))
+        racing.sessions.complete_session("ana", started.session.session_id, all_good(started))
 
     # Then not one item came back: no session, card, ledger day or profile
     assert stored_keys("ana") == set()
@@ -248,20 +249,20 @@ def test_a_completion_racing_with_the_whole_erasure_writes_nothing(repository, c
 @pytest.mark.parametrize("returning", [True, False])
 def test_a_pack_racing_with_the_deletion_writes_nothing(repository, clock, queue, stored_keys, returning):
     # Given a learner who practised before (or a first visit)
-    service = service_on(repository, clock, erasures=queue)
+    service = services_on(repository, clock, erasures=queue)
     if returning:
         practise(service, clock, "ana", 1)
 
     # When the deletion lands between the pack's reads and its write
-    racing = service_on(
-        Interleaved(repository).before("start_session", lambda: service.delete_account("ana")),
+    racing = services_on(
+        Interleaved(repository).before("start_session", lambda: service.account.delete_account("ana")),
         clock,
         erasures=queue,
     )
 
     # Then the pack is refused (the account is being deleted), and the erasure leaves nothing
     with pytest.raises(AccountDeleting):
-        racing.start_daily_session("ana")
+        racing.sessions.start_daily_session("ana")
     erase_learner(repository, "ana", time_left=plenty, stop_seconds=5)
     assert stored_keys("ana") == set()
 
@@ -272,17 +273,17 @@ def test_a_deletion_whose_queue_failed_is_gone_already_and_sent_again_by_a_retry
             raise StoreUnavailable("the deletion could not be queued; send the request again")
 
     # Given a learner whose DELETE met a queue that was down (a 503 to the app)
-    practise(service_on(repository, clock), clock, "ana", 1)
+    practise(services_on(repository, clock), clock, "ana", 1)
     with pytest.raises(StoreUnavailable):
-        service_on(repository, clock, erasures=DownQueue()).delete_account("ana")
-    assert service_on(repository, clock).get_profile("ana").profile.total_xp == 0  # gone already
+        services_on(repository, clock, erasures=DownQueue()).account.delete_account("ana")
+    assert services_on(repository, clock).profile.get_profile("ana").profile.total_xp == 0  # gone already
 
     # When the app sends the DELETE again, twice
     queue = RecordingQueue()
-    service = service_on(repository, clock, erasures=queue)
-    service.delete_account("ana")
+    service = services_on(repository, clock, erasures=queue)
+    service.account.delete_account("ana")
     clock.advance(seconds=3)
-    service.delete_account("ana")
+    service.account.delete_account("ana")
 
     # Then the erasure is queued each time, and the tombstone keeps the first deletion's time
     assert [request.user_id for request in queue.requests] == ["ana", "ana"]
@@ -306,50 +307,50 @@ def test_export_pages_concatenate_to_exactly_the_learners_items(repository, cloc
     # Given a learner with sessions, cards and ledger days, and another learner beside them;
     # and pages of 4 KB (1 MiB deployed), so that the export takes many
     settings = Settings(export_page_bytes=4096)
-    service = service_on(repository, clock, settings)
+    service = services_on(repository, clock, settings)
     practise(service, clock, "ana", 5)
     practise(service, clock, "bea", 1)
 
     # When she exports her data page by page
     pages, cursor = [], None
     while True:
-        page = service.export("ana", cursor)
+        page = service.account.export("ana", cursor)
         pages.append(page)
         cursor = page.next_cursor
         if cursor is None:
             break
 
     # Then the pages hold every item of hers exactly once (the profile aside), and no one else's
-    exported = [exported_key(item) for page in pages for item in page.items]
+    exported = [exported_key(item) for page in pages for item in page.records]
     assert len(exported) == len(set(exported))
     assert set(exported) == {
         key for key in stored_keys("ana") if key.startswith(("SESSION#", "CARD#", "DAY#"))
     }
-    assert {type(item) for page in pages for item in page.items} == {Session, CardState, LedgerDay}
+    assert {type(item) for page in pages for item in page.records} == {Session, CardState, LedgerDay}
     # and each page stops near its size: at most one item past 4 KB
     assert len(pages) > 3
     for page in pages[:-1]:
-        sizes = [len(json.dumps(item.model_dump(mode="json"))) for item in page.items]
+        sizes = [len(json.dumps(item.model_dump(mode="json"))) for item in page.records]
         assert sum(sizes[:-1]) < 4096 * 1.2
     assert all(page.profile is not None and page.profile.profile.user_id == "ana" for page in pages)
 
 
 def test_an_export_cursor_is_good_only_for_its_learner_and_its_listing(repository, clock):
-    service = service_on(repository, clock, Settings(export_page_bytes=1024))
+    service = services_on(repository, clock, Settings(export_page_bytes=1024))
     practise(service, clock, "ana", 3)
     practise(service, clock, "bea", 3)
-    export_cursor = service.export("ana").next_cursor
-    history_cursor = service.list_sessions("ana", 1).next_cursor
+    export_cursor = service.account.export("ana").next_cursor
+    history_cursor = service.sessions.list_sessions("ana", 1).next_cursor
     assert export_cursor is not None
     assert history_cursor is not None
 
     with pytest.raises(InvalidCursor):
-        service.export("bea", export_cursor)  # another learner's
+        service.account.export("bea", export_cursor)  # another learner's
     with pytest.raises(InvalidCursor):
-        service.export("ana", history_cursor)  # another listing's
+        service.account.export("ana", history_cursor)  # another listing's
     with pytest.raises(InvalidCursor):
-        service.export("ana", export_cursor[:-2] + "AA")  # altered
-    assert service.export("ana", export_cursor).items  # her own goes on
+        service.account.export("ana", export_cursor[:-2] + "AA")  # altered
+    assert service.account.export("ana", export_cursor).records  # her own goes on
 
 
 # -- a large learner, on DynamoDB -------------------------------------------------------------
@@ -357,8 +358,8 @@ def test_an_export_cursor_is_good_only_for_its_learner_and_its_listing(repositor
 
 def test_a_learner_with_10000_cards_and_3000_sessions_is_fully_deleted(dynamodb, clock):
     """(~15 s on moto, whose every query reads the whole partition.)"""
-    from bench.seed import bench_course, seed_learner
-    from practice.content import read_course_file
+    from practice.courses.service import read_course_file
+    from practice_local.simulation.seed import bench_course, seed_learner
     from tests.conftest import COURSES_DIR
 
     # Given a learner with 10,000 cards and 3,000 sessions (and 1,001 ledger days), beside another
@@ -368,8 +369,8 @@ def test_a_learner_with_10000_cards_and_3000_sessions_is_fully_deleted(dynamodb,
         dynamodb, table, "big", course, cards=10_000, sessions=3_000, now=clock.now, reviews_per_session=2
     )
     seed_learner(dynamodb, table, "other", course, cards=50, sessions=20, now=clock.now)
-    repository = DynamoRepository(dynamodb, table)
-    service = service_on(repository, clock)
+    repository = on_dynamodb(dynamodb, table)
+    service = services_on(repository, clock)
 
     def items_of(user_id: str, limit: int = 1000) -> list[dict[str, Any]]:
         return dynamodb.query(
@@ -381,7 +382,7 @@ def test_a_learner_with_10000_cards_and_3000_sessions_is_fully_deleted(dynamodb,
     assert len(other_before) == 1 + 50 + 20 + 7  # profile, cards, sessions, days
 
     # When they delete their account and the worker erases it, in attempts cut short
-    service.delete_account("big")
+    service.account.delete_account("big")
     deleted, attempts = 0, 1
     while True:
         try:

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from practice.models.learner import Session
-from practice.scoring import DIALOG_BONUS, PACK_FINISHED_BONUS, STREAK_BONUS_PER_DAY, XP_PER_PHRASE
+from practice.domain.learner import Session
+from practice.domain.scoring import DIALOG_BONUS, PACK_FINISHED_BONUS, STREAK_BONUS_PER_DAY, XP_PER_PHRASE
 from tests.conftest import TABLE_NAMES, load_event
 from tests.integration.conftest import daily_event
 
@@ -262,7 +262,9 @@ def test_a_session_completed_the_moment_it_started_earns_nothing_and_counts_for_
 
 
 def test_a_response_that_fails_its_own_model_is_a_500_not_a_client_error(api, invoke):
-    from practice_api.dependencies import practice_service
+    from types import SimpleNamespace
+
+    from practice_api.dependencies import services
 
     # Given a service that (by a bug) answers with a session the response model cannot hold
     asked: list[str] = []
@@ -272,7 +274,7 @@ def test_a_response_that_fails_its_own_model_is_a_500_not_a_client_error(api, in
             asked.append(session_id)
             return Session.model_construct(session_id=session_id, pack_id=None, started_at="lost")
 
-    api.dependency_overrides[practice_service] = lambda **_: LosingService()
+    api.dependency_overrides[services] = lambda **_: SimpleNamespace(sessions=LosingService())
     status, body = invoke(route_event("GET", ULID_NOBODY_HAS))
     assert asked == [ULID_NOBODY_HAS]
     assert status == 500

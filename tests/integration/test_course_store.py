@@ -5,13 +5,13 @@ from typing import Any
 
 import pytest
 
-from bench.seed import bench_course
-from practice.content import CourseCatalog, read_course_file
+from practice.courses.service import CourseCatalog, read_course_file
+from practice.domain.content import Course
+from practice.dynamodb import courses as store
 from practice.errors import CourseNotLoaded, StoreUnavailable
-from practice.models.content import Course
-from practice.repository import dynamodb as store
-from practice.repository.dynamodb import DynamoRepository
+from practice_local.simulation.seed import bench_course
 from tests.conftest import COURSES_DIR, TABLE_NAMES
+from tests.fakes import on_dynamodb
 
 TABLE = TABLE_NAMES["PracticeTable"]
 ES_EN = read_course_file(COURSES_DIR / "es-en.json")
@@ -31,7 +31,7 @@ def course_items(dynamodb: Any) -> list[dict[str, Any]]:
 
 def test_a_long_course_comes_back_as_it_was_put_from_several_parts(dynamodb, monkeypatch):
     monkeypatch.setattr(store, "COURSE_PART_BYTES", 20_000)
-    repository = DynamoRepository(dynamodb, TABLE)
+    repository = on_dynamodb(dynamodb, TABLE)
     long_course = longer_course(3000)
 
     repository.put_course(long_course)
@@ -43,7 +43,7 @@ def test_a_long_course_comes_back_as_it_was_put_from_several_parts(dynamodb, mon
 
 
 def test_a_ten_thousand_phrase_course_is_read_with_one_query(dynamodb):
-    repository = DynamoRepository(dynamodb, TABLE)
+    repository = on_dynamodb(dynamodb, TABLE)
     repository.put_course(longer_course(10_000))
     requests: list[str] = []
     dynamodb.meta.events.register("before-call.dynamodb", lambda model, **_: requests.append(model.name))
@@ -56,7 +56,7 @@ def test_a_ten_thousand_phrase_course_is_read_with_one_query(dynamodb):
 
 
 def test_reloading_a_shorter_course_leaves_only_its_own_items(dynamodb):
-    repository = DynamoRepository(dynamodb, TABLE)
+    repository = on_dynamodb(dynamodb, TABLE)
     repository.put_course(longer_course(3000))
     longer = {item["sk"]["S"] for item in course_items(dynamodb)}
 
@@ -74,7 +74,7 @@ def test_loading_the_same_course_again_writes_the_same_items(dynamodb):
     # (the dynamodb fixture has loaded the course once already)
     before = course_items(dynamodb)
 
-    DynamoRepository(dynamodb, TABLE).put_course(ES_EN)
+    on_dynamodb(dynamodb, TABLE).put_course(ES_EN)
 
     assert course_items(dynamodb) == before
 
@@ -86,7 +86,7 @@ def test_a_course_stored_one_item_per_phrase_is_not_loaded_until_it_is_reloaded(
     header = {key: {"S": value} for key, value in {"course_id": "es-en", "title": "Spanish"}.items()}
     dynamodb.put_item(TableName=TABLE, Item={"pk": PK, "sk": {"S": "META"}, "data": {"M": header}})
     dynamodb.put_item(TableName=TABLE, Item={"pk": PK, "sk": {"S": "PHRASE#00000"}, "data": {"M": {}}})
-    repository = DynamoRepository(dynamodb, TABLE)
+    repository = on_dynamodb(dynamodb, TABLE)
 
     # Then the API says so (503 course_not_loaded) rather than misreading it
     with pytest.raises(CourseNotLoaded):
@@ -101,7 +101,7 @@ def test_a_course_stored_one_item_per_phrase_is_not_loaded_until_it_is_reloaded(
 def test_a_read_that_meets_a_half_replaced_course_is_unavailable_not_a_wrong_course(dynamodb, monkeypatch):
     # Given a course in several parts, one of which a reload has already deleted
     monkeypatch.setattr(store, "COURSE_PART_BYTES", 20_000)
-    repository = DynamoRepository(dynamodb, TABLE)
+    repository = on_dynamodb(dynamodb, TABLE)
     repository.put_course(longer_course(3000))
     last = max(item["sk"]["S"] for item in course_items(dynamodb) if item["sk"]["S"].startswith("PART#"))
     dynamodb.delete_item(TableName=TABLE, Key={"pk": PK, "sk": {"S": last}})

@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 
-from practice.content import read_course_file
-from practice.limits import MAX_RETIRED_PER_START
-from practice.models.learner import CardState
-from practice.repository.dynamodb import card_item, serialize_item
+from practice.courses.service import read_course_file
+from practice.domain.learner import CardState
+from practice.domain.limits import MAX_RETIRED_PER_START
+from practice.dynamodb.codec import serialize_item
+from practice.dynamodb.items import card_item
 from tests.conftest import COURSES_DIR, TABLE_NAMES, load_event
 from tests.integration.conftest import daily_event
 

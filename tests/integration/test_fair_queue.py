@@ -10,17 +10,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bench.emulator import cheap_transaction_backups
-from bench.seed import bench_course, write_items
-from practice.content import read_course_file
-from practice.models.content import Course
-from practice.models.learner import CardState, PracticeReport, Profile, Rating, Review
-from practice.repository import PracticeRepository
-from practice.repository.dynamodb import card_item
-from practice.scoring import STREAK_BONUS_PER_DAY, XP_PER_PHRASE
-from practice.sessions import PracticeService, ProfileChanges, StartedSession
+from practice.compose import ApiServices
+from practice.courses.service import read_course_file
+from practice.domain.content import Course
+from practice.domain.learner import CardState, PracticeReport, Profile, Rating, Review
+from practice.domain.scoring import STREAK_BONUS_PER_DAY, XP_PER_PHRASE
+from practice.dynamodb.items import card_item
+from practice.sessions.results import StartedSession
+from practice_local.cloud.moto_transactions import cheap_transaction_backups
+from practice_local.simulation.seed import bench_course, write_items
 from tests.conftest import COURSES_DIR, TABLE_NAMES, FakeClock
-from tests.fakes import InMemoryRepository
+from tests.fakes import AllStores
 
 START = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)  # a Monday, 08:00 UTC
 ES_EN = read_course_file(COURSES_DIR / "es-en.json")
@@ -41,9 +41,9 @@ def transactions_independent_of_table_size() -> Iterator[None]:
 
 
 @pytest.fixture
-def plant(repository: PracticeRepository, request: pytest.FixtureRequest) -> Plant:
+def plant(repository: AllStores, request: pytest.FixtureRequest) -> Plant:
     """Store cards for a learner as if they had reviewed them before."""
-    if isinstance(repository, InMemoryRepository):
+    if repository.in_memory:
 
         def in_memory(user_id: str, cards: list[CardState]) -> None:
             repository.cards.update({(user_id, card.phrase_id): card for card in cards})
@@ -64,7 +64,7 @@ def review_card(phrase_id: str, due: datetime, stability: float = 5.0) -> CardSt
     )  # fmt: skip
 
 
-def learner(repository: PracticeRepository, user_id: str, course: Course, **settings: Any) -> None:
+def learner(repository: AllStores, user_id: str, course: Course, **settings: Any) -> None:
     """A learner of `course` who has met its phrases up to `next_new_position`."""
     repository.save_profile(
         Profile(
@@ -78,7 +78,7 @@ def learner(repository: PracticeRepository, user_id: str, course: Course, **sett
     )
 
 
-def with_backlog(repository: PracticeRepository, plant: Plant, user_id: str, overdue: int) -> Course:
+def with_backlog(repository: AllStores, plant: Plant, user_id: str, overdue: int) -> Course:
     """A learner with `overdue` Review cards due one to sixty days ago."""
     course = bench_course(ES_EN, overdue + 200)
     repository.put_course(course)
@@ -98,7 +98,7 @@ def served(started: StartedSession) -> list[str]:
 
 
 def finish(
-    service: PracticeService,
+    service: ApiServices,
     clock: FakeClock,
     user_id: str,
     started: StartedSession,
@@ -119,7 +119,7 @@ def finish(
         )
         for n, pid in enumerate(phrase_ids)
     )
-    return service.complete_session(
+    return service.sessions.complete_session(
         user_id, started.session.session_id, PracticeReport(reviews=reviews)
     ).session
 
@@ -132,14 +132,14 @@ def test_a_card_failed_today_comes_back_the_same_day_ahead_of_a_1000_card_backlo
 ):
     # Given a learner with 1,000 overdue cards who fails the first review of today's pack
     with_backlog(repository, plant, "backlogged", overdue=1000)
-    first = service.start_daily_session("backlogged")
+    first = service.sessions.start_daily_session("backlogged")
     failed = first.pack.review[0].phrase_id
     assert len(first.pack.review) == 30
     finish(service, clock, "backlogged", first, {failed: Rating.AGAIN})
 
     # When a second pack is opened a quarter of an hour later
     clock.advance(minutes=15)
-    second = service.start_daily_session("backlogged")
+    second = service.sessions.start_daily_session("backlogged")
 
     # Then the failed card (Relearning, due again after 10 minutes) comes back, with the new
     # phrases still in their learning steps, first and outside the review limit, ahead of the
@@ -156,7 +156,7 @@ def test_with_one_pack_a_day_a_failed_card_is_back_the_next_day(service, reposit
     fails: list[str] = []
     for day in range(7):
         clock.now = START + timedelta(days=day)
-        started = service.start_daily_session("daily-only")
+        started = service.sessions.start_daily_session("daily-only")
         if fails:  # yesterday's failure leads today's pack
             assert started.pack.review[0].phrase_id == fails[-1]
         fresh = [p.phrase_id for p in started.pack.review if p.phrase_id not in fails]
@@ -181,7 +181,7 @@ def test_cards_of_phrases_that_left_the_course_never_block_reviews(service, repo
     reviews, new = [], []
     for day in range(7):
         clock.now = START + timedelta(days=day)
-        started = service.start_daily_session("course-changed")
+        started = service.sessions.start_daily_session("course-changed")
         reviews.append([p.phrase_id for p in started.pack.review])
         new.append(len(started.pack.new))
         finish(service, clock, "course-changed", started)
@@ -210,7 +210,7 @@ def test_a_daily_new_limit_of_one_brings_one_new_phrase_every_day_with_reviews_d
     )
     for day in range(7):
         clock.now = START + timedelta(days=day)
-        started = service.start_daily_session("one-a-day")
+        started = service.sessions.start_daily_session("one-a-day")
         assert len(started.pack.review) >= 1
         assert len(started.pack.new) == 1
         finish(service, clock, "one-a-day", started)
@@ -221,8 +221,8 @@ def test_a_daily_new_limit_of_one_brings_one_new_phrase_every_day_with_reviews_d
 
 def test_a_new_phrase_is_new_exactly_once_even_when_rated_out_of_order(service, repository, clock):
     # Given a learner who rates the 1st and 3rd new phrase of their first pack, not the 2nd
-    service.update_profile("skipper", ProfileChanges(daily_new_limit=3))
-    first = service.start_daily_session("skipper")
+    service.profile.update_profile("skipper", {"daily_new_limit": 3})
+    first = service.sessions.start_daily_session("skipper")
     one, two, three = (p.phrase_id for p in first.pack.new)
     finish(service, clock, "skipper", first, only=[one, three])
 
@@ -230,7 +230,7 @@ def test_a_new_phrase_is_new_exactly_once_even_when_rated_out_of_order(service, 
     new_by_day = []
     for day in range(1, 8):
         clock.now = START + timedelta(days=day)
-        started = service.start_daily_session("skipper")
+        started = service.sessions.start_daily_session("skipper")
         new_by_day.append([p.phrase_id for p in started.pack.new])
         finish(service, clock, "skipper", started)
 
@@ -246,12 +246,12 @@ def test_a_new_phrase_is_new_exactly_once_even_when_rated_out_of_order(service, 
 
 def test_the_review_limit_holds_for_the_whole_learner_day(service, repository, plant, clock):
     with_backlog(repository, plant, "eager", overdue=1000)  # (and no new phrases: only reviews)
-    service.update_profile("eager", ProfileChanges(daily_review_limit=50, daily_new_limit=0))
+    service.profile.update_profile("eager", {"daily_review_limit": 50, "daily_new_limit": 0})
     for day in range(3):
         clock.now = START + timedelta(days=day)
         counts = []
         for _ in range(4):  # four packs the same day, each completed
-            started = service.start_daily_session("eager")
+            started = service.sessions.start_daily_session("eager")
             counts.append(len(started.pack.review))
             finish(service, clock, "eager", started)
         assert counts == [30, 20, 0, 0]
@@ -263,11 +263,11 @@ def test_the_review_limit_holds_for_the_whole_learner_day(service, repository, p
 def test_a_missed_day_in_kiritimati_is_not_repaired_by_moving_to_pago_pago(service, clock):
     # Given a learner in Kiritimati (UTC+14) who practised on 4 January and missed the 5th
     clock.now = datetime(2027, 1, 3, 20, 0, tzinfo=UTC)  # 4 January 10:00 in Kiritimati
-    started = service.start_daily_session("islander", "Pacific/Kiritimati")
+    started = service.sessions.start_daily_session("islander", "Pacific/Kiritimati")
     assert finish(service, clock, "islander", started).streak_after == 1
     # When on 6 January (10:00 there) their phone says Pago Pago (UTC-11), where it is still the 5th
     clock.now = datetime(2027, 1, 5, 20, 0, tzinfo=UTC)
-    started = service.start_daily_session("islander", "Pacific/Pago_Pago")
+    started = service.sessions.start_daily_session("islander", "Pacific/Pago_Pago")
     # Then the missed day stays missed: the streak starts again
     assert finish(service, clock, "islander", started).streak_after == 1
 
@@ -275,11 +275,11 @@ def test_a_missed_day_in_kiritimati_is_not_repaired_by_moving_to_pago_pago(servi
 def test_new_york_then_tokyo_ten_minutes_later_is_the_same_day(service, clock):
     # Given a learner who practised at 19:00 in New York
     clock.now = datetime(2027, 1, 5, 0, 0, tzinfo=UTC)  # 4 January 19:00 in New York
-    first = service.start_daily_session("flyer", "America/New_York")
+    first = service.sessions.start_daily_session("flyer", "America/New_York")
     done = finish(service, clock, "flyer", first)
     # When ten minutes later the phone says Tokyo, where it is already the morning of the 5th
     clock.advance(minutes=10)
-    second = service.start_daily_session("flyer", "Asia/Tokyo")
+    second = service.sessions.start_daily_session("flyer", "Asia/Tokyo")
     again = finish(service, clock, "flyer", second)
     # Then it is still their 4 January: a second session, half XP, no new streak day
     assert second.pack.pack_id == first.pack.pack_id == "daily_2027-01-04"
@@ -291,15 +291,15 @@ def test_new_york_then_tokyo_ten_minutes_later_is_the_same_day(service, clock):
 def test_moving_the_day_start_back_does_not_reopen_the_new_phrase_allowance(service, clock):
     # Given a learner who took their 10 new phrases at 21:00 on a day starting at 04:00
     clock.now = datetime(2027, 1, 4, 21, 0, tzinfo=UTC)
-    first = service.start_daily_session("night-owl")
+    first = service.sessions.start_daily_session("night-owl")
     assert len(first.pack.new) == 10
     finish(service, clock, "night-owl", first)
     # When at 22:00 they move the day start to 23:00 (which puts 22:00 in the day before)
     clock.now = datetime(2027, 1, 4, 22, 0, tzinfo=UTC)
-    service.update_profile("night-owl", ProfileChanges(day_start_hour=23))
+    service.profile.update_profile("night-owl", {"day_start_hour": 23})
     introduced = 0
     for _ in range(4):  # and keep practising for the next hour
-        started = service.start_daily_session("night-owl")
+        started = service.sessions.start_daily_session("night-owl")
         introduced += len(started.pack.new)
         finish(service, clock, "night-owl", started, minutes=15)
     # Then the day is still the 4th: no new phrase beyond the limit of 10
@@ -320,7 +320,7 @@ def test_a_traveller_who_practises_once_each_local_day_keeps_the_streak(service,
         after = (last + timedelta(hours=12)).astimezone(ZoneInfo(zone))
         evening = max(after, after.replace(hour=20, minute=0, second=0, microsecond=0))
         clock.now = last = evening.astimezone(UTC)
-        started = service.start_daily_session("traveller", zone)
+        started = service.sessions.start_daily_session("traveller", zone)
         streaks.append(finish(service, clock, "traveller", started).streak_after)
 
     # Then the streak never broke: it grew each evening, or held when a flight east merged two
@@ -333,20 +333,20 @@ def test_a_traveller_who_practises_once_each_local_day_keeps_the_streak(service,
 
 
 def test_ten_empty_packs_in_a_row_earn_nothing(service, clock):
-    service.update_profile("farmer", ProfileChanges(daily_new_limit=0))
+    service.profile.update_profile("farmer", {"daily_new_limit": 0})
     for _ in range(10):
-        started = service.start_daily_session("farmer")
+        started = service.sessions.start_daily_session("farmer")
         assert served(started) == []
         done = finish(service, clock, "farmer", started, minutes=0)
         assert (done.xp.total, done.streak_after) == (0, 0)
 
 
 def test_a_pack_rated_in_no_time_earns_nothing_and_rated_easy_earns_no_more(service, clock):
-    instant = finish(service, clock, "instant", service.start_daily_session("instant"), minutes=0)
+    instant = finish(service, clock, "instant", service.sessions.start_daily_session("instant"), minutes=0)
     assert (instant.xp.total, instant.streak_after, instant.practice_day) == (0, 0, None)
 
-    easy = service.start_daily_session("always-easy")
-    honest = service.start_daily_session("always-again")
+    easy = service.sessions.start_daily_session("always-easy")
+    honest = service.sessions.start_daily_session("always-again")
     all_easy = finish(service, clock, "always-easy", easy, dict.fromkeys(served(easy), Rating.EASY))
     all_again = finish(service, clock, "always-again", honest, dict.fromkeys(served(honest), Rating.AGAIN))
     assert all_easy.xp == all_again.xp
@@ -357,14 +357,14 @@ def test_repeat_sessions_the_same_day_earn_100_50_then_0_percent(service, reposi
     with_backlog(repository, plant, "repeater", overdue=1000)
     phrase_xp = []
     for _ in range(4):
-        started = service.start_daily_session("repeater")
+        started = service.sessions.start_daily_session("repeater")
         done = finish(service, clock, "repeater", started)
         phrase_xp.append((done.xp.phrases, len(served(started))))
     assert [xp for xp, _ in phrase_xp] == [n * XP_PER_PHRASE * share // 100 for (_, n), share in
                                            zip(phrase_xp, (100, 50, 0, 0), strict=True)]  # fmt: skip
     # and the next day starts at 100 % again, with the streak bonus
     clock.now = START + timedelta(days=1)
-    started = service.start_daily_session("repeater")
+    started = service.sessions.start_daily_session("repeater")
     done = finish(service, clock, "repeater", started)
     assert done.xp.phrases == len(served(started)) * XP_PER_PHRASE
     assert done.xp.streak_bonus == 2 * STREAK_BONUS_PER_DAY

@@ -11,11 +11,11 @@ import pytest
 from optimizer.learner import optimize_learner
 from optimizer.model import FitRules
 from optimizer.sweep import sweep
-from practice.erasure import erase_learner
-from practice.fitting import FitPolicy
-from practice.repository.dynamodb import DynamoRepository
-from practice.wiring import sqs_client
+from practice.account.service import erase_learner
+from practice.domain.fit_policy import FitPolicy
+from practice.runtime.clients import sqs_client
 from tests.conftest import FIT_QUEUE_URL, TABLE_NAMES, FakeClock
+from tests.fakes import on_dynamodb
 from tests.integration.test_account_api import delete_event, export_event, practise
 from tests.integration.test_optimizer import copy_learner
 from tests.integration.test_profile_api import profile_event
@@ -86,7 +86,7 @@ def test_the_account_workers_role_allows_exactly_what_the_erasure_calls(
 
     # When the worker's loop erases them
     erase_learner(
-        DynamoRepository(dynamodb, TABLE_NAMES["PracticeTable"]),
+        on_dynamodb(dynamodb, TABLE_NAMES["PracticeTable"]),
         "learner-0001",
         time_left=lambda: 60.0,
         stop_seconds=1,
@@ -103,7 +103,7 @@ def test_the_optimizers_role_allows_exactly_what_a_fit_calls(dynamodb, actions, 
     actions.clear()
 
     # When the optimizer fits them (read the profile, the review log, record the fit)
-    repository = DynamoRepository(dynamodb, TABLE_NAMES["PracticeTable"])
+    repository = on_dynamodb(dynamodb, TABLE_NAMES["PracticeTable"])
     outcome = optimize_learner(repository, "ana", now=clock(), policy=FitPolicy(), rules=FitRules())
     assert outcome is not None
 
@@ -112,7 +112,7 @@ def test_the_optimizers_role_allows_exactly_what_a_fit_calls(dynamodb, actions, 
 
 
 def test_the_sweeps_role_allows_its_index_query_and_its_queue(dynamodb, actions, template, clock: FakeClock):
-    repository = DynamoRepository(dynamodb, TABLE_NAMES["PracticeTable"])
+    repository = on_dynamodb(dynamodb, TABLE_NAMES["PracticeTable"])
     sweep(repository, sqs_client(), FIT_QUEUE_URL, now=clock(), grace=timedelta(hours=6),
           time_left=lambda: 900.0, stop_seconds=30)  # fmt: skip
     assert actions == {"dynamodb:Query"}

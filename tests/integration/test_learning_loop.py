@@ -10,16 +10,21 @@ from zoneinfo import ZoneInfo
 import pytest
 from fsrs import Card, Rating, Scheduler
 
+from practice.domain.learner import PracticeReport, Review
+from practice.domain.learner import Rating as ApiRating
+from practice.domain.learner_day import day_end, learner_day
+from practice.domain.scoring import (
+    PACK_FINISHED_BONUS,
+    XP_PER_PHRASE,
+    Effort,
+    StreakChange,
+    award_xp,
+    credited_work,
+)
 from practice.errors import SessionAlreadyCompleted
-from practice.learner_day import day_end, learner_day
-from practice.models.learner import PracticeReport, Review
-from practice.models.learner import Rating as ApiRating
-from practice.repository import PracticeRepository
-from practice.scoring import PACK_FINISHED_BONUS, XP_PER_PHRASE, Effort, StreakChange, award_xp, credited_work
-from practice.sessions import StartedSession
+from practice.sessions.results import StartedSession
 from tests.conftest import FakeClock
-from tests.fakes import Interleaved
-from tests.integration.conftest import service_on
+from tests.fakes import AllStores, Interleaved, services_on
 
 FSRS_RATING = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
 
@@ -30,7 +35,7 @@ def clock() -> FakeClock:
 
 
 def assert_cards_follow_fsrs(
-    repository: PracticeRepository, user: str, history: dict[str, list[tuple[str, datetime]]]
+    repository: AllStores, user: str, history: dict[str, list[tuple[str, datetime]]]
 ) -> None:
     """Every stored card equals what `fsrs` computes from the same (rating, time) history."""
     scheduler = Scheduler(enable_fuzzing=False)
@@ -63,7 +68,7 @@ def rate_all(started: StartedSession, rating: str = "good", limit: int | None = 
     return report({p.phrase_id: rating for p in phrases})
 
 
-def due_cards(repository: PracticeRepository, user_id: str, before: datetime) -> set[str]:
+def due_cards(repository: AllStores, user_id: str, before: datetime) -> set[str]:
     due = repository.due_cards(user_id, before, learning_limit=1000, review_limit=1000)
     return {card.phrase_id for card in due.learning + due.reviews}
 
@@ -86,7 +91,7 @@ def test_a_month_of_practice_follows_fsrs_streaks_and_xp(service, repository, cl
         # the cards FSRS made due by the end of the learner's day, before this pack
         expected_due = due_cards(repository, user, day_end(today, zone, 4))
 
-        started = service.start_daily_session(user, zone_name if day_number == 0 else None)
+        started = service.sessions.start_daily_session(user, zone_name if day_number == 0 else None)
         pack = started.pack
 
         served_reviews = {p.phrase_id for p in pack.review}
@@ -98,7 +103,7 @@ def test_a_month_of_practice_follows_fsrs_streaks_and_xp(service, repository, cl
             for p in pack.review + pack.new
         ]
         clock.now += timedelta(minutes=7)
-        outcome = service.complete_session(
+        outcome = service.sessions.complete_session(
             user, started.session.session_id, report({r["phrase_id"]: r["rating"] for r in results})
         )
         summary = outcome.session
@@ -129,14 +134,14 @@ def test_a_month_of_practice_follows_fsrs_streaks_and_xp(service, repository, cl
 
 def test_a_second_session_the_same_day_keeps_the_streak_and_earns_half(service, clock):
     user = "twice-a-day"
-    first = service.start_daily_session(user, "Asia/Tokyo")
+    first = service.sessions.start_daily_session(user, "Asia/Tokyo")
     clock.now += timedelta(minutes=5)
-    one = service.complete_session(user, first.session.session_id, rate_all(first)).session
+    one = service.sessions.complete_session(user, first.session.session_id, rate_all(first)).session
     clock.now += timedelta(minutes=25)  # 03:30 in Tokyo: still the same learner day (starts 04:00)
-    second = service.start_daily_session(user)
+    second = service.sessions.start_daily_session(user)
     assert second.pack.new == ()  # the daily new limit was used by the first session
     clock.now += timedelta(minutes=5)
-    two = service.complete_session(user, second.session.session_id, rate_all(second)).session
+    two = service.sessions.complete_session(user, second.session.session_id, rate_all(second)).session
     assert (two.streak_before, two.streak_after, two.xp.streak_bonus) == (1, 1, 0)
     assert len(second.pack.review) > 0  # the phrases still in their learning steps
     assert two.xp.phrases == len(second.pack.review) * XP_PER_PHRASE // 2
@@ -147,14 +152,14 @@ def test_a_second_session_the_same_day_keeps_the_streak_and_earns_half(service, 
 def test_two_first_visits_at_once_get_two_sessions_and_one_profile(repository, service, clock):
     # Given a new learner whose app sends two first requests at once
     rival: list[Any] = []
-    racing = service_on(
+    racing = services_on(
         Interleaved(repository).before(
-            "start_session", lambda: rival.append(service.start_daily_session("newcomer", "UTC"))
+            "start_session", lambda: rival.append(service.sessions.start_daily_session("newcomer", "UTC"))
         ),
         clock,
     )
     # When ours loses the race to create the profile, it reads the profile again and goes on
-    mine = racing.start_daily_session("newcomer", "UTC")
+    mine = racing.sessions.start_daily_session("newcomer", "UTC")
     assert mine.session.session_id != rival[0].session.session_id
     assert mine.pack.new == rival[0].pack.new
     profile = repository.get_profile("newcomer")
@@ -165,27 +170,27 @@ def test_two_first_visits_at_once_get_two_sessions_and_one_profile(repository, s
 @pytest.mark.parametrize("same_results", [True, False])
 def test_concurrent_completions_award_exactly_once(repository, service, clock, same_results):
     user = "racer"
-    started = service.start_daily_session(user, "UTC")
+    started = service.sessions.start_daily_session(user, "UTC")
     session_id = started.session.session_id
     good = report({p.phrase_id: "good" for p in started.pack.new})
     other = good if same_results else report({p.phrase_id: "easy" for p in started.pack.new})
     clock.advance(minutes=5)
     rival_outcome: list[Any] = []
-    racing = service_on(
+    racing = services_on(
         Interleaved(repository).before(
             "complete_session",
-            lambda: rival_outcome.append(service.complete_session(user, session_id, other)),
+            lambda: rival_outcome.append(service.sessions.complete_session(user, session_id, other)),
         ),
         clock,
     )
 
     if same_results:
-        outcome = racing.complete_session(user, session_id, good)
+        outcome = racing.sessions.complete_session(user, session_id, good)
         assert outcome.newly_completed is False
         assert outcome.session == rival_outcome[0].session
     else:
         with pytest.raises(SessionAlreadyCompleted):
-            racing.complete_session(user, session_id, good)
+            racing.sessions.complete_session(user, session_id, good)
 
     profile = repository.get_profile(user)
     assert profile is not None
@@ -195,21 +200,21 @@ def test_concurrent_completions_award_exactly_once(repository, service, clock, s
 
 def test_two_sessions_completing_at_once_both_count_without_losing_an_update(repository, service, clock):
     user = "two-devices"
-    first = service.start_daily_session(user, "UTC")
-    second = service.start_daily_session(user)
+    first = service.sessions.start_daily_session(user, "UTC")
+    second = service.sessions.start_daily_session(user)
     clock.advance(minutes=5)
     rival: list[Any] = []
-    racing = service_on(
+    racing = services_on(
         Interleaved(repository).before(
             "complete_session",
             lambda: rival.append(
-                service.complete_session(user, second.session.session_id, rate_all(second, limit=3))
+                service.sessions.complete_session(user, second.session.session_id, rate_all(second, limit=3))
             ),
         ),
         clock,
     )
     # retried after a version conflict
-    mine = racing.complete_session(user, first.session.session_id, rate_all(first, limit=3))
+    mine = racing.sessions.complete_session(user, first.session.session_id, rate_all(first, limit=3))
     profile = repository.get_profile(user)
     assert profile is not None
     assert profile.total_xp == mine.session.xp.total + rival[0].session.xp.total
@@ -233,7 +238,7 @@ def test_a_week_of_offline_sessions_uploaded_hours_late_follows_fsrs_and_keeps_t
     for day_number in range(7):
         evening = start + timedelta(days=day_number)
         clock.now = evening
-        started = service.start_daily_session(user, "Europe/Madrid" if day_number == 0 else None)
+        started = service.sessions.start_daily_session(user, "Europe/Madrid" if day_number == 0 else None)
         steps: list[Review] = []
         when = evening + timedelta(minutes=1)
         for phrase in started.pack.review + started.pack.new:
@@ -250,7 +255,7 @@ def test_a_week_of_offline_sessions_uploaded_hours_late_follows_fsrs_and_keeps_t
         # The upload, 13 hours later: the next learner day, within the 48-hour window
         clock.now = evening + timedelta(hours=13)
         started, report = pending.pop()
-        outcome = service.complete_session(user, started.session.session_id, report)
+        outcome = service.sessions.complete_session(user, started.session.session_id, report)
         assert outcome.session.practice_day == learner_day(evening, zone, 4)
         streaks.append(outcome.session.streak_after)
         totals += outcome.session.xp.total

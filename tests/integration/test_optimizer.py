@@ -12,27 +12,23 @@ from optimizer import app as optimizer_app
 from optimizer.learner import optimize_learner
 from optimizer.model import FitRules
 from optimizer.sweep import sweep
+from practice.domain.fit_policy import FitPolicy
+from practice.domain.learner import PersonalParameters, PracticeReport, Review
+from practice.dynamodb.codec import serialize_item
+from practice.dynamodb.items import profile_item, session_item
 from practice.errors import ConcurrentUpdate
-from practice.fitting import FitPolicy, FitRequest
-from practice.models.learner import PersonalParameters, PracticeReport, Review
-from practice.repository.dynamodb import (
-    DynamoRepository,
-    fit_due_shard,
-    profile_item,
-    serialize_item,
-    session_item,
-)
-from practice.wiring import sqs_client
-from practice_local.simulated_learner import START
+from practice.fitting.queue import FitRequest
+from practice.fitting.store import fit_due_shard
+from practice.runtime.clients import sqs_client
+from practice_local.simulation.learner import START
 from tests.conftest import FIT_QUEUE_URL, TABLE_NAMES, LambdaContext
-from tests.fakes import InMemoryRepository
-from tests.integration.conftest import service_on
+from tests.fakes import AllStores, on_dynamodb, services_on
 from tests.unit.test_fitting import practised
 
 TABLE = TABLE_NAMES["PracticeTable"]
 
 
-def copy_learner(source: InMemoryRepository, client: Any, user_id: str) -> None:
+def copy_learner(source: AllStores, client: Any, user_id: str) -> None:
     """Store a learner practised in memory in moto's table, as the API would have."""
     profile = source.profiles[user_id]
     client.put_item(
@@ -64,8 +60,8 @@ def sqs_event(*bodies: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def fits_repository(dynamodb: Any) -> DynamoRepository:
-    return DynamoRepository(dynamodb, TABLE)
+def fits_repository(dynamodb: Any) -> AllStores:
+    return on_dynamodb(dynamodb, TABLE)
 
 
 def test_the_review_log_reads_back_every_review_of_the_learners_sessions(dynamodb, fits_repository):
@@ -123,15 +119,15 @@ def test_no_fit_is_recorded_on_a_learner_being_erased(fits_repository, dynamodb,
 def test_the_handler_fits_the_learner_of_each_record_and_reports_only_bad_records(dynamodb):
     memory, _ = practised(90)
     copy_learner(memory, dynamodb, "ana")
-    optimizer_app.repository.cache_clear()
+    optimizer_app.store.cache_clear()
     try:
-        optimizer_app.repository()  # made inside moto
+        optimizer_app.store()  # made inside moto
         request = FitRequest(
             user_id="ana", requested_at=memory.profiles["ana"].fit_due_since
         ).model_dump_json()
         response = optimizer_app.lambda_handler(sqs_event(request, "not json", request), LambdaContext())
         assert response == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
-        profile = DynamoRepository(dynamodb, TABLE).get_profile("ana")
+        profile = on_dynamodb(dynamodb, TABLE).get_profile("ana")
         assert (
             profile is not None and profile.fsrs is not None
         )  # adopted: ana's memory is not FSRS's defaults
@@ -140,7 +136,7 @@ def test_the_handler_fits_the_learner_of_each_record_and_reports_only_bad_record
         # The duplicate record (the third) found no fit due and wrote nothing
         assert profile.version == memory.profiles["ana"].version + 1
     finally:
-        optimizer_app.repository.cache_clear()
+        optimizer_app.store.cache_clear()
 
 
 def test_the_sweep_queues_learners_due_longer_than_the_grace_once_each(dynamodb, fits_repository, clock):
@@ -181,18 +177,17 @@ def test_the_sweep_stops_short_of_time_and_the_next_one_goes_on(dynamodb, fits_r
 
 
 def test_a_completion_that_makes_a_fit_due_queues_it_on_the_real_queue(dynamodb, clock):
-    from practice.fitting import SqsFitQueue
-    from practice.settings import Settings
+    from practice.fitting.queue import SqsFitQueue
+    from practice.runtime.settings import Settings
 
-    repository = DynamoRepository(dynamodb, TABLE)
+    repository = on_dynamodb(dynamodb, TABLE)
     settings = Settings(fit_first_reviews=3)
-    service = service_on(repository, clock, settings)
-    service._fits = SqsFitQueue(FIT_QUEUE_URL, sqs_client)  # as build_service wires it
+    service = services_on(repository, clock, settings, fits=SqsFitQueue(FIT_QUEUE_URL, sqs_client))
     for _ in range(2):
-        started = service.start_daily_session("ana")
+        started = service.sessions.start_daily_session("ana")
         reviews = tuple(Review(phrase_id=p.phrase_id, rating="good") for p in started.pack.new[:2])
         clock.advance(minutes=5)
-        service.complete_session("ana", started.session.session_id, PracticeReport(reviews=reviews))
+        service.sessions.complete_session("ana", started.session.session_id, PracticeReport(reviews=reviews))
         clock.advance(hours=1)
     messages = (
         sqs_client().receive_message(QueueUrl=FIT_QUEUE_URL, MaxNumberOfMessages=10).get("Messages", [])
@@ -203,16 +198,18 @@ def test_a_completion_that_makes_a_fit_due_queues_it_on_the_real_queue(dynamodb,
 
 
 def test_a_completion_succeeds_when_the_fit_queue_is_down_and_the_sweep_finds_the_learner(dynamodb, clock):
-    from practice.fitting import SqsFitQueue
-    from practice.settings import Settings
+    from practice.fitting.queue import SqsFitQueue
+    from practice.runtime.settings import Settings
 
-    repository = DynamoRepository(dynamodb, TABLE)
-    service = service_on(repository, clock, Settings(fit_first_reviews=2))
-    service._fits = SqsFitQueue("https://sqs.eu-west-1.amazonaws.com/123456789012/no-such-queue", sqs_client)
-    started = service.start_daily_session("ana")
+    repository = on_dynamodb(dynamodb, TABLE)
+    gone = SqsFitQueue("https://sqs.eu-west-1.amazonaws.com/123456789012/no-such-queue", sqs_client)
+    service = services_on(repository, clock, Settings(fit_first_reviews=2), fits=gone)
+    started = service.sessions.start_daily_session("ana")
     reviews = tuple(Review(phrase_id=p.phrase_id, rating="good") for p in started.pack.new[:2])
     clock.advance(minutes=5)
-    outcome = service.complete_session("ana", started.session.session_id, PracticeReport(reviews=reviews))
+    outcome = service.sessions.complete_session(
+        "ana", started.session.session_id, PracticeReport(reviews=reviews)
+    )
     assert outcome.newly_completed
     queued = sweep(
         repository, sqs_client(), FIT_QUEUE_URL, now=clock() + timedelta(days=1), grace=timedelta(hours=6),

@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from practice.learner_day import learner_day
+from practice.domain.learner_day import learner_day
 from tests.conftest import TABLE_NAMES, load_event
+from tests.fakes import on_dynamodb
 from tests.integration.conftest import daily_event
 from tests.integration.test_complete_session_api import all_good, complete_event
 
@@ -173,14 +174,13 @@ def test_the_desired_retention_is_set_by_patch_and_shown(invoke, dynamodb, reten
 
 
 def test_the_profile_shows_the_reviews_logged_and_the_learners_fitted_parameters(invoke, dynamodb, clock):
-    from practice.models.learner import PersonalParameters
-    from practice.repository.dynamodb import DynamoRepository
+    from practice.domain.learner import PersonalParameters
 
     # Given a learner who practised, then was fitted by the optimizer
     status, pack = invoke(daily_event())
     clock.advance(minutes=5)
     assert invoke(complete_event(pack["session_id"], all_good(pack)))[0] == 200
-    repository = DynamoRepository(dynamodb, TABLE_NAMES["PracticeTable"])
+    repository = on_dynamodb(dynamodb, TABLE_NAMES["PracticeTable"])
     stored = repository.get_profile("learner-0001")
     assert stored is not None and stored.reviews_logged == len(all_good(pack)["results"]) > 0
     fit = PersonalParameters(

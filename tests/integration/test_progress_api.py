@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from practice.limits import HISTORY_PAGE_MAX, STATS_MAX_DAYS
+from practice.domain.limits import HISTORY_PAGE_MAX, STATS_MAX_DAYS
 from tests.conftest import load_event
 from tests.integration.conftest import daily_event
 from tests.integration.test_complete_session_api import all_good, complete_event

@@ -14,19 +14,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bench.emulator import cheap_transaction_backups
-from bench.seed import bench_course, write_items
-from practice.content import read_course_file
-from practice.learner_day import day_end
-from practice.limits import MAX_FREEZES, MAX_PHRASES_PER_PACK
-from practice.models.learner import CardState, LedgerDay, PracticeReport, Profile, Rating, Review, Session
-from practice.repository.dynamodb import DynamoRepository, card_item
-from practice.scheduling import is_review
-from practice.scoring import FREEZE_EVERY_STREAK_DAYS
-from practice.sessions import PracticeService
-from practice.settings import Settings
+from practice.compose import ApiServices
+from practice.courses.service import read_course_file
+from practice.domain.learner import CardState, LedgerDay, PracticeReport, Profile, Rating, Review, Session
+from practice.domain.learner_day import day_end
+from practice.domain.limits import MAX_FREEZES, MAX_PHRASES_PER_PACK
+from practice.domain.scheduling import is_review
+from practice.domain.scoring import FREEZE_EVERY_STREAK_DAYS
+from practice.dynamodb.items import card_item
+from practice.runtime.settings import Settings
+from practice_local.cloud.moto_transactions import cheap_transaction_backups
+from practice_local.simulation.seed import bench_course, write_items
 from tests.conftest import COURSES_DIR, TABLE_NAMES, FakeClock
-from tests.integration.conftest import service_on
+from tests.fakes import on_dynamodb, services_on
 
 DAYS = 60
 FIRST_DAY = date(2027, 1, 4)
@@ -84,9 +84,9 @@ def rating(phrase_id: str, day: int) -> Rating:
 
 
 def practise(
-    service: PracticeService, clock: FakeClock, day: int, *, upload_at: datetime | None = None
+    service: ApiServices, clock: FakeClock, day: int, *, upload_at: datetime | None = None
 ) -> Session:
-    started = service.start_daily_session("ana", "Europe/Madrid" if day == 0 else None)
+    started = service.sessions.start_daily_session("ana", "Europe/Madrid" if day == 0 else None)
     phrase_ids = [p.phrase_id for p in started.pack.review + started.pack.new]
     began = clock.now
     reviews = tuple(
@@ -96,7 +96,7 @@ def practise(
     ended = began + timedelta(seconds=20 * (len(phrase_ids) + 1))
     clock.now = upload_at or ended
     report = PracticeReport(reviews=reviews, completed_at=ended)
-    return service.complete_session("ana", started.session.session_id, report).session
+    return service.sessions.complete_session("ana", started.session.session_id, report).session
 
 
 def recompute(sessions: list[Session]) -> dict[date, LedgerDay]:
@@ -126,7 +126,7 @@ def test_sixty_days_of_practice_add_up_in_the_ledger_stats_freezes_and_history(s
             continue
         if n == ABANDONED:
             clock.now = evening - timedelta(hours=8)
-            started_ids.append(service.start_daily_session("ana").session.session_id)
+            started_ids.append(service.sessions.start_daily_session("ana").session.session_id)
         clock.now = evening
         upload = evening + timedelta(hours=15) if n == OFFLINE else None
         session = practise(service, clock, n, upload_at=upload)
@@ -156,7 +156,7 @@ def test_sixty_days_of_practice_add_up_in_the_ledger_stats_freezes_and_history(s
     assert all(stored[on].sessions == 0 for on in stored if stored[on].frozen)
 
     # Stats match a recomputation from the sessions, and the freezes the model
-    stats = service.stats("ana", FIRST_DAY, last_day)
+    stats = service.progress.stats("ana", FIRST_DAY, last_day)
     rows = {day.day: day for day in stats.ledger.days}
     assert len(rows) == DAYS
     assert all(rows[on].xp == (expected[on].xp if on in expected else 0) for on in rows)
@@ -181,7 +181,7 @@ def test_sixty_days_of_practice_add_up_in_the_ledger_stats_freezes_and_history(s
     # The history, seven at a time, is every session exactly once, newest first
     listed, cursor = [], None
     while True:
-        page = service.list_sessions("ana", 7, cursor)
+        page = service.sessions.list_sessions("ana", 7, cursor)
         assert len(page.sessions) <= 7
         listed += [s.session_id for s in page.sessions]
         if (cursor := page.next_cursor) is None:
@@ -197,7 +197,7 @@ def test_the_largest_pack_completes_in_one_100_item_transaction_with_two_freezes
     # reviews and one new phrase: MAX_PHRASES_PER_PACK), two days after the streak's last day,
     # with both freezes held
     settings = Settings(max_learning_per_pack=47, max_reviews_per_pack=47, due_candidates=50)
-    repository = DynamoRepository(dynamodb, TABLE_NAMES["PracticeTable"])
+    repository = on_dynamodb(dynamodb, TABLE_NAMES["PracticeTable"])
     course = bench_course(read_course_file(COURSES_DIR / "es-en.json"), 200)
     repository.put_course(course)
     now = EVENING + timedelta(days=10)
@@ -220,8 +220,8 @@ def test_the_largest_pack_completes_in_one_100_item_transaction_with_two_freezes
     ]  # fmt: skip
     write_items(dynamodb, TABLE_NAMES["PracticeTable"], [card_item("ana", card) for card in cards])
     clock = FakeClock(now)
-    service = service_on(repository, clock, settings)
-    started = service.start_daily_session("ana")
+    service = services_on(repository, clock, settings)
+    started = service.sessions.start_daily_session("ana")
     phrase_ids = [p.phrase_id for p in started.pack.review + started.pack.new]
     assert len(phrase_ids) == MAX_PHRASES_PER_PACK == 95
 
@@ -235,7 +235,7 @@ def test_the_largest_pack_completes_in_one_100_item_transaction_with_two_freezes
     on_dynamodb_call(count_items)
     clock.advance(minutes=10)
     report = PracticeReport(reviews=tuple(Review(phrase_id=pid, rating=Rating.GOOD) for pid in phrase_ids))
-    session = service.complete_session("ana", started.session.session_id, report).session
+    session = service.sessions.complete_session("ana", started.session.session_id, report).session
 
     # Then it is one transaction of exactly DynamoDB's 100 items: the session, the profile, the
     # day, the two frozen days and 95 cards

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from practice.repository.dynamodb import serialize_item, session_item, stored_size
-from practice.settings import Settings
+from practice.dynamodb.codec import serialize_item, stored_size
+from practice.dynamodb.items import session_item
+from practice.runtime.settings import Settings
 from tests.conftest import FakeClock, load_event
 from tests.integration.conftest import daily_event
 from tests.integration.test_complete_session_api import complete_event, get_item, route_event
@@ -128,8 +129,8 @@ def test_the_largest_completion_the_settings_allow_fits_one_item_and_one_transac
 
 def test_the_review_log_at_the_absolute_bound_still_fits_one_item():
     # MAX_REVIEWS_PER_COMPLETION reviews with every field at its widest: the item stays under 400 KB
-    from practice.limits import MAX_REVIEWS_PER_COMPLETION
-    from practice.models.learner import CardSnapshot, Rating, ReviewLogEntry, Session
+    from practice.domain.learner import CardSnapshot, Rating, ReviewLogEntry, Session
+    from practice.domain.limits import MAX_REVIEWS_PER_COMPLETION
 
     now = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
     snapshot = CardSnapshot(state=3, stability=123.456789012345, difficulty=9.87654321098765, due=now)

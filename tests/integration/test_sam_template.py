@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from practice_local.sam_build import HOST_PLATFORM, built_python_path, sam_build, sam_command
-from practice_local.template import REPO_ROOT
+from practice_local.cloud.template import REPO_ROOT
+from practice_local.tools.sam_build import HOST_PLATFORM, built_python_path, sam_build, sam_command
 
 pytestmark = pytest.mark.sam
 
@@ -22,13 +22,13 @@ sys.path += sys.argv[1:]
 from moto import mock_aws
 with mock_aws():
     import boto3
-    from practice_local.template import create_tables
-    from practice.content import load_courses
-    from practice.repository.dynamodb import DynamoRepository
+    from practice_local.cloud.template import create_tables
+    from practice.compose import dynamodb_stores
+    from practice.courses.service import load_courses
     from tests.conftest import TABLE_NAMES, COURSES_DIR, LambdaContext, load_event
     client = boto3.client("dynamodb")
     create_tables(client, TABLE_NAMES)
-    load_courses(DynamoRepository(client, TABLE_NAMES["PracticeTable"]), COURSES_DIR)
+    load_courses(dynamodb_stores(client, TABLE_NAMES["PracticeTable"]).courses, COURSES_DIR)
     import practice, pydantic_core
     XP_FIELDS = ("xp_phrases", "xp_session_bonus", "xp_streak_bonus", "total_xp")
     from practice_api import app
@@ -52,10 +52,10 @@ def test_sam_build_makes_an_arm64_layer_with_bytecode_and_only_the_domain_packag
     result = sam_build(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     layer = tmp_path / "PracticeLayer" / "python"
-    assert (layer / "practice" / "sessions.py").is_file()
+    assert (layer / "practice" / "sessions" / "service.py").is_file()
     assert not (layer / "practice_local").exists()
     assert list(layer.glob("pydantic_core/_pydantic_core.cpython-313-aarch64-linux-gnu.so"))
-    assert list((layer / "practice" / "__pycache__").glob("sessions.cpython-313.pyc"))
+    assert list((layer / "practice" / "sessions" / "__pycache__").glob("service.cpython-313.pyc"))
     handler = tmp_path / "PracticeApiFunction" / "practice_api"
     assert list((handler / "__pycache__").glob("app.cpython-313.pyc"))
     assert sorted(path.name for path in (tmp_path / "PracticeApiFunction").iterdir()) == ["practice_api"]

@@ -6,15 +6,12 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from practice.models.learner import CardSnapshot, Rating, ReviewLogEntry, Session
-from practice.repository.dynamodb import (
-    DynamoRepository,
-    serialize_item,
-    session_item,
-    stored_size,
-    user_pk,
-)
+from practice.domain.learner import CardSnapshot, Rating, ReviewLogEntry, Session
+from practice.dynamodb.codec import serialize_item, stored_size
+from practice.dynamodb.items import session_item
+from practice.dynamodb.keys import user_pk
 from tests.conftest import TABLE_NAMES
+from tests.fakes import on_dynamodb
 
 TABLE = TABLE_NAMES["PracticeTable"]
 START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
@@ -77,13 +74,13 @@ def test_sessions_stored_with_the_log_as_a_list_read_back_the_same_everywhere(dy
     later = completed_session("01KAXR5G8T3M2N4P6Q8R0S2T4B", reviews=7)
     put(dynamodb, as_stored_before(earlier))
     put(dynamodb, session_item(later))
-    repository = DynamoRepository(dynamodb, TABLE)
+    repository = on_dynamodb(dynamodb, TABLE)
 
     # Then each reads back as it was: alone, in history, in the export and in the fit's log
     assert repository.get_session("ana", earlier.session_id) == earlier
     assert repository.get_session("ana", later.session_id) == later
     assert repository.list_sessions("ana", 10, None)[0] == [later, earlier]
-    exported, _ = repository.export_items("ana", None, 1024 * 1024)
+    exported, _ = repository.export_records("ana", None, 1024 * 1024)
     assert exported == [earlier, later]
     logged, _ = repository.review_log("ana", None)
     assert [(r.phrase_id, r.reviewed_at, r.rating) for r in logged] == [
@@ -105,7 +102,7 @@ def test_an_export_page_is_measured_by_its_log_as_exported_not_as_compressed(dyn
     assert stored_size(stored) < exported_bytes / 3
 
     # When a page may hold a little more than one session's export
-    page, after = DynamoRepository(dynamodb, TABLE).export_items("ana", None, exported_bytes // 2)
+    page, after = on_dynamodb(dynamodb, TABLE).export_records("ana", None, exported_bytes // 2)
 
     # Then it ends after the first: the page's size is what the learner downloads
     assert page == [first]

@@ -1,7 +1,7 @@
 """A stalled or throttling DynamoDB is answered with a 503 and Retry-After inside the invocation's
 time, never by Lambda's timeout. DynamoDB here is a socket on loopback that accepts and never
 answers, or an HTTP server that throttles every request; the function's client is made as in
-production (practice.wiring.dynamodb_client), with short timeouts so the tests stay quick."""
+production (practice.runtime.clients.dynamodb_client), with short timeouts so the tests stay quick."""
 
 import json
 import socket
@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from practice.budget import DynamoTimeouts, InvocationBudget
-from practice.wiring import dynamodb_client
+from practice.runtime.budget import DynamoTimeouts, InvocationBudget
+from practice.runtime.clients import dynamodb_client
 from tests.conftest import load_event
 from tests.integration.conftest import serve_on
 

@@ -1,4 +1,4 @@
-"""The clients the functions make (practice/wiring.py): botocore's, with a data loader that knows
+"""The clients the functions make (practice/runtime/clients.py): botocore's, with a data loader that knows
 which services we use instead of listing every one botocore ships."""
 
 import os
@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import UnknownServiceError
 from moto import mock_aws
 
-from practice.wiring import SERVICES, _session, dynamodb_client, sqs_client
+from practice.runtime.clients import SERVICES, _session, dynamodb_client, sqs_client
 
 BOTOCORE_DATA = str(Path(botocore.__file__).parent / "data")
 

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fsrs import Card, Rating, Scheduler, State
 
-from practice.completion import TimeRules, complete
-from practice.content import read_course_file
-from practice.models.learner import CardState, PracticeReport, Profile, Review, Session
-from practice.models.learner import Rating as ApiRating
-from practice.scheduling import review
+from practice.courses.service import read_course_file
+from practice.domain.completion import TimeRules, complete
+from practice.domain.learner import CardState, PracticeReport, Profile, Review, Session
+from practice.domain.learner import Rating as ApiRating
+from practice.domain.scheduling import review
 from tests.conftest import COURSES_DIR
 
 AT = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)

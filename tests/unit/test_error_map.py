@@ -4,7 +4,9 @@ import json
 from http import HTTPStatus
 
 from practice.errors import PracticeError, StoreUnavailable
-from practice_api.error_map import ERROR_RESPONSES, error_classes, error_response
+from practice_api.http.error_map import error_response
+from practice_api.http.errors import error_classes
+from practice_api.http.openapi import ERROR_RESPONSES
 
 
 def test_every_error_code_is_unique_and_a_client_or_service_error():

@@ -1,6 +1,6 @@
 """Fitting each learner's FSRS parameters: when a fit is due, the training items, the adoption
 rule, and scheduling with the learner's own parameters. The fits run fsrs-rs for real, on learners
-simulated through the service (local/practice_local/simulated_learner.py) in memory."""
+simulated through the service (local/practice_local/simulation/learner.py) in memory."""
 
 import json
 from datetime import UTC, datetime, timedelta
@@ -12,18 +12,16 @@ from fsrs import Rating as FsrsRating
 
 from optimizer.learner import optimize_learner
 from optimizer.model import DEFAULTS, FitRules, clip, judge, training_items
-from practice.content import CourseCatalog
+from practice.domain.fit_policy import FitPolicy
+from practice.domain.learner import CardState, PersonalParameters, Profile
+from practice.domain.learner import Rating as ApiRating
+from practice.domain.scheduling import review
 from practice.errors import ConcurrentUpdate
-from practice.fitting import FitPolicy, LoggedReview
-from practice.models.learner import CardState, PersonalParameters, Profile
-from practice.models.learner import Rating as ApiRating
-from practice.scheduling import review
-from practice.sessions import PracticeService
-from practice.settings import Settings
-from practice_local.simulated_learner import START, FitRequests, SimClock, SimulatedLearner
-from practice_local.template import REPO_ROOT
+from practice.fitting.store import LoggedReview
+from practice_local.cloud.template import REPO_ROOT
+from practice_local.simulation.learner import START, SimClock, SimulatedLearner
 from tests.conftest import COURSES_DIR
-from tests.fakes import InMemoryRepository, Interleaved, conflict
+from tests.fakes import AllStores, Interleaved, RecordingQueue, conflict, in_memory, services_on
 
 REAL_USERS = json.loads((REPO_ROOT / "bench" / "srs" / "real_parameters.json").read_text())["users"]
 RULES = FitRules()
@@ -33,14 +31,12 @@ def profile_of() -> Profile:
     return Profile(user_id="ana", time_zone="UTC", day_start_hour=4, daily_new_limit=10, course_id="es-en")
 
 
-def practised(days: int, user: str = "ana", truth: str = "14") -> tuple[InMemoryRepository, FitRequests]:
+def practised(days: int, user: str = "ana", truth: str = "14") -> tuple[AllStores, RecordingQueue]:
     """A learner who practised `days` simulated days, answering as real user `truth`'s memory."""
-    repository = InMemoryRepository.with_courses(COURSES_DIR)
-    clock, requests = SimClock(), FitRequests()
-    service = PracticeService(
-        repository, CourseCatalog(repository, 3600), Settings(), clock, fits=requests, pause=lambda _: None
-    )
-    learner = SimulatedLearner(service, clock, user, REAL_USERS[truth], seed=11)
+    repository = in_memory(COURSES_DIR)
+    clock, requests = SimClock(), RecordingQueue()
+    services = services_on(repository, clock, fits=requests)
+    learner = SimulatedLearner(services.sessions, clock, user, REAL_USERS[truth], seed=11)
     for day in range(days):
         learner.practise(day)
     return repository, requests
@@ -75,7 +71,7 @@ def test_completions_count_their_reviews_and_ask_for_a_fit_once():
     assert profile.reviews_logged == logged > 400
     # Crossing 400 marked the learner and asked once; no later completion asked again
     assert profile.fit_due_since is not None
-    assert [r.user_id for r in requests.pending] == ["ana"]
+    assert [r.user_id for r in requests.requests] == ["ana"]
 
 
 # -- training items -------------------------------------------------------------------------
@@ -230,12 +226,10 @@ def test_a_completion_schedules_with_the_fitted_parameters():
     optimize_learner(repository, "ana", now=START, policy=FitPolicy(), rules=RULES)
     profile = repository.get_profile("ana")
     assert profile is not None and profile.fsrs is not None
-    clock, requests = SimClock(START + timedelta(days=90)), FitRequests()
-    service = PracticeService(
-        repository, CourseCatalog(repository, 3600), Settings(), clock, fits=requests, pause=lambda _: None
-    )
+    clock, requests = SimClock(START + timedelta(days=90)), RecordingQueue()
+    services = services_on(repository, clock, fits=requests)
     before = dict(repository.cards)
-    SimulatedLearner(service, clock, "ana", REAL_USERS["14"], seed=3).practise(90)
+    SimulatedLearner(services.sessions, clock, "ana", REAL_USERS["14"], seed=3).practise(90)
     [session] = [
         s
         for (uid, _), s in repository.sessions.items()

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 from pydantic import ValidationError
 
-from practice.completion import results_digest
-from practice.models.learner import (
+from practice.domain.completion import results_digest
+from practice.domain.learner import (
     CardSnapshot,
     CardState,
     PracticeReport,
@@ -19,14 +19,8 @@ from practice.models.learner import (
     Session,
     XpAward,
 )
-from practice.repository.dynamodb import (
-    card_item,
-    deserialize_item,
-    profile_item,
-    serialize_item,
-    session_from_item,
-    session_item,
-)
+from practice.dynamodb.codec import deserialize_item, serialize_item
+from practice.dynamodb.items import card_item, profile_item, session_from_item, session_item
 
 STARTED = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 

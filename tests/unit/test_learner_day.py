@@ -5,8 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from practice.errors import InvalidTimeZone
-from practice.learner_day import (
+from practice.domain.learner_day import (
     PracticeDay,
     day_end,
     day_start,
@@ -16,6 +15,7 @@ from practice.learner_day import (
     streak_deadline,
     zone_names,
 )
+from practice.errors import InvalidTimeZone
 
 MADRID = ZoneInfo("Europe/Madrid")
 TOKYO = ZoneInfo("Asia/Tokyo")

@@ -5,12 +5,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from practice.content import read_course_file
-from practice.limits import MAX_PHRASES_PER_PACK, MAX_RETIRED_PER_START
-from practice.models.content import Course
-from practice.models.learner import DueCard, DueCards, Profile
-from practice.packs import PackLimits, build_daily_pack
-from practice.scheduling import retrievability
+from practice.courses.service import read_course_file
+from practice.domain.content import Course
+from practice.domain.learner import DueCard, DueCards, Profile
+from practice.domain.limits import MAX_PHRASES_PER_PACK, MAX_RETIRED_PER_START
+from practice.domain.packs import PackLimits, build_daily_pack
+from practice.domain.scheduling import retrievability
 from tests.conftest import COURSES_DIR
 
 COURSE = read_course_file(COURSES_DIR / "es-en.json")

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from practice.content import CourseCatalog
+from practice.compose import ApiServices
+from practice.domain.learner import PracticeReport, Rating, Review
+from practice.domain.limits import WRITE_ATTEMPTS
 from practice.errors import (
     ConcurrentUpdate,
     CourseNotLoaded,
@@ -18,12 +20,10 @@ from practice.errors import (
     SessionExpired,
     SessionNotFound,
 )
-from practice.limits import WRITE_ATTEMPTS
-from practice.models.learner import PracticeReport, Rating, Review
-from practice.sessions import PracticeService, ProfileChanges, StartedSession
-from practice.settings import Settings
+from practice.runtime.settings import Settings
+from practice.sessions.results import StartedSession
 from tests.conftest import COURSES_DIR, FakeClock
-from tests.fakes import InMemoryRepository, Interleaved, conflict
+from tests.fakes import AllStores, Interleaved, conflict, in_memory, services_on
 
 START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 SETTINGS = Settings(table_name="practice-unit", idempotency_table_name="idempotency-unit")
@@ -35,17 +35,13 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def repository() -> InMemoryRepository:
-    return InMemoryRepository.with_courses(COURSES_DIR)
-
-
-def service_on(repository: Any, clock: FakeClock) -> PracticeService:
-    return PracticeService(repository, CourseCatalog(repository, 300), SETTINGS, clock, pause=lambda _: None)
+def repository() -> AllStores:
+    return in_memory(COURSES_DIR)
 
 
 @pytest.fixture
-def service(repository: InMemoryRepository, clock: FakeClock) -> PracticeService:
-    return service_on(repository, clock)
+def service(repository: AllStores, clock: FakeClock) -> ApiServices:
+    return services_on(repository, clock, SETTINGS)
 
 
 def all_rated(started: StartedSession, rating: Rating = Rating.GOOD) -> PracticeReport:
@@ -55,11 +51,11 @@ def all_rated(started: StartedSession, rating: Rating = Rating.GOOD) -> Practice
 
 def test_a_completion_scores_schedules_and_closes_the_session(service, repository, clock):
     # Given a new learner's first pack
-    started = service.start_daily_session("ana", "Europe/Madrid")
+    started = service.sessions.start_daily_session("ana", "Europe/Madrid")
     clock.now += timedelta(minutes=5)
 
     # When every phrase is rated good
-    outcome = service.complete_session("ana", started.session.session_id, all_rated(started))
+    outcome = service.sessions.complete_session("ana", started.session.session_id, all_rated(started))
 
     # Then the session is closed with its duration and XP, and every phrase has a card
     session = outcome.session
@@ -73,12 +69,12 @@ def test_a_completion_scores_schedules_and_closes_the_session(service, repositor
 
 
 def test_a_retry_with_the_same_results_is_answered_from_the_stored_session(service, repository):
-    started = service.start_daily_session("ana")
-    first = service.complete_session("ana", started.session.session_id, all_rated(started))
+    started = service.sessions.start_daily_session("ana")
+    first = service.sessions.complete_session("ana", started.session.session_id, all_rated(started))
     writes = repository.writes
 
     # The same upload again (a retry after a lost response)
-    again = service.complete_session("ana", started.session.session_id, all_rated(started))
+    again = service.sessions.complete_session("ana", started.session.session_id, all_rated(started))
 
     assert (again.newly_completed, again.xp_awarded) == (False, 0)
     assert again.session == first.session
@@ -86,73 +82,76 @@ def test_a_retry_with_the_same_results_is_answered_from_the_stored_session(servi
 
 
 def test_other_results_for_a_completed_session_are_refused(service, repository):
-    started = service.start_daily_session("ana")
-    service.complete_session("ana", started.session.session_id, all_rated(started))
+    started = service.sessions.start_daily_session("ana")
+    service.sessions.complete_session("ana", started.session.session_id, all_rated(started))
     writes = repository.writes
     with pytest.raises(SessionAlreadyCompleted):
-        service.complete_session("ana", started.session.session_id, all_rated(started, Rating.EASY))
+        service.sessions.complete_session("ana", started.session.session_id, all_rated(started, Rating.EASY))
     assert repository.writes == writes
 
 
 def test_a_session_past_its_window_expires_and_nothing_is_written(service, repository, clock):
-    started = service.start_daily_session("ana")
+    started = service.sessions.start_daily_session("ana")
     writes = repository.writes
     clock.now += timedelta(hours=SETTINGS.completion_window_hours, seconds=1)
     with pytest.raises(SessionExpired):
-        service.complete_session("ana", started.session.session_id, all_rated(started))
+        service.sessions.complete_session("ana", started.session.session_id, all_rated(started))
     assert repository.writes == writes
     assert repository.sessions["ana", started.session.session_id].is_open
 
 
 def test_another_learners_session_is_not_found(service):
-    started = service.start_daily_session("ana")
+    started = service.sessions.start_daily_session("ana")
     with pytest.raises(SessionNotFound):
-        service.complete_session("bea", started.session.session_id, all_rated(started))
+        service.sessions.complete_session("bea", started.session.session_id, all_rated(started))
     with pytest.raises(SessionNotFound):
-        service.get_session("bea", started.session.session_id)
+        service.sessions.get_session("bea", started.session.session_id)
 
 
 def test_results_for_phrases_not_served_are_refused_before_any_write(service, repository):
-    started = service.start_daily_session("ana")
+    started = service.sessions.start_daily_session("ana")
     writes = repository.writes
     stranger = PracticeReport(reviews=(Review(phrase_id="not-served", rating=Rating.GOOD),))
     with pytest.raises(InvalidResults):
-        service.complete_session("ana", started.session.session_id, stranger)
+        service.sessions.complete_session("ana", started.session.session_id, stranger)
     assert repository.writes == writes
 
 
 def test_a_completion_that_loses_a_version_race_is_recomputed(repository, clock):
     # Given a profile that other requests change just before each of our writes but the last
     racing = Interleaved(repository).before("complete_session", *[conflict] * (WRITE_ATTEMPTS - 1))
-    service = service_on(racing, clock)
-    started = service.start_daily_session("ana")
+    service = services_on(racing, clock)
+    started = service.sessions.start_daily_session("ana")
 
     # When the learner completes: the last attempt goes through
-    outcome = service.complete_session("ana", started.session.session_id, all_rated(started))
+    outcome = service.sessions.complete_session("ana", started.session.session_id, all_rated(started))
     assert outcome.newly_completed
     assert racing.pending("complete_session") == 0
 
 
 def test_a_completion_that_keeps_losing_races_gives_up_with_a_conflict(repository, clock):
     racing = Interleaved(repository).before("complete_session", *[conflict] * WRITE_ATTEMPTS)
-    service = service_on(racing, clock)
-    started = service.start_daily_session("ana")
+    service = services_on(racing, clock)
+    started = service.sessions.start_daily_session("ana")
     with pytest.raises(ConcurrentUpdate):
-        service.complete_session("ana", started.session.session_id, all_rated(started))
+        service.sessions.complete_session("ana", started.session.session_id, all_rated(started))
     assert repository.sessions["ana", started.session.session_id].is_open
 
 
 def test_a_completion_that_a_twin_finished_first_is_answered_as_a_retry(repository, clock):
     # Given a twin request that completes the same session with the same results meanwhile
-    service = service_on(repository, clock)
-    started = service.start_daily_session("ana")
+    service = services_on(repository, clock)
+    started = service.sessions.start_daily_session("ana")
     report = all_rated(started)
 
     twin_first = Interleaved(repository).before(
-        "complete_session", lambda: service.complete_session("ana", started.session.session_id, report)
+        "complete_session",
+        lambda: service.sessions.complete_session("ana", started.session.session_id, report),
     )
     # our write is then refused (the session is no longer open)
-    outcome = service_on(twin_first, clock).complete_session("ana", started.session.session_id, report)
+    outcome = services_on(twin_first, clock).sessions.complete_session(
+        "ana", started.session.session_id, report
+    )
     assert (outcome.newly_completed, outcome.xp_awarded) == (False, 0)
     profile = repository.get_profile("ana")
     assert profile is not None
@@ -161,8 +160,8 @@ def test_a_completion_that_a_twin_finished_first_is_answered_as_a_retry(reposito
 
 def test_a_profile_update_is_retried_when_the_profile_moved(repository, clock):
     racing = Interleaved(repository).before("save_profile", conflict)
-    service = service_on(racing, clock)
-    status = service.update_profile("ana", ProfileChanges(daily_new_limit=5, time_zone="Asia/Tokyo"))
+    service = services_on(racing, clock)
+    status = service.profile.update_profile("ana", {"daily_new_limit": 5, "time_zone": "Asia/Tokyo"})
     assert (status.profile.daily_new_limit, status.profile.time_zone) == (5, "Asia/Tokyo")
     stored = repository.get_profile("ana")
     assert stored is not None
@@ -171,26 +170,26 @@ def test_a_profile_update_is_retried_when_the_profile_moved(repository, clock):
 
 def test_an_unknown_time_zone_is_refused_before_any_read(service, repository):
     with pytest.raises(InvalidTimeZone):
-        service.update_profile("ana", ProfileChanges(time_zone="Mars/Olympus"))
+        service.profile.update_profile("ana", {"time_zone": "Mars/Olympus"})
     with pytest.raises(InvalidTimeZone):
-        service.start_daily_session("ana", "Mars/Olympus")
+        service.sessions.start_daily_session("ana", "Mars/Olympus")
     assert repository.writes == 0
 
 
 def test_the_live_streak_is_zero_once_a_day_was_missed(service, clock):
-    started = service.start_daily_session("ana")
+    started = service.sessions.start_daily_session("ana")
     clock.now += timedelta(minutes=5)
-    service.complete_session("ana", started.session.session_id, all_rated(started))
-    assert service.get_profile("ana").live_streak == 1
+    service.sessions.complete_session("ana", started.session.session_id, all_rated(started))
+    assert service.profile.get_profile("ana").live_streak == 1
     clock.now += timedelta(days=2)
-    status = service.get_profile("ana")
+    status = service.profile.get_profile("ana")
     assert (status.profile.streak, status.live_streak) == (1, 0)
 
 
 def test_a_course_that_was_never_loaded_is_reported(clock):
-    empty = InMemoryRepository()
+    empty = in_memory()
     with pytest.raises(CourseNotLoaded):
-        service_on(empty, clock).start_daily_session("ana")
+        services_on(empty, clock).sessions.start_daily_session("ana")
     assert empty.writes == 0
 
 
@@ -198,7 +197,7 @@ class ReadTogether:
     """Holds every thread's first completion read until all have read: they all compute from the
     same profile version, so all but one must lose the first write (the worst case)."""
 
-    def __init__(self, inner: InMemoryRepository, parties: int) -> None:
+    def __init__(self, inner: AllStores, parties: int) -> None:
         self._inner = inner
         self._barrier = threading.Barrier(parties)
         self._seen = threading.local()
@@ -224,14 +223,16 @@ class ReadTogether:
 
 def test_six_devices_completing_six_sessions_at_once_all_succeed_exactly_once(repository, clock):
     # Given one learner with six sessions open on six devices, sharing phrases
-    sessions = [service_on(repository, clock).start_daily_session("ana") for _ in range(6)]
+    sessions = [services_on(repository, clock).sessions.start_daily_session("ana") for _ in range(6)]
     clock.now += timedelta(minutes=3)
     racing = ReadTogether(repository, parties=len(sessions))
-    service = service_on(racing, clock)
+    service = services_on(racing, clock)
     outcomes: list[Any] = []
 
     def complete(started: StartedSession) -> None:
-        outcomes.append(service.complete_session("ana", started.session.session_id, all_rated(started)))
+        outcomes.append(
+            service.sessions.complete_session("ana", started.session.session_id, all_rated(started))
+        )
 
     # When all six complete at once, each computing from the same profile first
     threads = [threading.Thread(target=complete, args=(started,)) for started in sessions]
@@ -252,12 +253,14 @@ def test_six_devices_completing_six_sessions_at_once_all_succeed_exactly_once(re
 
 def test_a_completion_outlasts_five_other_devices_finishing_first(repository, clock):
     # Given six open sessions, and five other devices that each finish theirs just before our write
-    service = service_on(repository, clock)
-    mine, *others = [service.start_daily_session("ana") for _ in range(6)]
+    service = services_on(repository, clock)
+    mine, *others = [service.sessions.start_daily_session("ana") for _ in range(6)]
     clock.now += timedelta(minutes=5)
 
     def finish(started: StartedSession) -> Callable[[], object]:
-        return lambda: service.complete_session("ana", started.session.session_id, all_rated(started))
+        return lambda: service.sessions.complete_session(
+            "ana", started.session.session_id, all_rated(started)
+        )
 
     # (each lands between our read and our write)
     others_first = Interleaved(repository).before(
@@ -265,8 +268,8 @@ def test_a_completion_outlasts_five_other_devices_finishing_first(repository, cl
     )
 
     # When ours completes, it loses five races (one per other device), then goes through
-    ours = service_on(others_first, clock)
-    outcome = ours.complete_session("ana", mine.session.session_id, all_rated(mine))
+    ours = services_on(others_first, clock)
+    outcome = ours.sessions.complete_session("ana", mine.session.session_id, all_rated(mine))
     assert outcome.newly_completed
     assert others_first.pending("complete_session") == 0
     profile = repository.get_profile("ana")

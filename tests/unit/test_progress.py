@@ -5,12 +5,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from practice.cursors import CursorSeal
+from practice.domain.learner import LedgerDay, Profile
+from practice.domain.ledger import Ledger, stats_range
+from practice.domain.limits import MAX_FREEZES, STATS_DEFAULT_DAYS, STATS_MAX_DAYS
+from practice.domain.scoring import FREEZE_EVERY_STREAK_DAYS, settle_freezes
 from practice.errors import InvalidCursor, InvalidDateRange
-from practice.limits import MAX_FREEZES, STATS_DEFAULT_DAYS, STATS_MAX_DAYS
-from practice.models.learner import LedgerDay, Profile
-from practice.progress import Ledger, stats_range
-from practice.scoring import FREEZE_EVERY_STREAK_DAYS, settle_freezes
+from practice.runtime.cursors import CursorSeal
 from tests.learners import practise, practised
 
 SEAL = CursorSeal(b"k" * 32)

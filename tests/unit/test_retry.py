@@ -2,9 +2,9 @@
 
 import pytest
 
+from practice.domain.limits import WRITE_ATTEMPTS
 from practice.errors import ConcurrentUpdate, SessionNotFound
-from practice.limits import WRITE_ATTEMPTS
-from practice.retry import RETRY_BASE_SECONDS, retry_on_conflict
+from practice.runtime.retry import RETRY_BASE_SECONDS, retry_on_conflict
 
 
 def attempts_that_conflict(times: int) -> tuple[list[int], object]:

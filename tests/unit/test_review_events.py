@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 import pytest
 from fsrs import Card, Rating, Scheduler
 
-from practice.completion import complete
+from practice.domain.completion import complete
+from practice.domain.learner import PracticeReport, Profile, Review, Session
+from practice.domain.learner import Rating as ApiRating
 from practice.errors import InvalidResults
-from practice.models.learner import PracticeReport, Profile, Review, Session
-from practice.models.learner import Rating as ApiRating
 from tests.learners import COURSE, RULES, practised
 
 FSRS = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}

@@ -11,9 +11,9 @@ from aws_lambda_powertools.utilities.parser.models import (
     SqsModel,
 )
 
-from practice.erasure import ErasureRequest
-from practice.fitting import FitRequest
-from practice_local.template import http_api_routes, load_template
+from practice.account.queue import ErasureRequest
+from practice.fitting.queue import FitRequest
+from practice_local.cloud.template import http_api_routes, load_template
 
 ALL_EVENTS = sorted((Path(__file__).resolve().parents[2] / "events").glob("*.json"))
 SQS_EVENTS = [path for path in ALL_EVENTS if "Records" in json.loads(path.read_text())]

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from practice.learner_day import learner_day
-from practice.models.learner import Profile
-from practice.scoring import (
+from practice.domain.learner import Profile
+from practice.domain.learner_day import learner_day
+from practice.domain.scoring import (
     DIALOG_BONUS,
     DRILL_BONUS,
     MIN_SECONDS_PER_ACTIVITY,

@@ -84,7 +84,7 @@ def test_priming_runs_a_request_that_validation_refuses_and_opens_no_connection(
 
 
 def test_snapstart_is_a_deploy_option_off_by_default_on_the_published_alias():
-    from practice_local.template import load_template
+    from practice_local.cloud.template import load_template
 
     template = load_template()
     assert template["Parameters"]["SnapStart"]["Default"] == "off"

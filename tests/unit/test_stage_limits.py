@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from practice_local.template import load_template
+from practice_local.cloud.template import load_template
 
 TEMPLATE = load_template()
 NO_VALUE = object()

@@ -1,6 +1,7 @@
 """The Lambda entry point of the account worker (`account_worker.app.lambda_handler`): each SQS
-record asks to erase one learner (practice/erasure.py). Records are processed one by one; those
-that fail are reported back (partial batch response), so only they come back from the queue."""
+record asks to erase one learner (practice/account/service.py: erase_learner). Records are
+processed one by one; those that fail are reported back (partial batch response), so only they
+come back from the queue."""
 
 from functools import cache
 from typing import Any
@@ -11,10 +12,11 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from practice.erasure import ErasureRequest, erase_learner
-from practice.repository.dynamodb import DynamoRepository
-from practice.settings import WorkerSettings
-from practice.wiring import dynamodb_client
+from practice.account.queue import ErasureRequest
+from practice.account.service import erase_learner
+from practice.account.store import ErasureStore
+from practice.compose import erasure_store
+from practice.runtime.settings import WorkerSettings
 
 logger = Logger(service="account-worker")
 # A batch whose every record failed is answered like any other (those records come back), not
@@ -28,11 +30,11 @@ def settings() -> WorkerSettings:
 
 
 @cache
-def repository() -> DynamoRepository:
-    return DynamoRepository(dynamodb_client(settings().dynamodb_timeouts), settings().table_name)
+def store() -> ErasureStore:
+    return erasure_store(settings())
 
 
-repository()  # settings and client at init: bad settings fail the cold start
+store()  # settings and client at init: bad settings fail the cold start
 
 
 def erase(record: SQSRecord, lambda_context: LambdaContext) -> int:
@@ -40,7 +42,7 @@ def erase(record: SQSRecord, lambda_context: LambdaContext) -> int:
     ends in the dead-letter queue, whose alarm calls for a look."""
     request = ErasureRequest.model_validate_json(record.body)
     deleted = erase_learner(
-        repository(),
+        store(),
         request.user_id,
         time_left=lambda: lambda_context.get_remaining_time_in_millis() / 1000,
         stop_seconds=settings().erasure_stop_seconds,

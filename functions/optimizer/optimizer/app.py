@@ -15,10 +15,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from optimizer.learner import FitOutcome, optimize_learner
 from optimizer.model import FitRules
-from practice.fitting import FitRequest
-from practice.repository.dynamodb import DynamoRepository
-from practice.settings import OptimizerSettings
-from practice.wiring import dynamodb_client
+from practice.compose import fit_store
+from practice.fitting.queue import FitRequest
+from practice.fitting.store import FitStore
+from practice.runtime.clients import dynamodb_client
+from practice.runtime.settings import OptimizerSettings
 
 logger = Logger(service="optimizer")
 metrics = Metrics(service="optimizer")
@@ -31,22 +32,22 @@ def settings() -> OptimizerSettings:
 
 
 @cache
-def repository() -> DynamoRepository:
-    return DynamoRepository(dynamodb_client(settings().dynamodb_timeouts), settings().table_name)
+def store() -> FitStore:
+    return fit_store(dynamodb_client(settings().dynamodb_timeouts), settings().table_name)
 
 
 def fit_rules(config: OptimizerSettings) -> FitRules:
     return FitRules(config.fit_held_out_share, config.fit_min_train_items, config.fit_min_held_out_items)
 
 
-repository()  # settings and client at init: bad settings fail the cold start
+store()  # settings and client at init: bad settings fail the cold start
 
 
 def fit(record: SQSRecord) -> FitOutcome | None:
     request = FitRequest.model_validate_json(record.body)
     config = settings()
     outcome = optimize_learner(
-        repository(),
+        store(),
         request.user_id,
         now=datetime.now(UTC),
         policy=config.fit_policy,

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from optimizer.model import DEFAULTS, FitRules, Judgement, judge, training_items
-from practice.errors import AccountDeleting, ConcurrentUpdate
-from practice.fitting import FitPolicy, LoggedReview
-from practice.learner_day import learner_day
-from practice.models.learner import PersonalParameters, Profile
-from practice.repository import PracticeRepository
+from practice.domain.fit_policy import FitPolicy
+from practice.domain.learner import PersonalParameters, Profile
+from practice.domain.learner_day import learner_day
+from practice.errors import ConcurrentUpdate
+from practice.fitting.store import FitStore, LoggedReview
+from practice.profile.service import visible_profile
 
 SAVE_ATTEMPTS = 5
 
@@ -27,16 +28,16 @@ class FitOutcome:
         return self.judgement is not None and self.judgement.adopted
 
 
-def read_review_log(repository: PracticeRepository, user_id: str) -> list[LoggedReview]:
-    reviews, position = repository.review_log(user_id, None)
+def read_review_log(store: FitStore, user_id: str) -> list[LoggedReview]:
+    reviews, position = store.review_log(user_id, None)
     while position is not None:
-        page, position = repository.review_log(user_id, position)
+        page, position = store.review_log(user_id, position)
         reviews += page
     return reviews
 
 
 def optimize_learner(
-    repository: PracticeRepository,
+    store: FitStore,
     user_id: str,
     *,
     now: datetime,
@@ -47,11 +48,11 @@ def optimize_learner(
     """Fit the learner when a fit is due (or `force`), record it (adopted or not); None when
     there is nothing to do: no such learner, one being erased, or no fit due (a duplicate or
     late request)."""
-    profile = _profile(repository, user_id)
+    profile = visible_profile(store, user_id)
     if profile is None or not (force or policy.is_due(profile)):
         return None
     started = time.perf_counter()
-    reviews = read_review_log(repository, user_id)
+    reviews = read_review_log(store, user_id)
     zone, hour = profile.zone, profile.day_start_hour
     items = training_items(reviews, lambda at: learner_day(at, zone, hour))
     judgement = judge(items, profile.fsrs_parameters or DEFAULTS, rules)
@@ -65,28 +66,21 @@ def optimize_learner(
             log_loss_before=judgement.log_loss_before,
             log_loss_after=judgement.log_loss_after,
         )
-    _save(repository, profile, fit)
+    _save(store, profile, fit)
     return outcome
 
 
-def _save(repository: PracticeRepository, profile: Profile, fit: PersonalParameters | None) -> None:
+def _save(store: FitStore, profile: Profile, fit: PersonalParameters | None) -> None:
     """Record the fit on the profile. When the learner practised meanwhile, on the profile as it
     is now: the fit stays valid, and their new reviews count toward the next one."""
     checked_at = profile.reviews_logged
     for _ in range(SAVE_ATTEMPTS):
         try:
-            repository.save_fit(profile.user_id, profile.version, checked_at, fit)
+            store.save_fit(profile.user_id, profile.version, checked_at, fit)
             return
         except ConcurrentUpdate:
-            current = _profile(repository, profile.user_id)
+            current = visible_profile(store, profile.user_id)
             if current is None or current.fit_checked_at >= checked_at > 0:
                 return  # erased meanwhile, or another delivery of the request recorded it
             profile = current
     raise ConcurrentUpdate("the profile kept changing; the fit is retried with the message")
-
-
-def _profile(repository: PracticeRepository, user_id: str) -> Profile | None:
-    try:
-        return repository.get_profile(user_id)
-    except AccountDeleting:
-        return None

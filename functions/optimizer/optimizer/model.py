@@ -16,7 +16,7 @@ from itertools import pairwise
 from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 from fsrs_rs_python import DEFAULT_PARAMETERS, FSRS, FSRSItem, FSRSReview
 
-from practice.fitting import LoggedReview
+from practice.fitting.store import LoggedReview
 
 DEFAULTS: tuple[float, ...] = tuple(DEFAULT_PARAMETERS)
 

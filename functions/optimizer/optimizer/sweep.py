@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from practice.fitting import FitRequest
-from practice.repository import PracticeRepository
-from practice.repository.dynamodb import FIT_DUE_SHARDS, DynamoRepository
-from practice.settings import OptimizerSettings
-from practice.wiring import dynamodb_client, sqs_client
+from practice.compose import fit_store
+from practice.fitting.queue import FitRequest
+from practice.fitting.store import FIT_DUE_SHARDS, FitStore
+from practice.runtime.clients import dynamodb_client, sqs_client
+from practice.runtime.settings import OptimizerSettings
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs.client import SQSClient
@@ -31,7 +31,7 @@ def settings() -> OptimizerSettings:
 
 
 def sweep(
-    repository: PracticeRepository,
+    store: FitStore,
     queue: "SQSClient",
     queue_url: str,
     *,
@@ -46,7 +46,7 @@ def sweep(
     for shard in range(FIT_DUE_SHARDS):
         position: str | None = None
         while True:
-            learners, position = repository.fit_due_learners(shard, now - grace, position)
+            learners, position = store.fit_due_learners(shard, now - grace, position)
             for start in range(0, len(learners), SQS_BATCH):
                 entries = [
                     {"Id": str(n), "MessageBody": FitRequest(user_id=uid, requested_at=now).model_dump_json()}
@@ -66,7 +66,7 @@ def sweep(
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     config = settings()
     queued = sweep(
-        DynamoRepository(dynamodb_client(config.dynamodb_timeouts), config.table_name),
+        fit_store(dynamodb_client(config.dynamodb_timeouts), config.table_name),
         sqs_client(),
         config.fit_queue_url,
         now=datetime.now(UTC),

@@ -1,5 +1,6 @@
 """The Lambda entry point of the Practice API (`practice_api.app.lambda_handler`): the resolver,
-its routers and its error map. Routes live in routes/, what they depend on in dependencies.py."""
+its routers and its error map. Each feature's routes live in its folder (sessions/, profile/,
+progress/, account/), what they depend on in dependencies.py, what they share in http/."""
 
 import gc
 
@@ -13,11 +14,14 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from practice.errors import PracticeError
+from practice_api.account import routes as account
 from practice_api.dependencies import app_settings, build_all, invocation_budget
-from practice_api.error_map import refused_result, register_error_handlers
-from practice_api.gate import admit
+from practice_api.http.error_map import refused_result, register_error_handlers
+from practice_api.http.gate import admit
 from practice_api.observability import logger, metrics
-from practice_api.routes import export, profile, progress, sessions
+from practice_api.profile import routes as profile
+from practice_api.progress import routes as progress
+from practice_api.sessions import routes as sessions
 from practice_api.snapstart import register as register_snapstart_hooks
 
 # A response that fails its own model is our bug: 500, never Powertools' default 422.
@@ -27,7 +31,7 @@ app = APIGatewayHttpResolver(
 app.include_router(sessions.router)
 app.include_router(profile.router)
 app.include_router(progress.router)
-app.include_router(export.router)
+app.include_router(account.router)
 register_error_handlers(app, logger)
 build_all()  # settings, client and service now: bad settings fail the cold start
 register_snapstart_hooks(app)  # deployed with SnapStart: prime before the snapshot, reseed after restore

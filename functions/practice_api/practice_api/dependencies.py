@@ -1,13 +1,14 @@
-"""The composition root: what routes declare with Powertools `Depends()`.
+"""What routes declare with Powertools `Depends()`, each built once per container from the one
+composition root (practice.compose).
 
-Each provider builds its part once per container (functools.cache) and app.py calls them at
-init, so a cold start fails fast on bad settings and the first request pays nothing more. Tests
-swap any of them with `app.dependency_overrides[provider] = ...`; nothing here is patched.
+Each provider builds its part once (functools.cache) and app.py calls them at init, so a cold
+start fails fast on bad settings and the first request pays nothing more. Tests swap any of them
+with `app.dependency_overrides[provider] = ...`; nothing here is patched.
 
 The providers call each other directly rather than through `Depends()`: Powertools resolves a
 route's dependency tree from type hints on every request, and each level cost ~0.03 ms of a 2 ms
 budget for objects that are built once anyway. So a test that wants the function on another
-client overrides the service and the starter, built on it (tests/integration/conftest.py).
+client overrides the services and the starter, built on it (tests/integration/conftest.py).
 """
 
 from functools import cache
@@ -17,12 +18,12 @@ from aws_lambda_powertools.event_handler import Request
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
-from practice.budget import InvocationBudget
-from practice.sessions import PracticeService
-from practice.settings import Settings
-from practice.wiring import build_service, dynamodb_client
-from practice_api.identity import caller_id
-from practice_api.session_start import SessionStarter
+from practice.compose import ApiServices, api_services
+from practice.runtime.budget import InvocationBudget
+from practice.runtime.clients import dynamodb_client
+from practice.runtime.settings import Settings
+from practice_api.http.identity import caller_id
+from practice_api.sessions.start import SessionStarter
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -47,13 +48,13 @@ def dynamodb() -> "DynamoDBClient":
 
 
 @cache
-def practice_service() -> PracticeService:
-    return build_service(app_settings(), dynamodb())
+def services() -> ApiServices:
+    return api_services(app_settings(), dynamodb())
 
 
 @cache
 def session_starter() -> SessionStarter:
-    return SessionStarter(practice_service(), app_settings(), dynamodb())
+    return SessionStarter(services().sessions, app_settings(), dynamodb())
 
 
 def current_learner(request: Request) -> str:
@@ -63,7 +64,7 @@ def current_learner(request: Request) -> str:
 
 
 Learner = Annotated[str, Depends(current_learner)]
-Service = Annotated[PracticeService, Depends(practice_service)]
+Services = Annotated[ApiServices, Depends(services)]
 Starter = Annotated[SessionStarter, Depends(session_starter)]
 
 

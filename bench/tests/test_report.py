@@ -1,0 +1,49 @@
+"""The benchmark's own arithmetic: percentiles and the table it prints."""
+
+from typing import Any
+
+from bench.report import render_table
+from bench.stats import percentile, summary
+
+
+def test_percentiles_interpolate_between_ranks():
+    samples = [4.0, 1.0, 3.0, 2.0]
+    assert percentile(samples, 0) == 1.0
+    assert percentile(samples, 50) == 2.5
+    assert percentile(samples, 100) == 4.0
+    assert summary(samples)["p25"] == 1.75
+
+
+def test_the_table_states_what_a_cold_starts_first_request_pays_over_a_warm_one():
+    def timing(p50: float) -> dict[str, Any]:
+        return {"p50": p50, "p25": p50 - 1, "p75": p50 + 1, "p95": p50, "p99": p50, "n": 21}
+
+    route = {"requests": ["GetItem"], "emulator_ms": timing(9.0), "in_process_ms": timing(2.0)}
+    learner = {
+        "pack": {"review": 0, "new": 10},
+        "export_page": {"items": 1, "bytes": 2048},
+        "deletion": {"requests": ["UpdateItem"], "emulator_ms": timing(3.0)},
+        "erasure": {"items": 1, "requests": {"Query": 1}, "emulator_seconds": 0.1},
+        "peak_rss_mib": 70.0,
+        "rss_after_init_mib": 60.0,
+        **dict.fromkeys(("daily", "completion", "history", "stats", "export"), route),
+    }
+    results = {
+        "meta": {"when": "now", "commit": "abc", "cpus": 2, "python": "3.13", "invokes": 21, "cold_runs": 21},
+        "bytecode": "all compiled",
+        "cold_start": {
+            name: {"init_ms": timing(p50), "network_calls_at_init": []}
+            for name, p50 in (("floor", 250.0), ("handler", 300.0))
+        },
+        "warm": {"10": learner, "10000": learner},
+        "first_call": {
+            "cards": 10,
+            "course_phrases": 10200,
+            "init_ms": timing(310.0),
+            "first_call_ms": timing(40.0),
+        },
+    }
+    [row] = [line for line in render_table(results).splitlines() if line.startswith("| First request")]
+    assert "10 cards, reading the course (10,200 phrases" in row
+    assert "p50 40.0 ms (IQR 39.0-41.0, n=21)" in row
+    assert "init + first call 350 ms; warm GET /daily p50 2.00 ms" in row

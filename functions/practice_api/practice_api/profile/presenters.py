@@ -1,0 +1,40 @@
+"""Domain objects to the profile routes' response bodies."""
+
+from practice.domain.learner import SETTING_NAMES, Profile
+from practice.profile.results import ProfileStatus
+from practice_api.profile.models import ProfileResponse, SchedulingItem, TodayItem
+
+
+def profile_response(status: ProfileStatus) -> ProfileResponse:
+    profile = status.profile
+    return ProfileResponse(
+        user_id=profile.user_id,
+        **profile.model_dump(include=set(SETTING_NAMES)),
+        course_id=profile.course_id,
+        streak=status.live_streak,
+        best_streak=profile.best_streak,
+        freezes_available=profile.freezes,
+        last_practice_day=profile.last_practice_day,
+        total_xp=profile.total_xp,
+        phrases_introduced=profile.next_new_position,
+        today=today_item(status),
+        scheduling=scheduling_item(profile),
+    )
+
+
+def scheduling_item(profile: Profile) -> SchedulingItem:
+    fit = profile.fsrs
+    return SchedulingItem(
+        parameters="personal" if fit else "default",
+        reviews_logged=profile.reviews_logged,
+        fsrs_parameters=list(fit.parameters) if fit else None,
+        fitted_at=fit.fitted_at if fit else None,
+        fitted_on_reviews=fit.reviews if fit else None,
+        log_loss_before=fit.log_loss_before if fit else None,
+        log_loss_after=fit.log_loss_after if fit else None,
+    )
+
+
+def today_item(status: ProfileStatus) -> TodayItem:
+    goal = status.profile.daily_goal_xp
+    return TodayItem(day=status.today, xp=status.xp_today, goal_xp=goal, goal_met=status.goal_met_today)

@@ -1,0 +1,1 @@
+"""The progress routes: routes.py, models.py (bodies), presenters.py (domain objects to bodies)."""

@@ -1,0 +1,1 @@
+"""The sessions routes: routes.py, models.py (bodies), presenters.py (domain objects to bodies)."""

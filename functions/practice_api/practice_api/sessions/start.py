@@ -1,0 +1,42 @@
+"""Starting today's session from GET /daily: once per Idempotency-Key when the request has one."""
+
+from typing import TYPE_CHECKING
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from practice.runtime.settings import Settings
+from practice.sessions.service import SessionService
+from practice_api.observability import metrics
+from practice_api.sessions.models import PracticePackResponse
+from practice_api.sessions.presenters import pack_response
+
+if TYPE_CHECKING:
+    from practice_api.sessions.idempotency import StartSessionOnce
+
+
+class SessionStarter:
+    def __init__(self, service: SessionService, settings: Settings, client: object) -> None:
+        self._service = service
+        self._settings = settings
+        self._client = client
+        self._once: StartSessionOnce | None = None
+
+    def start(
+        self, user_id: str, time_zone: str | None, idempotency_key: str | None, context: LambdaContext
+    ) -> PracticePackResponse:
+        if idempotency_key is None:
+            return self._start(user_id, time_zone)
+        return self._start_once()(user_id, idempotency_key, time_zone, context)
+
+    def _start(self, user_id: str, time_zone: str | None) -> PracticePackResponse:
+        pack = pack_response(self._service.start_daily_session(user_id, time_zone))
+        metrics.add_metric(name="SessionStarted", unit=MetricUnit.Count, value=1)
+        return pack
+
+    def _start_once(self) -> "StartSessionOnce":
+        if self._once is None:  # only requests with a key pay for Powertools' idempotency (and boto3)
+            from practice_api.sessions.idempotency import once_per_key  # noqa: PLC0415
+
+            self._once = once_per_key(self._start, self._settings, self._client)
+        return self._once

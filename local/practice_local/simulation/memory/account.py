@@ -1,0 +1,62 @@
+"""The account feature's memory stores: the export and the tombstone, and the erasure."""
+
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from practice.domain.learner import LearnerRecord
+from practice.domain.limits import ITEMS_PER_QUERY
+from practice_local.simulation.memory.table import MemoryTable, OnTable, atomic
+
+
+class MemoryAccountStore(OnTable):
+    @atomic
+    def export_records(
+        self, user_id: str, after: str | None, max_bytes: int
+    ) -> tuple[list[LearnerRecord], str | None]:
+        records = [pair for pair in self.table.records_by_key(user_id) if after is None or pair[0] > after]
+        page, size = [], 0
+        for position, (key, record) in enumerate(records[:ITEMS_PER_QUERY], start=1):
+            page.append(record)
+            size += len(json.dumps(record.model_dump(mode="json"), separators=(",", ":")))
+            if size >= max_bytes and position < len(records):
+                return page, key
+        return page, records[ITEMS_PER_QUERY - 1][0] if len(records) > ITEMS_PER_QUERY else None
+
+    @atomic
+    def mark_deleting(self, user_id: str, at: datetime) -> None:
+        self.table.tombstones.setdefault(user_id, at)
+        self.table.writes += 1
+
+
+class MemoryErasureStore:
+    def __init__(self, table: MemoryTable) -> None:
+        self.table = table
+
+    @atomic
+    def is_deleting(self, user_id: str) -> bool:
+        return user_id in self.table.tombstones
+
+    @atomic
+    def erasable_keys(self, user_id: str) -> list[str]:
+        return [key for key, _ in self.table.records_by_key(user_id)][:ITEMS_PER_QUERY]
+
+    @atomic
+    def delete_items(self, user_id: str, positions: Sequence[str]) -> None:
+        table = self.table
+        for position in positions:
+            kind, _, name = position.partition("#")
+            if kind == "SESSION":
+                table.sessions.pop((user_id, name), None)
+            elif kind == "CARD":
+                table.cards.pop((user_id, name), None)
+                table.retired.discard((user_id, name))
+            elif kind == "DAY":
+                table.days.pop((user_id, date.fromisoformat(name)), None)
+        table.writes += 1
+
+    @atomic
+    def remove_tombstone(self, user_id: str) -> None:
+        if self.table.tombstones.pop(user_id, None) is not None:
+            self.table.profiles.pop(user_id, None)
+            self.table.writes += 1

@@ -1,0 +1,97 @@
+"""The sessions feature's memory store."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from practice.domain.completion import Completion
+from practice.domain.learner import LEDGER_COUNTERS, CardState, DueCard, DueCards, LedgerDay, Profile, Session
+from practice.domain.scheduling import is_learning
+from practice.errors import ConcurrentUpdate, SessionNotOpen
+from practice_local.simulation.memory.table import OnTable, atomic
+
+
+class MemorySessionStore(OnTable):
+    @atomic
+    def due_cards(
+        self, user_id: str, due_before: datetime, *, learning_limit: int, review_limit: int
+    ) -> DueCards:
+        table = self.table
+        due = sorted(
+            (card for key, card in table.cards.items()
+             if key[0] == user_id and key not in table.retired and card.due < due_before),
+            key=lambda card: card.due,
+        )  # fmt: skip
+        learning = [_due_card(card) for card in due if is_learning(card.state)][:learning_limit]
+        reviews = [_due_card(card) for card in reversed(due) if not is_learning(card.state)][:review_limit]
+        return DueCards(learning=tuple(learning), reviews=tuple(reviews))
+
+    @atomic
+    def start_session(
+        self, session: Session, profile: Profile, *, store_profile: bool, retired: Sequence[str] = ()
+    ) -> None:
+        table = self.table
+        if (session.user_id, session.session_id) in table.sessions:
+            raise ConcurrentUpdate("session id collision; retry the request")
+        if any((session.user_id, phrase_id) not in table.cards for phrase_id in retired):
+            raise ConcurrentUpdate("a card to retire is gone")
+        table.check_profile(profile)
+        if store_profile:
+            table.store_profile(profile)
+        table.sessions[session.user_id, session.session_id] = session
+        table.retired.update((session.user_id, phrase_id) for phrase_id in retired)
+        table.writes += 1
+
+    @atomic
+    def get_session(self, user_id: str, session_id: str) -> Session | None:
+        self.table.check_not_deleting(user_id)
+        return self.table.sessions.get((user_id, session_id))
+
+    @atomic
+    def load_for_completion(
+        self, user_id: str, session_id: str, phrase_ids: list[str]
+    ) -> tuple[Session | None, Profile | None, dict[str, CardState]]:
+        cards = self.table.cards
+        found = {pid: cards[user_id, pid] for pid in phrase_ids if (user_id, pid) in cards}
+        return self.get_session(user_id, session_id), self.get_profile(user_id), found
+
+    @atomic
+    def complete_session(self, completion: Completion) -> None:
+        table, session, profile = self.table, completion.session, completion.profile
+        stored = table.sessions.get((session.user_id, session.session_id))
+        if stored is None or not stored.is_open:
+            raise SessionNotOpen("the session is no longer open")
+        table.check_profile(profile)
+        for card in completion.cards:
+            current = table.cards.get((profile.user_id, card.phrase_id))
+            if (current.version if current else 0) != card.version:
+                raise ConcurrentUpdate("the learner's data changed during the request; retry it")
+        # every condition held: write all of it, as a transaction does
+        table.sessions[session.user_id, session.session_id] = session
+        table.store_profile(profile)
+        for card in completion.cards:
+            table.cards[profile.user_id, card.phrase_id] = card.model_copy(
+                update={"version": card.version + 1}
+            )
+            table.retired.discard((profile.user_id, card.phrase_id))  # a Put puts it back in the index
+        if (added := completion.ledger) is not None:
+            day = table.days.get((profile.user_id, added.day)) or LedgerDay(day=added.day)
+            sums = {name: getattr(day, name) + getattr(added, name) for name in LEDGER_COUNTERS}
+            table.days[profile.user_id, added.day] = day.model_copy(update={**sums, "goal_xp": added.goal_xp})
+        for frozen in completion.frozen_days:
+            day = table.days.get((profile.user_id, frozen)) or LedgerDay(day=frozen)
+            table.days[profile.user_id, frozen] = day.model_copy(update={"frozen": True})
+        table.writes += 1
+
+    @atomic
+    def list_sessions(self, user_id: str, limit: int, after: str | None) -> tuple[list[Session], str | None]:
+        newest_first = sorted((sid for uid, sid in self.table.sessions if uid == user_id), reverse=True)
+        page = [sid for sid in newest_first if after is None or sid < after][:limit]
+        # as DynamoDB does: a full page says "go on after its last", even when nothing follows
+        sessions = [self.table.sessions[user_id, sid] for sid in page]
+        return sessions, page[-1] if len(page) == limit else None
+
+
+def _due_card(card: CardState) -> DueCard:
+    return DueCard(
+        phrase_id=card.phrase_id, due=card.due, stability=card.stability, last_review=card.last_review
+    )

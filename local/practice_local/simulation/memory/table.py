@@ -1,0 +1,71 @@
+"""The in-memory table the memory stores share: a learner's records by kind, one request at a
+time, as DynamoDB applies each request (and transaction) atomically."""
+
+import threading
+from collections.abc import Callable
+from datetime import date, datetime
+from functools import wraps
+from typing import Any
+
+from practice.domain.content import Course
+from practice.domain.learner import CardState, LearnerRecord, LedgerDay, Profile, Session
+from practice.errors import AccountDeleting, ConcurrentUpdate
+
+
+class MemoryTable:
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.profiles: dict[str, Profile] = {}
+        self.sessions: dict[tuple[str, str], Session] = {}
+        self.cards: dict[tuple[str, str], CardState] = {}
+        self.retired: set[tuple[str, str]] = set()  # cards out of the due index
+        self.days: dict[tuple[str, date], LedgerDay] = {}
+        self.courses: dict[str, Course] = {}
+        self.tombstones: dict[str, datetime] = {}  # learners being erased, since when
+        self.writes = 0  # successful write requests, to tell "refused" from "written"
+
+    def check_not_deleting(self, user_id: str) -> None:
+        if user_id in self.tombstones:
+            raise AccountDeleting("this account is being deleted")
+
+    def check_profile(self, profile: Profile) -> None:
+        """The profile is still at the version `profile` was read at."""
+        if profile.user_id in self.tombstones:  # the tombstone moved the version on
+            raise ConcurrentUpdate("the profile changed during the request; retry it")
+        current = self.profiles.get(profile.user_id)
+        if (current.version if current else 0) != profile.version:
+            raise ConcurrentUpdate("the profile changed during the request; retry it")
+
+    def store_profile(self, profile: Profile) -> None:
+        self.profiles[profile.user_id] = profile.model_copy(update={"version": profile.version + 1})
+
+    def records_by_key(self, user_id: str) -> list[tuple[str, LearnerRecord]]:
+        """The learner's records under the sort keys DynamoDB would hold them by, in its order."""
+        records: list[tuple[str, LearnerRecord]] = []
+        records += [(f"CARD#{pid}", card) for (uid, pid), card in self.cards.items() if uid == user_id]
+        records += [(f"DAY#{on.isoformat()}", day) for (uid, on), day in self.days.items() if uid == user_id]
+        records += [(f"SESSION#{sid}", s) for (uid, sid), s in self.sessions.items() if uid == user_id]
+        return sorted(records, key=lambda pair: pair[0])
+
+
+def atomic[F: Callable[..., Any]](method: F) -> F:
+    """One request at a time, on the store's table."""
+
+    @wraps(method)
+    def locked(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with self.table.lock:
+            return method(self, *args, **kwargs)
+
+    return locked  # type: ignore[return-value]
+
+
+class OnTable:
+    """A memory store: on a table, with the profile read every feature's store has."""
+
+    def __init__(self, table: MemoryTable) -> None:
+        self.table = table
+
+    @atomic
+    def get_profile(self, user_id: str) -> Profile | None:
+        self.table.check_not_deleting(user_id)
+        return self.table.profiles.get(user_id)

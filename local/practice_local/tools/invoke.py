@@ -1,0 +1,177 @@
+"""One sample event through the real handler, against a fresh embedded DynamoDB (tables from
+template.yaml, the sample course loaded): the Docker-free twin of
+`sam local invoke PracticeApiFunction -e events/<file>.json` (`make invoke EVENT=...`). An SQS
+event goes to the function its queue feeds, as `sam local invoke` would send it: an erasure
+(`erase_account.json`) to the account worker, a fit (`fit_learner.json`) to the optimizer; the
+scheduled event (`sweep_fits.json`) goes to the optimizer's daily sweep.
+
+The response goes to stdout (status, headers, pretty JSON body); the handler's own log lines go
+to stderr, as `sam local invoke` keeps them apart.
+
+An event that names a session (`complete_session.json`, `get_session.json`) would only meet a
+404 in a fresh table, so a session is started first for the event's caller (through the handler,
+with events/get_daily_pack.json) and the event is pointed at it; the history
+(`list_sessions.json`) gets one to list the same way. An erasure gets a learner to erase: the
+event's learner starts a session and deletes their account (events/delete_profile.json) first. A
+fit gets a learner to fit: the event's learner practises 45 simulated days first.
+`--as-is` sends the event unchanged.
+"""
+
+import argparse
+import json
+import sys
+from contextlib import redirect_stdout
+from pathlib import Path
+from typing import Any
+
+from practice.compose import dynamodb_stores
+from practice.runtime.clients import dynamodb_client
+from practice_local.cloud.lambda_runtime import LocalFunction
+from practice_local.cloud.stack import LocalStack, LocalStackError, start_local_stack
+from practice_local.cloud.template import REPO_ROOT, load_template
+from practice_local.simulation.learner import practise_simulated
+
+DAILY_PACK_EVENT = REPO_ROOT / "events" / "get_daily_pack.json"
+DELETE_EVENT = REPO_ROOT / "events" / "delete_profile.json"
+HISTORY_ROUTE = "GET /api/v2/practice/sessions"
+FIT_QUEUE_NAME, PRACTICE_DAYS_BEFORE_A_FIT = "practice-fits", 45
+SWEEP_ID = "OptimizerSweepFunction"
+
+
+class NotAnApiEvent(ValueError):
+    pass
+
+
+def read_event(path: Path) -> dict[str, Any]:
+    """An API Gateway HTTP API (payload 2.0) event, or an SQS event, from a JSON file."""
+    try:
+        event = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise NotAnApiEvent(f"cannot read {path}: {error}") from error
+    if isinstance(event, dict) and (is_sqs_event(event) or is_api_event(event) or is_scheduled_event(event)):
+        return event
+    raise NotAnApiEvent(
+        f"{path} is not an API Gateway HTTP API event (payload format 2.0), an SQS event"
+        " nor a scheduled event"
+    )
+
+
+def is_scheduled_event(event: dict[str, Any]) -> bool:
+    return event.get("source") == "aws.events" and event.get("detail-type") == "Scheduled Event"
+
+
+def is_fit_event(event: dict[str, Any]) -> bool:
+    return all(record["eventSourceARN"].endswith(FIT_QUEUE_NAME) for record in event["Records"])
+
+
+def is_api_event(event: dict[str, Any]) -> bool:
+    return event.get("version") == "2.0" and "requestContext" in event
+
+
+def is_sqs_event(event: dict[str, Any]) -> bool:
+    records = event.get("Records")
+    return isinstance(records, list) and all(record.get("eventSource") == "aws:sqs" for record in records)
+
+
+def delete_learners_of(event: dict[str, Any], invoke: Any) -> None:
+    """Give each learner an erasure names something to erase: a session, then a deletion."""
+    for record in event["Records"]:
+        user_id = json.loads(record["body"])["user_id"]
+        for path in (DAILY_PACK_EVENT, DELETE_EVENT):
+            api_event = read_event(path)
+            api_event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = user_id
+            invoke(api_event)
+        print(f"{user_id} started a session and deleted their account (--as-is to skip)", file=sys.stderr)
+
+
+def start_session_for(event: dict[str, Any], start: dict[str, Any], invoke: Any) -> str:
+    """Start a session for `event`'s caller with the `start` event; its id."""
+    start["requestContext"]["authorizer"] = event["requestContext"].get("authorizer")
+    if "user_id" in (event.get("queryStringParameters") or {}):  # local mode's caller
+        start["queryStringParameters"] = {"user_id": event["queryStringParameters"]["user_id"]}
+    session_id: str = json.loads(invoke(start)["body"])["session_id"]
+    print(f"started session {session_id} for this event's caller (--as-is to skip)", file=sys.stderr)
+    return session_id
+
+
+def for_new_session(event: dict[str, Any], start: dict[str, Any], invoke: Any) -> dict[str, Any]:
+    """`event`, pointed at a session just started for the same caller by the `start` event."""
+    session_id = start_session_for(event, start, invoke)
+    old_id = event["pathParameters"]["session_id"]
+    http = event["requestContext"]["http"]
+    event["rawPath"] = event["rawPath"].replace(old_id, session_id)
+    http["path"] = http["path"].replace(old_id, session_id)
+    event["pathParameters"] = {**event["pathParameters"], "session_id": session_id}
+    return event
+
+
+def format_response(response: dict[str, Any]) -> str:
+    lines = [f"HTTP {response.get('statusCode')}"]
+    lines += [f"{name}: {value}" for name, value in (response.get("headers") or {}).items()]
+    lines += [f"set-cookie: {cookie}" for cookie in response.get("cookies") or []]
+    body = response.get("body") or ""
+    if response.get("isBase64Encoded"):
+        return "\n".join([*lines, "", f"<{len(body)} characters of base64>"])
+    try:
+        pretty = json.dumps(json.loads(body), indent=2, ensure_ascii=False)
+    except ValueError:
+        pretty = body
+    return "\n".join([*lines, "", pretty])
+
+
+def practise_learners_of(event: dict[str, Any], stack: LocalStack) -> None:
+    """Give each learner a fit names reviews to fit: simulated days of practice."""
+    stores = dynamodb_stores(dynamodb_client(), stack.table_names["PracticeTable"])
+    for record in event["Records"]:
+        user_id = json.loads(record["body"])["user_id"]
+        reviews = practise_simulated(stores, user_id, PRACTICE_DAYS_BEFORE_A_FIT)
+        print(
+            f"{user_id} practised {PRACTICE_DAYS_BEFORE_A_FIT} days, {reviews} reviews (--as-is to skip)",
+            file=sys.stderr,
+        )
+
+
+def run_event(event: dict[str, Any], stack: LocalStack, as_is: bool) -> str:
+    """Send `event` to its function (after what it needs, unless `as_is`); the answer, shown."""
+    if is_scheduled_event(event):
+        sweep = LocalFunction.load(load_template(), SWEEP_ID)
+        return json.dumps(sweep.invoke(event), indent=2)
+    if is_sqs_event(event) and is_fit_event(event):
+        if not as_is:
+            practise_learners_of(event, stack)
+        assert stack.optimizer is not None  # an embedded stack has its optimizer
+        return json.dumps(stack.optimizer.invoke(event), indent=2)
+    if is_sqs_event(event):
+        if not as_is:
+            delete_learners_of(event, stack.function.invoke)
+        assert stack.worker is not None  # an embedded stack has its worker
+        # its partial batch response: the records that failed, if any
+        return json.dumps(stack.worker.invoke(event), indent=2)
+    if "session_id" in (event.get("pathParameters") or {}) and not as_is:
+        event = for_new_session(event, read_event(DAILY_PACK_EVENT), stack.function.invoke)
+    elif event.get("routeKey") == HISTORY_ROUTE and not as_is:
+        start_session_for(event, read_event(DAILY_PACK_EVENT), stack.function.invoke)
+    return format_response(stack.function.invoke(event))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m practice_local.tools.invoke", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("event", type=Path, help="an event file, e.g. events/get_daily_pack.json")
+    parser.add_argument("--as-is", action="store_true", help="send the event without preparing its data")
+    args = parser.parse_args(argv)
+    try:
+        event = read_event(args.event)
+        # The handler's logger binds to stdout when its module is imported: send it to stderr.
+        with redirect_stdout(sys.stderr), start_local_stack(poll_queues=False) as stack:
+            answer = run_event(event, stack, args.as_is)
+    except (NotAnApiEvent, LocalStackError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(answer)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""The one composition root: every function's services, built from its settings. The functions
+and the local tools call it with the real DynamoDB and SQS; tests call `build_api` with in-memory
+stores and queues (tests/fakes/), as cosmicpython's bootstrap does."""
+
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from practice.account.queue import ErasureQueue, SqsErasureQueue
+from practice.account.service import AccountService
+from practice.account.store import AccountStore, ErasureStore
+from practice.courses.service import CourseCatalog
+from practice.courses.store import CourseStore
+from practice.domain.completion import TimeRules
+from practice.domain.packs import PackLimits
+from practice.dynamodb.account import DynamoAccountStore, DynamoErasureStore
+from practice.dynamodb.courses import DynamoCourseStore
+from practice.dynamodb.fitting import DynamoFitStore
+from practice.dynamodb.profile import DynamoProfileStore
+from practice.dynamodb.progress import DynamoProgressStore
+from practice.dynamodb.sessions import DynamoSessionStore
+from practice.dynamodb.table import Table
+from practice.fitting.queue import FitQueue, SqsFitQueue
+from practice.fitting.service import FitRequests
+from practice.fitting.store import FitStore
+from practice.profile.service import NewProfiles, ProfileService
+from practice.profile.store import ProfileStore
+from practice.progress.service import ProgressService
+from practice.progress.store import ProgressStore
+from practice.runtime.clients import dynamodb_client, sqs_client
+from practice.runtime.clock import Clock, utc_now
+from practice.runtime.cursors import CursorSeal, Listing
+from practice.runtime.retry import Pause
+from practice.runtime.settings import Settings, StoreSettings
+from practice.sessions.service import SessionRules, SessionService
+from practice.sessions.store import SessionStore
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+# What a page cursor is sealed for: a cursor of one listing is refused by the other
+SESSIONS_LISTING, EXPORT_LISTING = "sessions", "export"
+
+
+@dataclass(frozen=True, slots=True)
+class ApiStores:
+    """The API's persistence: one store per feature Protocol."""
+
+    sessions: SessionStore
+    profile: ProfileStore
+    progress: ProgressStore
+    account: AccountStore
+    courses: CourseStore
+
+
+@dataclass(frozen=True, slots=True)
+class ApiServices:
+    """The API's use cases, a service per feature."""
+
+    sessions: SessionService
+    profile: ProfileService
+    progress: ProgressService
+    account: AccountService
+
+
+def build_api(
+    settings: Settings,
+    stores: ApiStores,
+    *,
+    erasures: ErasureQueue,
+    fits: FitQueue | None,
+    clock: Clock = utc_now,
+    pause: Pause = time.sleep,
+) -> ApiServices:
+    """The API's services on `stores`; `fits` None leaves fits due to the optimizer's sweep."""
+    profiles = NewProfiles(settings.profile_defaults, settings.default_course_id)
+    seal = CursorSeal(settings.cursor_key.get_secret_value().encode())
+    catalog = CourseCatalog(stores.courses, settings.course_cache_seconds)
+    sessions = SessionService(
+        stores.sessions,
+        catalog,
+        profiles,
+        session_rules(settings),
+        fits=FitRequests(settings.fit_policy, fits),
+        history=Listing(seal, SESSIONS_LISTING),
+        clock=clock,
+        pause=pause,
+    )
+    return ApiServices(
+        sessions=sessions,
+        profile=ProfileService(stores.profile, profiles, clock, pause),
+        progress=ProgressService(stores.progress, profiles, clock),
+        account=AccountService(
+            stores.account, erasures, Listing(seal, EXPORT_LISTING), clock, settings.export_page_bytes
+        ),
+    )
+
+
+def session_rules(settings: Settings) -> SessionRules:
+    window = timedelta(hours=settings.completion_window_hours)
+    return SessionRules(
+        pack=PackLimits(
+            max_learning=settings.max_learning_per_pack, max_reviews=settings.max_reviews_per_pack
+        ),
+        times=TimeRules(
+            max_duration=timedelta(seconds=settings.max_session_duration_seconds),
+            clock_skew=timedelta(seconds=settings.clock_skew_seconds),
+            max_reviews_per_phrase=settings.max_reviews_per_phrase,
+            max_reviews=settings.max_reviews_per_completion,
+        ),
+        due_candidates=settings.due_candidates,
+        completion_window=window,
+        kept_open=window + timedelta(days=settings.abandoned_session_days),
+    )
+
+
+def api_services(
+    settings: Settings, client: "DynamoDBClient | None" = None, clock: Clock = utc_now
+) -> ApiServices:
+    """The API function's services: DynamoDB on `client` (one made as the function makes it when
+    None), the erasure and optimizer queues on SQS."""
+    stores = dynamodb_stores(client or dynamodb_client(), settings.table_name)
+    erasures = SqsErasureQueue(settings.erasure_queue_url, sqs_client)
+    fits = SqsFitQueue(settings.fit_queue_url, sqs_client) if settings.fit_queue_url else None
+    return build_api(settings, stores, erasures=erasures, fits=fits, clock=clock)
+
+
+def dynamodb_stores(client: "DynamoDBClient", table_name: str) -> ApiStores:
+    """The API's stores on the practice table (also what the local tools load and read with)."""
+    table = Table(client, table_name)
+    return ApiStores(
+        sessions=DynamoSessionStore(table),
+        profile=DynamoProfileStore(table),
+        progress=DynamoProgressStore(table),
+        account=DynamoAccountStore(table),
+        courses=DynamoCourseStore(table),
+    )
+
+
+def erasure_store(settings: StoreSettings) -> ErasureStore:
+    """The account worker's store."""
+    return DynamoErasureStore(Table(dynamodb_client(settings.dynamodb_timeouts), settings.table_name))
+
+
+def fit_store(client: "DynamoDBClient", table_name: str) -> FitStore:
+    """The optimizer's and its sweep's store."""
+    return DynamoFitStore(Table(client, table_name))

@@ -1,0 +1,87 @@
+"""The account feature's stores: the export's pages and the tombstone (the API's), and the
+erasure's pages (the account worker's)."""
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+from practice.domain.learner import LearnerRecord, utc_iso
+from practice.domain.limits import ITEMS_PER_QUERY
+from practice.dynamodb.codec import deserialize_item
+from practice.dynamodb.items import expanded, learner_record
+from practice.dynamodb.keys import PROFILE_SK, key, user_pk
+from practice.dynamodb.profile import ProfileReads
+from practice.dynamodb.table import Table
+
+
+class DynamoAccountStore(ProfileReads):
+    def export_records(
+        self, user_id: str, after: str | None, max_bytes: int
+    ) -> tuple[list[LearnerRecord], str | None]:
+        """The learner's records in key order (the profile aside) from the one after position
+        `after` on, until their stored JSON reaches `max_bytes`; and the position to go on
+        after, None when no more follow. One query of at most ITEMS_PER_QUERY items."""
+        pk = user_pk(user_id)
+        items, last_key = self._table.query(
+            key(pk, after) if after is not None else None,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": pk}},
+            Limit=ITEMS_PER_QUERY,
+        )
+        records: list[LearnerRecord] = []
+        size = 0
+        for position, raw in enumerate(items, start=1):
+            item = expanded(deserialize_item(raw))
+            if item["sk"] == PROFILE_SK:
+                continue
+            records.append(learner_record(item))
+            size += len(json.dumps(item, separators=(",", ":")))
+            if size >= max_bytes and position < len(items):
+                return records, item["sk"]
+        return records, last_key["sk"]["S"] if last_key else None
+
+    def mark_deleting(self, user_id: str, at: datetime) -> None:
+        """Set the tombstone: the profile gets `deleted_at` (created bare if there was none) and a
+        new version, so every write conditioned on the version read fails from now on."""
+        self._table.update(
+            {
+                "Key": key(user_pk(user_id), PROFILE_SK),
+                "UpdateExpression": "SET deleted_at = if_not_exists(deleted_at, :at), entity = :entity "
+                "ADD version :one",
+                "ExpressionAttributeValues": {
+                    ":at": {"S": utc_iso(at)},
+                    ":entity": {"S": "profile"},
+                    ":one": {"N": "1"},
+                },
+            }
+        )
+
+
+class DynamoErasureStore:
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def is_deleting(self, user_id: str) -> bool:
+        """Whether the learner's tombstone is there (an erasure to do, or to go on with)."""
+        item = self._table.get(user_pk(user_id), PROFILE_SK, projection="deleted_at")
+        return item is not None and "deleted_at" in item
+
+    def erasable_keys(self, user_id: str) -> list[str]:
+        """Positions of up to ITEMS_PER_QUERY of the learner's items, the tombstone aside: keys
+        only, from the first, since the erasure deletes what it read before reading again."""
+        items, _ = self._table.query(
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": user_pk(user_id)}},
+            ProjectionExpression="sk",
+            ConsistentRead=True,
+            Limit=ITEMS_PER_QUERY,
+        )
+        return [item["sk"]["S"] for item in items if item["sk"]["S"] != PROFILE_SK]
+
+    def delete_items(self, user_id: str, positions: Sequence[str]) -> None:
+        failure = "the learner's items could not all be deleted; the erasure goes on at its next attempt"
+        self._table.delete_all(user_pk(user_id), positions, failure)
+
+    def remove_tombstone(self, user_id: str) -> None:
+        """The erasure's last delete; a tombstone already removed (a second run) is no error."""
+        self._table.delete_if(user_pk(user_id), PROFILE_SK, "attribute_exists(deleted_at)")

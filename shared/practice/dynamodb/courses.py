@@ -1,0 +1,57 @@
+"""The courses feature's store: a course is one document read at every cold start, its JSON
+zlib-compressed in parts below DynamoDB's 400 KB item limit, so a long course is a few items to
+parse, not one item per phrase."""
+
+import hashlib
+import zlib
+
+from practice.domain.content import Course
+from practice.dynamodb.codec import serialize_item
+from practice.dynamodb.keys import COURSE_META_SK, PART_PREFIX, course_part_sk, course_pk
+from practice.dynamodb.table import Table
+from practice.errors import StoreUnavailable
+
+COURSE_PART_BYTES = 350_000
+_WRITE_FAILED = "the course could not be written; try again"
+
+
+class DynamoCourseStore:
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def load_course(self, course_id: str) -> Course | None:
+        """The course whose revision META names: its parts joined, inflated and validated."""
+        items = self._table.query_all(
+            KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": {"S": course_pk(course_id)}}
+        )
+        meta = next((item for item in items if item["sk"]["S"] == COURSE_META_SK), None)
+        if meta is None or "revision" not in meta:  # never loaded, or loaded before parts existed
+            return None
+        prefix = f"{PART_PREFIX}{meta['revision']['S']}#"
+        parts = [item["part"]["B"] for item in items if item["sk"]["S"].startswith(prefix)]
+        if len(parts) != int(meta["parts"]["N"]):  # read while a reload replaced the revision
+            raise StoreUnavailable("the course is being reloaded; try again")
+        return Course.model_validate_json(zlib.decompress(b"".join(parts)))
+
+    def put_course(self, course: Course) -> None:
+        """Replace the course: its parts under a revision named by their content, then META naming
+        that revision (readers switch there), then whatever else is under the course's key (an
+        earlier revision, phrases dropped since). Loading the same course again writes the same items."""
+        pk = course_pk(course.course_id)
+        document = zlib.compress(course.model_dump_json().encode())
+        revision = hashlib.sha256(document).hexdigest()[:16]
+        parts = [document[at : at + COURSE_PART_BYTES] for at in range(0, len(document), COURSE_PART_BYTES)]
+        keys = [course_part_sk(revision, index) for index in range(len(parts))]
+        puts = [
+            {"PutRequest": {"Item": serialize_item({"pk": pk, "sk": sk, "part": part})}}
+            for sk, part in zip(keys, parts, strict=True)
+        ]
+        self._table.batch_write(puts, _WRITE_FAILED)
+        self._table.put({"pk": pk, "sk": COURSE_META_SK, "revision": revision, "parts": len(parts)})
+        stored = self._table.query_all(
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": pk}},
+            ProjectionExpression="sk",
+        )
+        stale = [sk for item in stored if (sk := item["sk"]["S"]) != COURSE_META_SK and sk not in keys]
+        self._table.delete_all(pk, stale, _WRITE_FAILED)

@@ -1,0 +1,153 @@
+"""Domain objects to stored items and back: the only code that knows an item's attributes."""
+
+import json
+import zlib
+from datetime import datetime
+from typing import Any
+
+from practice.domain.learner import (
+    CardState,
+    DueCard,
+    LearnerRecord,
+    LedgerDay,
+    Profile,
+    Session,
+    XpAward,
+    utc_iso,
+)
+from practice.domain.scheduling import is_learning
+from practice.dynamodb.keys import (
+    DAY_PREFIX,
+    LEARNING_QUEUE,
+    PROFILE_SK,
+    REVIEW_QUEUE,
+    card_sk,
+    due_queue_pk,
+    fit_due_pk,
+    phrase_id_of,
+    session_sk,
+    user_pk,
+)
+from practice.errors import AccountDeleting
+from practice.fitting.store import LoggedReview, fit_due_shard
+
+_RATING_NUMBER = {"again": 1, "hard": 2, "good": 3, "easy": 4}
+# What a due-index query reads back: what ranking needs (botocore parses every attribute of
+# every item, and the keys, pk and due_pk, are the same in each)
+DUE_CARD_PROJECTION = "sk, due_at, stability, last_review"
+
+
+def profile_from_item(item: dict[str, Any]) -> Profile:
+    """The stored profile; AccountDeleting when it is the tombstone of a learner being erased."""
+    if "deleted_at" in item:
+        raise AccountDeleting("this account is being deleted; it can be used again in a minute or so")
+    return Profile.model_validate(item)
+
+
+def profile_item(profile: Profile) -> dict[str, Any]:
+    """The profile's item, validated as a whole first: a profile changed with `model_copy` (which
+    does not validate) can never store a null or an out-of-range setting (a ValidationError)."""
+    data = Profile.model_validate(profile.model_dump()).model_dump(mode="json")
+    data["version"] = profile.version + 1
+    item = {"pk": user_pk(profile.user_id), "sk": PROFILE_SK, "entity": "profile", **data}
+    if profile.fit_due_since is not None:  # in the sparse index the optimizer's sweep reads
+        item["fit_due_pk"] = fit_due_pk(fit_due_shard(profile.user_id))
+        item["fit_due_at"] = utc_iso(profile.fit_due_since)
+    return item
+
+
+def session_item(session: Session) -> dict[str, Any]:
+    """The UserSession record of the design note: its fields flat, by its names (`xp_phrases`,
+    `xp_session_bonus`, `xp_streak_bonus`, `total_xp`: 0 at start; `ended_at` and
+    `duration_seconds` null until completion), plus what the backend needs to complete it. The
+    review log, most of a completed session, is one compressed JSON attribute (`review_log`):
+    botocore parses a list of maps attribute by attribute, which made a history page of 20
+    sessions cost 93 ms (docs/decisions.md)."""
+    xp = session.xp
+    item = {
+        "pk": user_pk(session.user_id),
+        "sk": session_sk(session.session_id),
+        "entity": "session",
+        "status": "open" if session.is_open else "completed",
+        **session.model_dump(mode="json", exclude={"expires_at", "xp", "reviews"}),
+        "xp_phrases": xp.phrases,
+        "xp_session_bonus": xp.session_bonus,
+        "xp_streak_bonus": xp.streak_bonus,
+        "total_xp": xp.total,
+    }
+    if session.reviews:
+        log = [entry.model_dump(mode="json") for entry in session.reviews]
+        item["review_log"] = zlib.compress(json.dumps(log, separators=(",", ":")).encode())
+    if session.is_open and session.expires_at is not None:
+        item["ttl"] = session.expires_at  # the table's TTL attribute: abandoned sessions go away
+    return item
+
+
+def expanded(item: dict[str, Any]) -> dict[str, Any]:
+    """A stored item with its compressed review log as `reviews` again (sessions completed before
+    the log was compressed hold `reviews` as a list already)."""
+    if "review_log" not in item:
+        return item
+    unpacked = {name: value for name, value in item.items() if name != "review_log"}
+    unpacked["reviews"] = json.loads(zlib.decompress(item["review_log"]))
+    return unpacked
+
+
+def session_from_item(item: dict[str, Any]) -> Session:
+    xp = XpAward(
+        phrases=item["xp_phrases"],
+        session_bonus=item["xp_session_bonus"],
+        streak_bonus=item["xp_streak_bonus"],
+    )
+    return Session.model_validate({**expanded(item), "xp": xp})
+
+
+def logged_reviews(item: dict[str, Any]) -> list[LoggedReview]:
+    """What a fit reads of a session item's review log (open sessions have none)."""
+    return [
+        LoggedReview(
+            entry["phrase_id"], datetime.fromisoformat(entry["reviewed_at"]), _RATING_NUMBER[entry["rating"]]
+        )
+        for entry in expanded(item).get("reviews", [])
+    ]
+
+
+def card_item(user_id: str, card: CardState) -> dict[str, Any]:
+    """A card, in the due index under its queue: (re)learning cards apart from reviews, so that
+    each queue is read in its own order with its own limit."""
+    data = card.model_dump(mode="json")
+    data["version"] = card.version + 1
+    queue = LEARNING_QUEUE if is_learning(card.state) else REVIEW_QUEUE
+    return {
+        "pk": user_pk(user_id),
+        "sk": card_sk(card.phrase_id),
+        "entity": "card",
+        "due_pk": due_queue_pk(user_id, queue),
+        "due_at": utc_iso(card.due),
+        **data,
+    }
+
+
+def due_card_from_item(item: dict[str, Any]) -> DueCard:
+    return DueCard(
+        phrase_id=phrase_id_of(item["sk"]),
+        due=item["due_at"],
+        stability=item.get("stability"),
+        last_review=item.get("last_review"),
+    )
+
+
+def ledger_day_from_item(item: dict[str, Any]) -> LedgerDay:
+    return LedgerDay.model_validate({**item, "day": item["sk"].removeprefix(DAY_PREFIX)})
+
+
+def learner_record(item: dict[str, Any]) -> LearnerRecord:
+    """One of the learner's items (not the profile) as its domain object, by its `entity`."""
+    match item.get("entity"):
+        case "session":
+            return session_from_item(item)
+        case "card":
+            return CardState.model_validate(item)
+        case "day":
+            return ledger_day_from_item(item)
+    raise TypeError(f"no export shape for the item {item['sk']} (entity {item.get('entity')!r})")

@@ -1,0 +1,179 @@
+"""The sessions feature's store: sessions, the cards they reschedule, and the ledger days their
+completions add to."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from practice.domain.completion import Completion
+from practice.domain.learner import (
+    LEDGER_COUNTERS,
+    CardState,
+    DueCard,
+    DueCards,
+    LedgerDay,
+    Profile,
+    Session,
+    utc_iso,
+)
+from practice.dynamodb.codec import deserialize_item, serialize_item
+from practice.dynamodb.items import (
+    DUE_CARD_PROJECTION,
+    card_item,
+    due_card_from_item,
+    profile_from_item,
+    profile_item,
+    session_from_item,
+    session_item,
+)
+from practice.dynamodb.keys import (
+    DUE_INDEX,
+    LEARNING_QUEUE,
+    PROFILE_SK,
+    REVIEW_QUEUE,
+    SESSION_PREFIX,
+    card_sk,
+    day_sk,
+    due_queue_pk,
+    key,
+    phrase_id_of,
+    session_sk,
+    user_pk,
+)
+from practice.dynamodb.profile import ProfileReads
+
+
+class DynamoSessionStore(ProfileReads):
+    def due_cards(
+        self, user_id: str, due_before: datetime, *, learning_limit: int, review_limit: int
+    ) -> DueCards:
+        learning = self._due(user_id, LEARNING_QUEUE, due_before, learning_limit, oldest_first=True)
+        reviews = self._due(user_id, REVIEW_QUEUE, due_before, review_limit, oldest_first=False)
+        return DueCards(learning=learning, reviews=reviews)
+
+    def _due(
+        self, user_id: str, queue: str, due_before: datetime, limit: int, *, oldest_first: bool
+    ) -> tuple[DueCard, ...]:
+        if limit == 0:
+            return ()
+        items, _ = self._table.query(
+            IndexName=DUE_INDEX,
+            KeyConditionExpression="due_pk = :queue AND due_at < :before",
+            ExpressionAttributeValues={
+                ":queue": {"S": due_queue_pk(user_id, queue)},
+                ":before": {"S": utc_iso(due_before)},
+            },
+            ProjectionExpression=DUE_CARD_PROJECTION,
+            Limit=limit,
+            ScanIndexForward=oldest_first,
+        )
+        return tuple(due_card_from_item(deserialize_item(item)) for item in items)
+
+    def start_session(
+        self, session: Session, profile: Profile, *, store_profile: bool, retired: Sequence[str] = ()
+    ) -> None:
+        session_put = {"TableName": self._table.name, "Item": serialize_item(session_item(session))}
+        session_put["ConditionExpression"] = "attribute_not_exists(pk)"
+        writes: list[dict[str, Any]] = [{"Put": session_put}]
+        if store_profile:
+            writes.append({"Put": self._table.versioned_put(profile_item(profile), profile.version)})
+        else:  # unchanged, but still the one read: a deletion begun meanwhile cancels the start
+            writes.append({"ConditionCheck": self._still_version(profile)})
+        writes += [{"Update": self._retire(session.user_id, phrase_id)} for phrase_id in retired]
+        self._table.transact(writes)
+
+    def _still_version(self, profile: Profile) -> dict[str, Any]:
+        return {
+            "TableName": self._table.name,
+            "Key": key(user_pk(profile.user_id), PROFILE_SK),
+            "ConditionExpression": "version = :read_version",
+            "ExpressionAttributeValues": {":read_version": {"N": str(profile.version)}},
+        }
+
+    def _retire(self, user_id: str, phrase_id: str) -> dict[str, Any]:
+        """Take a card out of the due index (its FSRS state stays): its phrase left the course."""
+        return {
+            "TableName": self._table.name,
+            "Key": key(user_pk(user_id), card_sk(phrase_id)),
+            "UpdateExpression": "REMOVE due_pk, due_at SET retired = :retired",
+            "ConditionExpression": "attribute_exists(pk)",
+            "ExpressionAttributeValues": {":retired": {"BOOL": True}},
+        }
+
+    def get_session(self, user_id: str, session_id: str) -> Session | None:
+        """The session, read with the profile (one request) to see whether the learner is being
+        erased: then AccountDeleting, whatever is left of their items."""
+        items = self._table.batch_get(user_pk(user_id), [session_sk(session_id), PROFILE_SK])
+        if PROFILE_SK in items:
+            profile_from_item(items[PROFILE_SK])
+        session = items.get(session_sk(session_id))
+        return session_from_item(session) if session else None
+
+    def load_for_completion(
+        self, user_id: str, session_id: str, phrase_ids: list[str]
+    ) -> tuple[Session | None, Profile | None, dict[str, CardState]]:
+        sort_keys = [session_sk(session_id), PROFILE_SK, *map(card_sk, phrase_ids)]
+        items = self._table.batch_get(user_pk(user_id), sort_keys)
+        session = items.pop(session_sk(session_id), None)
+        profile = items.pop(PROFILE_SK, None)
+        cards = {phrase_id_of(sk): CardState.model_validate(item) for sk, item in items.items()}
+        return (
+            session_from_item(session) if session else None,
+            profile_from_item(profile) if profile else None,
+            cards,
+        )
+
+    def complete_session(self, completion: Completion) -> None:
+        session, profile, user_id = completion.session, completion.profile, completion.profile.user_id
+        session_put = {
+            "TableName": self._table.name,
+            "Item": serialize_item(session_item(session)),
+            "ConditionExpression": "#status = :open",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {":open": {"S": "open"}},
+        }
+        writes: list[dict[str, Any]] = [
+            {"Put": session_put},
+            {"Put": self._table.versioned_put(profile_item(profile), profile.version)},
+        ]
+        if completion.ledger is not None:
+            writes.append({"Update": self._add_to_day(user_id, completion.ledger)})
+        writes += [{"Update": self._freeze_day(user_id, day)} for day in completion.frozen_days]
+        writes += [
+            {"Put": self._table.versioned_put(card_item(user_id, card), card.version)}
+            for card in completion.cards
+        ]
+        self._table.transact(writes, session_index=0)
+
+    def _add_to_day(self, user_id: str, ledger: LedgerDay) -> dict[str, Any]:
+        """ADD the session's figures to its day's ledger item (created by the first one), so that
+        sessions of one day, uploaded in any order, add up without reading the item first."""
+        values = {f":{name}": {"N": str(getattr(ledger, name))} for name in LEDGER_COUNTERS}
+        values |= {":goal_xp": {"N": str(ledger.goal_xp)}, ":entity": {"S": "day"}}
+        counters = ", ".join(f"{name} :{name}" for name in LEDGER_COUNTERS)
+        return {
+            "TableName": self._table.name,
+            "Key": key(user_pk(user_id), day_sk(ledger.day)),
+            "UpdateExpression": f"ADD {counters} SET goal_xp = :goal_xp, entity = :entity",
+            "ExpressionAttributeValues": values,
+        }
+
+    def _freeze_day(self, user_id: str, day: date) -> dict[str, Any]:
+        return {
+            "TableName": self._table.name,
+            "Key": key(user_pk(user_id), day_sk(day)),
+            "UpdateExpression": "SET frozen = :frozen, entity = :entity",
+            "ExpressionAttributeValues": {":frozen": {"BOOL": True}, ":entity": {"S": "day"}},
+        }
+
+    def list_sessions(self, user_id: str, limit: int, after: str | None) -> tuple[list[Session], str | None]:
+        pk = user_pk(user_id)
+        items, last_key = self._table.query(
+            key(pk, session_sk(after)) if after is not None else None,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues={":pk": {"S": pk}, ":prefix": {"S": SESSION_PREFIX}},
+            ScanIndexForward=False,  # ULIDs sort by time: newest first
+            Limit=limit,
+        )
+        sessions = [session_from_item(deserialize_item(item)) for item in items]
+        return sessions, last_key["sk"]["S"].removeprefix(SESSION_PREFIX) if last_key else None

@@ -1,0 +1,1 @@
+"""The learner's progress: the day ledger over a range of days, totals, retention, today."""

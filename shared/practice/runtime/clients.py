@@ -1,0 +1,68 @@
+"""The botocore clients the functions make: one DynamoDB client per container, and the SQS client
+of the erasure and optimizer queues (made when a message first needs it: runtime/sqs.py)."""
+
+import os
+from typing import TYPE_CHECKING
+
+import botocore.loaders
+import botocore.session
+from botocore.config import Config
+
+from practice.runtime.budget import DynamoTimeouts, InvocationBudget
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+    from mypy_boto3_sqs.client import SQSClient
+
+
+DEFAULT_TIMEOUTS = DynamoTimeouts()
+SERVICES = ("dynamodb", "sqs")  # every client these functions make
+
+
+class _KnownServicesLoader(botocore.loaders.Loader):
+    """botocore's data loader, told which services we use. The stock one checks a service's name
+    against a listing of every service it ships (400+ directories, some 3,000 stat calls, twice
+    per client): ~27 ms of each cold start (docs/decisions.md)."""
+
+    def list_available_services(self, type_name: str) -> list[str]:
+        return list(SERVICES)
+
+
+def _session() -> botocore.session.Session:
+    session = botocore.session.get_session()
+    session.register_component("data_loader", _KnownServicesLoader())
+    return session
+
+
+def dynamodb_client(
+    timeouts: DynamoTimeouts = DEFAULT_TIMEOUTS, budget: InvocationBudget | None = None
+) -> "DynamoDBClient":
+    """A botocore DynamoDB client: boto3 would import s3transfer and more on every cold start.
+    AWS_ENDPOINT_URL_DYNAMODB points it at a local emulator; AWS_REGION is Lambda's region.
+
+    Standard retry mode backs off on throttling; what survives it becomes a 503. Short timeouts,
+    and the invocation's `budget` when given, keep a stalled DynamoDB from outlasting the function.
+    Client-side parameter validation repeats what DynamoDB checks anyway and cost ~2.5 ms of each
+    completion."""
+    config = Config(
+        parameter_validation=False,
+        retries={"mode": "standard", "total_max_attempts": timeouts.max_attempts},
+        connect_timeout=timeouts.connect_seconds,
+        read_timeout=timeouts.read_seconds,
+        tcp_keepalive=True,
+    )
+    client: DynamoDBClient = _session().create_client(  # type: ignore[assignment]
+        "dynamodb", region_name=os.environ.get("AWS_REGION"), config=config
+    )
+    if budget is not None:
+        budget.attach(client, timeouts)
+    return client
+
+
+def sqs_client() -> "SQSClient":
+    """A botocore SQS client (AWS_ENDPOINT_URL_SQS points it at a local emulator)."""
+    config = Config(retries={"mode": "standard"}, connect_timeout=1.0, read_timeout=3.0)
+    client: SQSClient = _session().create_client(  # type: ignore[assignment]
+        "sqs", region_name=os.environ.get("AWS_REGION"), config=config
+    )
+    return client

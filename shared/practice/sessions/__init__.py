@@ -1,0 +1,1 @@
+"""Practice sessions: today's pack (which starts one), completing one, reading one, the history."""

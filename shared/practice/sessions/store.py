@@ -1,0 +1,48 @@
+"""What the sessions feature needs of persistence."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from practice.domain.completion import Completion
+from practice.domain.learner import CardState, DueCards, Profile, Session
+from practice.profile.store import ProfileReader
+
+
+class SessionStore(ProfileReader, Protocol):
+    def due_cards(
+        self, user_id: str, due_before: datetime, *, learning_limit: int, review_limit: int
+    ) -> DueCards:
+        """The learner's cards due before `due_before`: (re)learning cards oldest due first and
+        Review cards most recently due first, each queue at most its limit (0: not read)."""
+        ...
+
+    def start_session(
+        self, session: Session, profile: Profile, *, store_profile: bool, retired: Sequence[str] = ()
+    ) -> None:
+        """Store a new session, and `profile` with it when `store_profile` (created or updated), at
+        once; take the cards of `retired` phrases out of the due index in the same write. Never
+        overwrites a session. Raises ConcurrentUpdate if the profile moved meanwhile (a deletion
+        included), stored or not."""
+        ...
+
+    def get_session(self, user_id: str, session_id: str) -> Session | None:
+        """The session; AccountDeleting for a learner being erased, whatever is left of it."""
+        ...
+
+    def load_for_completion(
+        self, user_id: str, session_id: str, phrase_ids: list[str]
+    ) -> tuple[Session | None, Profile | None, dict[str, CardState]]:
+        """The session, the profile and the cards of `phrase_ids` that exist, in one read."""
+        ...
+
+    def complete_session(self, completion: Completion) -> None:
+        """Write the completed session, profile and cards, and add the session to its learner
+        day's ledger (marking the days freezes covered), atomically, conditioned on the session
+        being open and on the versions read. Raises SessionNotOpen or ConcurrentUpdate."""
+        ...
+
+    def list_sessions(self, user_id: str, limit: int, after: str | None) -> tuple[list[Session], str | None]:
+        """At most `limit` of the learner's sessions, newest first, from the one after session id
+        `after` on; and the id to go on after, None when no more may follow. One bounded read."""
+        ...
