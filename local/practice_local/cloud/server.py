@@ -88,14 +88,8 @@ class ApiGatewayRequestHandler(BaseHTTPRequestHandler):
         body = self._read_body()
         if body is None:
             return
-        request = HttpRequest(
-            self.command,
-            self.path,
-            list(self.headers.items()),
-            body,
-            self.client_address[0],
-            self.request_version,
-        )
+        headers, client = list(self.headers.items()), self.client_address[0]
+        request = HttpRequest(self.command, self.path, headers, body, client, self.request_version)
         try:
             event = api_gateway_event(request, self.server.routes)
         except MalformedToken as error:
