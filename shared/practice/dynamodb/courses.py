@@ -7,7 +7,7 @@ import zlib
 
 from practice.domain.content import Course
 from practice.dynamodb.codec import serialize_item
-from practice.dynamodb.keys import COURSE_META_SK, PART_PREFIX, course_part_sk, course_pk
+from practice.dynamodb.keys import COURSE_META_SK, course_part_sk, course_parts_prefix, course_pk
 from practice.dynamodb.table import Table
 from practice.errors import StoreUnavailable
 
@@ -27,7 +27,7 @@ class DynamoCourseStore:
         meta = next((item for item in items if item["sk"]["S"] == COURSE_META_SK), None)
         if meta is None or "revision" not in meta:  # never loaded, or loaded before parts existed
             return None
-        prefix = f"{PART_PREFIX}{meta['revision']['S']}#"
+        prefix = course_parts_prefix(meta["revision"]["S"])
         parts = [item["part"]["B"] for item in items if item["sk"]["S"].startswith(prefix)]
         if len(parts) != int(meta["parts"]["N"]):  # read while a reload replaced the revision
             raise StoreUnavailable("the course is being reloaded; try again")

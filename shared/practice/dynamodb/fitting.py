@@ -12,10 +12,9 @@ from practice.dynamodb.items import logged_reviews
 from practice.dynamodb.keys import (
     FIT_DUE_INDEX,
     PROFILE_SK,
-    SESSION_PREFIX,
     fit_due_pk,
     key,
-    user_id_of,
+    session_sk,
     user_pk,
 )
 from practice.dynamodb.profile import ProfileReads
@@ -31,7 +30,7 @@ class DynamoFitStore(ProfileReads):
         items, last_key = self._table.query(
             key(pk, after) if after is not None else None,
             KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues={":pk": {"S": pk}, ":prefix": {"S": SESSION_PREFIX}},
+            ExpressionAttributeValues={":pk": {"S": pk}, ":prefix": {"S": session_sk.prefix}},
             ProjectionExpression="sk, review_log, reviews",
         )
         reviews = [review for item in items for review in logged_reviews(deserialize_item(item))]
@@ -74,5 +73,5 @@ class DynamoFitStore(ProfileReads):
             },
             Limit=ITEMS_PER_QUERY,
         )
-        learners = [user_id_of(item["pk"]["S"]) for item in items]
+        learners = [user_pk.value_of(item["pk"]["S"]) for item in items]
         return learners, json.dumps(last_key, sort_keys=True) if last_key else None

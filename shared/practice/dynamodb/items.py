@@ -17,14 +17,13 @@ from practice.domain.learner import (
 )
 from practice.domain.scheduling import is_learning
 from practice.dynamodb.keys import (
-    DAY_PREFIX,
     LEARNING_QUEUE,
     PROFILE_SK,
     REVIEW_QUEUE,
     card_sk,
+    day_sk,
     due_queue_pk,
     fit_due_pk,
-    phrase_id_of,
     session_sk,
     user_pk,
 )
@@ -130,7 +129,7 @@ def card_item(user_id: str, card: CardState) -> dict[str, Any]:
 
 def due_card_from_item(item: dict[str, Any]) -> DueCard:
     return DueCard(
-        phrase_id=phrase_id_of(item["sk"]),
+        phrase_id=card_sk.value_of(item["sk"]),
         due=item["due_at"],
         stability=item.get("stability"),
         last_review=item.get("last_review"),
@@ -138,7 +137,7 @@ def due_card_from_item(item: dict[str, Any]) -> DueCard:
 
 
 def ledger_day_from_item(item: dict[str, Any]) -> LedgerDay:
-    return LedgerDay.model_validate({**item, "day": item["sk"].removeprefix(DAY_PREFIX)})
+    return LedgerDay.model_validate({**item, "day": day_sk.value_of(item["sk"])})
 
 
 def learner_record(item: dict[str, Any]) -> LearnerRecord:

@@ -13,60 +13,52 @@
                                                               JSON, zlib-compressed, in parts
 """
 
-from datetime import date
+from dataclasses import dataclass
 from typing import Any
 
-USER_PREFIX = "USER#"
 PROFILE_SK = "PROFILE"
-SESSION_PREFIX, CARD_PREFIX, DAY_PREFIX = "SESSION#", "CARD#", "DAY#"
-COURSE_PREFIX, COURSE_META_SK, PART_PREFIX = "COURSE#", "META", "PART#"
+COURSE_META_SK = "META"
 
 # Cards due, per learner and queue: (re)learning cards apart from reviews, so that each queue is
 # read in its own order with its own limit.
 DUE_INDEX = "due-index"
 LEARNING_QUEUE, REVIEW_QUEUE = "learning", "review"
 # Learners due a fit (sparse: only marked profiles carry its keys), sharded (fitting/store.py).
-FIT_DUE_INDEX, FIT_DUE_PREFIX = "fit-due-index", "FITDUE#"
+FIT_DUE_INDEX = "fit-due-index"
 
 
-def user_pk(user_id: str) -> str:
-    return f"{USER_PREFIX}{user_id}"
+@dataclass(frozen=True, slots=True)
+class KeyPrefix:
+    """Keys of one kind: the prefix, then a value (a user id, a ULID, a date...)."""
+
+    prefix: str
+
+    def __call__(self, value: object) -> str:
+        return f"{self.prefix}{value}"
+
+    def value_of(self, key: str) -> str:
+        return key.removeprefix(self.prefix)
 
 
-def user_id_of(pk: str) -> str:
-    return pk.removeprefix(USER_PREFIX)
-
-
-def session_sk(session_id: str) -> str:
-    return f"{SESSION_PREFIX}{session_id}"
-
-
-def card_sk(phrase_id: str) -> str:
-    return f"{CARD_PREFIX}{phrase_id}"
-
-
-def phrase_id_of(sk: str) -> str:
-    return sk.removeprefix(CARD_PREFIX)
-
-
-def day_sk(day: date) -> str:
-    return f"{DAY_PREFIX}{day.isoformat()}"
+user_pk = KeyPrefix("USER#")
+session_sk = KeyPrefix("SESSION#")
+card_sk = KeyPrefix("CARD#")
+day_sk = KeyPrefix("DAY#")  # a date, ISO 8601: days sort in order
+fit_due_pk = KeyPrefix("FITDUE#")  # a shard number
+course_pk = KeyPrefix("COURSE#")
 
 
 def due_queue_pk(user_id: str, queue: str) -> str:
     return f"{user_pk(user_id)}#{queue}"
 
 
-def fit_due_pk(shard: int) -> str:
-    return f"{FIT_DUE_PREFIX}{shard}"
-
-
-def course_pk(course_id: str) -> str:
-    return f"{COURSE_PREFIX}{course_id}"
+def course_parts_prefix(revision: str) -> str:
+    """The parts of one revision of a course's document sort together under this."""
+    return f"PART#{revision}#"
 
 
 def course_part_sk(revision: str, index: int) -> str:
-    return f"{PART_PREFIX}{revision}#{index:04d}"
+    return f"{course_parts_prefix(revision)}{index:04d}"
 
 
 def key(pk: str, sk: str) -> dict[str, Any]:

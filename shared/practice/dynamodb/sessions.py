@@ -16,6 +16,7 @@ from practice.domain.learner import (
     Session,
     utc_iso,
 )
+from practice.dynamodb import keys
 from practice.dynamodb.codec import deserialize_item, serialize_item
 from practice.dynamodb.items import (
     DUE_CARD_PROJECTION,
@@ -26,20 +27,6 @@ from practice.dynamodb.items import (
     session_from_item,
     session_item,
 )
-from practice.dynamodb.keys import (
-    DUE_INDEX,
-    LEARNING_QUEUE,
-    PROFILE_SK,
-    REVIEW_QUEUE,
-    SESSION_PREFIX,
-    card_sk,
-    day_sk,
-    due_queue_pk,
-    key,
-    phrase_id_of,
-    session_sk,
-    user_pk,
-)
 from practice.dynamodb.profile import ProfileReads
 
 
@@ -47,8 +34,8 @@ class DynamoSessionStore(ProfileReads):
     def due_cards(
         self, user_id: str, due_before: datetime, *, learning_limit: int, review_limit: int
     ) -> DueCards:
-        learning = self._due(user_id, LEARNING_QUEUE, due_before, learning_limit, oldest_first=True)
-        reviews = self._due(user_id, REVIEW_QUEUE, due_before, review_limit, oldest_first=False)
+        learning = self._due(user_id, keys.LEARNING_QUEUE, due_before, learning_limit, oldest_first=True)
+        reviews = self._due(user_id, keys.REVIEW_QUEUE, due_before, review_limit, oldest_first=False)
         return DueCards(learning=learning, reviews=reviews)
 
     def _due(
@@ -57,10 +44,10 @@ class DynamoSessionStore(ProfileReads):
         if limit == 0:
             return ()
         items, _ = self._table.query(
-            IndexName=DUE_INDEX,
+            IndexName=keys.DUE_INDEX,
             KeyConditionExpression="due_pk = :queue AND due_at < :before",
             ExpressionAttributeValues={
-                ":queue": {"S": due_queue_pk(user_id, queue)},
+                ":queue": {"S": keys.due_queue_pk(user_id, queue)},
                 ":before": {"S": utc_iso(due_before)},
             },
             ProjectionExpression=DUE_CARD_PROJECTION,
@@ -85,7 +72,7 @@ class DynamoSessionStore(ProfileReads):
     def _still_version(self, profile: Profile) -> dict[str, Any]:
         return {
             "TableName": self._table.name,
-            "Key": key(user_pk(profile.user_id), PROFILE_SK),
+            "Key": keys.key(keys.user_pk(profile.user_id), keys.PROFILE_SK),
             "ConditionExpression": "version = :read_version",
             "ExpressionAttributeValues": {":read_version": {"N": str(profile.version)}},
         }
@@ -94,7 +81,7 @@ class DynamoSessionStore(ProfileReads):
         """Take a card out of the due index (its FSRS state stays): its phrase left the course."""
         return {
             "TableName": self._table.name,
-            "Key": key(user_pk(user_id), card_sk(phrase_id)),
+            "Key": keys.key(keys.user_pk(user_id), keys.card_sk(phrase_id)),
             "UpdateExpression": "REMOVE due_pk, due_at SET retired = :retired",
             "ConditionExpression": "attribute_exists(pk)",
             "ExpressionAttributeValues": {":retired": {"BOOL": True}},
@@ -103,20 +90,20 @@ class DynamoSessionStore(ProfileReads):
     def get_session(self, user_id: str, session_id: str) -> Session | None:
         """The session, read with the profile (one request) to see whether the learner is being
         erased: then AccountDeleting, whatever is left of their items."""
-        items = self._table.batch_get(user_pk(user_id), [session_sk(session_id), PROFILE_SK])
-        if PROFILE_SK in items:
-            profile_from_item(items[PROFILE_SK])
-        session = items.get(session_sk(session_id))
+        items = self._table.batch_get(keys.user_pk(user_id), [keys.session_sk(session_id), keys.PROFILE_SK])
+        if keys.PROFILE_SK in items:
+            profile_from_item(items[keys.PROFILE_SK])
+        session = items.get(keys.session_sk(session_id))
         return session_from_item(session) if session else None
 
     def load_for_completion(
         self, user_id: str, session_id: str, phrase_ids: list[str]
     ) -> tuple[Session | None, Profile | None, dict[str, CardState]]:
-        sort_keys = [session_sk(session_id), PROFILE_SK, *map(card_sk, phrase_ids)]
-        items = self._table.batch_get(user_pk(user_id), sort_keys)
-        session = items.pop(session_sk(session_id), None)
-        profile = items.pop(PROFILE_SK, None)
-        cards = {phrase_id_of(sk): CardState.model_validate(item) for sk, item in items.items()}
+        sort_keys = [keys.session_sk(session_id), keys.PROFILE_SK, *map(keys.card_sk, phrase_ids)]
+        items = self._table.batch_get(keys.user_pk(user_id), sort_keys)
+        session = items.pop(keys.session_sk(session_id), None)
+        profile = items.pop(keys.PROFILE_SK, None)
+        cards = {keys.card_sk.value_of(sk): CardState.model_validate(item) for sk, item in items.items()}
         return (
             session_from_item(session) if session else None,
             profile_from_item(profile) if profile else None,
@@ -153,7 +140,7 @@ class DynamoSessionStore(ProfileReads):
         counters = ", ".join(f"{name} :{name}" for name in LEDGER_COUNTERS)
         return {
             "TableName": self._table.name,
-            "Key": key(user_pk(user_id), day_sk(ledger.day)),
+            "Key": keys.key(keys.user_pk(user_id), keys.day_sk(ledger.day)),
             "UpdateExpression": f"ADD {counters} SET goal_xp = :goal_xp, entity = :entity",
             "ExpressionAttributeValues": values,
         }
@@ -161,19 +148,19 @@ class DynamoSessionStore(ProfileReads):
     def _freeze_day(self, user_id: str, day: date) -> dict[str, Any]:
         return {
             "TableName": self._table.name,
-            "Key": key(user_pk(user_id), day_sk(day)),
+            "Key": keys.key(keys.user_pk(user_id), keys.day_sk(day)),
             "UpdateExpression": "SET frozen = :frozen, entity = :entity",
             "ExpressionAttributeValues": {":frozen": {"BOOL": True}, ":entity": {"S": "day"}},
         }
 
     def list_sessions(self, user_id: str, limit: int, after: str | None) -> tuple[list[Session], str | None]:
-        pk = user_pk(user_id)
+        pk = keys.user_pk(user_id)
         items, last_key = self._table.query(
-            key(pk, session_sk(after)) if after is not None else None,
+            keys.key(pk, keys.session_sk(after)) if after is not None else None,
             KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues={":pk": {"S": pk}, ":prefix": {"S": SESSION_PREFIX}},
+            ExpressionAttributeValues={":pk": {"S": pk}, ":prefix": {"S": keys.session_sk.prefix}},
             ScanIndexForward=False,  # ULIDs sort by time: newest first
             Limit=limit,
         )
         sessions = [session_from_item(deserialize_item(item)) for item in items]
-        return sessions, last_key["sk"]["S"].removeprefix(SESSION_PREFIX) if last_key else None
+        return sessions, keys.session_sk.value_of(last_key["sk"]["S"]) if last_key else None

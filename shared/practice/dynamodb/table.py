@@ -6,7 +6,7 @@ lost condition: ConcurrentUpdate, retried from fresh state)."""
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -80,7 +80,9 @@ class Table:
         with dynamodb_errors():
             self.client.update_item(**{"TableName": self.name, **request})
 
-    def write(self, operation: str, request: dict[str, Any], *, conflict: str) -> None:
+    def write(
+        self, operation: Literal["put_item", "update_item"], request: dict[str, Any], *, conflict: str
+    ) -> None:
         """One conditional `put_item` or `update_item`; ConcurrentUpdate(`conflict`) when its
         condition fails."""
         with dynamodb_errors():
