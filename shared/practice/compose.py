@@ -32,7 +32,7 @@ from practice.runtime.clients import dynamodb_client, sqs_client
 from practice.runtime.clock import Clock, utc_now
 from practice.runtime.cursors import CursorSeal, Listing
 from practice.runtime.retry import Pause
-from practice.runtime.settings import Settings, StoreSettings
+from practice.runtime.settings import Settings
 from practice.sessions.service import SessionRules, SessionService
 from practice.sessions.store import SessionStore
 
@@ -138,9 +138,9 @@ def dynamodb_stores(client: "DynamoDBClient", table_name: str) -> ApiStores:
     )
 
 
-def erasure_store(settings: StoreSettings) -> ErasureStore:
+def erasure_store(client: "DynamoDBClient", table_name: str) -> ErasureStore:
     """The account worker's store."""
-    return DynamoErasureStore(Table(dynamodb_client(settings.dynamodb_timeouts), settings.table_name))
+    return DynamoErasureStore(Table(client, table_name))
 
 
 def fit_store(client: "DynamoDBClient", table_name: str) -> FitStore:

@@ -16,6 +16,7 @@ from practice.account.queue import ErasureRequest
 from practice.account.service import erase_learner
 from practice.account.store import ErasureStore
 from practice.compose import erasure_store
+from practice.runtime.clients import dynamodb_client
 from practice.runtime.settings import WorkerSettings
 
 logger = Logger(service="account-worker")
@@ -31,7 +32,7 @@ def settings() -> WorkerSettings:
 
 @cache
 def store() -> ErasureStore:
-    return erasure_store(settings())
+    return erasure_store(dynamodb_client(settings().dynamodb_timeouts), settings().table_name)
 
 
 store()  # settings and client at init: bad settings fail the cold start

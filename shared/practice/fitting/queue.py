@@ -1,24 +1,12 @@
 """The optimizer's queue: one message asks for one learner's fit."""
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
-
-from practice.domain.learner import UserId
-from practice.runtime.sqs import SqsQueue
-
-if TYPE_CHECKING:
-    from mypy_boto3_sqs.client import SQSClient
+from practice.runtime.sqs import LearnerMessage, SqsQueue
 
 
-class FitRequest(BaseModel):
+class FitRequest(LearnerMessage):
     """The message body on the optimizer's queue: fit this learner."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    user_id: UserId
-    requested_at: AwareDatetime
 
 
 class FitQueue(Protocol):
@@ -30,8 +18,4 @@ class FitQueue(Protocol):
 class SqsFitQueue(SqsQueue):
     """The optimizer function's SQS queue."""
 
-    def __init__(self, queue_url: str, make_client: Callable[[], "SQSClient"]) -> None:
-        super().__init__(queue_url, make_client, unavailable="the fit could not be queued")
-
-    def request(self, fit: FitRequest) -> None:
-        self.send(fit)
+    unavailable = "the fit could not be queued"

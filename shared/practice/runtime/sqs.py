@@ -1,15 +1,25 @@
 """Sending a message to one of the stack's SQS queues (the erasure queue, the optimizer's)."""
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel, ConfigDict
 
+from practice.domain.learner import UserId
 from practice.errors import StoreUnavailable
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs.client import SQSClient
+
+
+class LearnerMessage(BaseModel):
+    """A message body that asks a function to do something for one learner."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    user_id: UserId
+    requested_at: AwareDatetime
 
 
 class SqsQueue:
@@ -17,16 +27,18 @@ class SqsQueue:
     (a deletion, a fit every few hundred reviews), and every other request would pay for SQS's
     service model (61 ms measured)."""
 
-    def __init__(self, queue_url: str, make_client: Callable[[], "SQSClient"], *, unavailable: str) -> None:
+    unavailable: ClassVar[str] = "the request could not be queued"  # StoreUnavailable's message
+
+    def __init__(self, queue_url: str, make_client: Callable[[], "SQSClient"]) -> None:
         self._queue_url = queue_url
         self._make_client = make_client
-        self._unavailable = unavailable  # the StoreUnavailable message when a send fails
         self._client: SQSClient | None = None
 
-    def send(self, message: BaseModel) -> None:
+    def request(self, message: LearnerMessage) -> None:
+        """Queue `message`; StoreUnavailable when the queue cannot take it."""
         if self._client is None:
             self._client = self._make_client()
         try:
             self._client.send_message(QueueUrl=self._queue_url, MessageBody=message.model_dump_json())
         except (BotoCoreError, ClientError) as error:
-            raise StoreUnavailable(self._unavailable) from error
+            raise StoreUnavailable(self.unavailable) from error
