@@ -12,7 +12,7 @@ import boto3
 
 from bench.lambda_image import ERASURE_QUEUE, TABLE_NAMES, LambdaImage, lambda_environment
 from bench.report import ROUTES
-from practice.compose import DynamoRepository
+from practice.compose import dynamodb_stores
 from practice.courses.service import load_courses
 from practice.runtime.settings import Settings
 from practice_local.cloud.moto_transactions import embedded_dynamodb
@@ -48,11 +48,11 @@ def prepare_store(endpoint_url: str, user_id: str, cards: int, course_phrases: i
     client = session.client("dynamodb", endpoint_url=endpoint_url)
     session.client("sqs", endpoint_url=endpoint_url).create_queue(QueueName=ERASURE_QUEUE)
     create_tables(client, TABLE_NAMES)
-    repository = DynamoRepository(client, TABLE)
-    courses = load_courses(repository, COURSES_DIR)
+    courses_store = dynamodb_stores(client, TABLE).courses
+    courses = load_courses(courses_store, COURSES_DIR)
     default_course = Settings.model_fields["default_course_id"].default
     course = bench_course(next(c for c in courses if c.course_id == default_course), course_phrases)
-    repository.put_course(course)
+    courses_store.put_course(course)
     seed_learner(client, TABLE, user_id, course, cards=cards, sessions=cards, now=datetime.now(UTC))
 
 

@@ -267,7 +267,7 @@ def against_emulator() -> dict[str, Any]:
 def deletion(invokes: int, warmup: int) -> dict[str, Any]:
     """DELETE /profile (repeatable: each call re-queues the erasure), then the erasure itself."""
     from practice.account.service import erase_learner  # noqa: PLC0415 - the layer's, as the worker runs it
-    from practice.compose import DynamoRepository  # noqa: PLC0415
+    from practice.compose import erasure_store  # noqa: PLC0415
 
     event = read_event("delete_profile.json", CONFIG["user_id"], {})
     timed([event] * warmup, accepted)
@@ -275,8 +275,8 @@ def deletion(invokes: int, warmup: int) -> dict[str, Any]:
     timings, _ = timed([event] * invokes, accepted)
     probe.operations = []
     started = time.perf_counter()
-    repository = DynamoRepository(dynamodb(), os.environ["TABLE_NAME"])
-    deleted = erase_learner(repository, CONFIG["user_id"], time_left=lambda: 900.0, stop_seconds=1)
+    store = erasure_store(dynamodb(), os.environ["TABLE_NAME"])
+    deleted = erase_learner(store, CONFIG["user_id"], time_left=lambda: 900.0, stop_seconds=1)
     seconds = time.perf_counter() - started
     requests = {name: probe.operations.count(name) for name in dict.fromkeys(probe.operations)}
     return {

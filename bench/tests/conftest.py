@@ -2,22 +2,14 @@
 the app's tests."""
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
+from practice_local.cloud.lambda_runtime import LocalLambdaContext
 from practice_local.cloud.template import REPO_ROOT
 
 
-@dataclass
-class LambdaContext:
-    function_name: str = "PeerFunction"
-    memory_limit_in_mb: int = 1024
-    invoked_function_arn: str = "arn:aws:lambda:eu-west-1:123456789012:function:PeerFunction"
-    aws_request_id: str = "c6af9ac6-7b61-11e6-9a41-93e812345678"
-
-    @staticmethod
-    def get_remaining_time_in_millis() -> int:
-        return 10_000
+def peer_context() -> LocalLambdaContext:
+    return LocalLambdaContext(function_name="PeerFunction", memory_limit_in_mb=1024, timeout_seconds=10)
 
 
 def sample_event(name: str) -> dict[str, Any]:

@@ -8,14 +8,14 @@ import pytest
 
 from bench.peers import peer_fastapi, peer_powertools
 from bench.report import BUILT, FLOOR, _cold_rows
-from bench.tests.conftest import LambdaContext, sample_event
+from bench.tests.conftest import peer_context, sample_event
 
 
 @pytest.mark.parametrize("peer", [peer_powertools, peer_fastapi], ids=lambda m: m.__name__.rsplit(".", 1)[-1])
 def test_each_peer_answers_the_daily_route_with_its_model(peer: Any):
     event = sample_event("get_daily_pack.json")
     event["headers"].pop("idempotency-key", None)
-    response = peer.lambda_handler(event, LambdaContext())
+    response = peer.lambda_handler(event, peer_context())
     assert response["statusCode"] == 200
     assert json.loads(response["body"]) == {"pack_id": "daily_2026-12-02", "phrases": ["hola", "gracias"]}
 

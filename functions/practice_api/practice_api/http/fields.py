@@ -39,13 +39,13 @@ TimeZoneName = Annotated[
 ]
 
 
-def integral_number(value: object) -> object:
+def _integral_number(value: object) -> object:
     """JSON Schema's integer includes 3.0; strict validation would refuse it, so it becomes 3.
     Anything else (a string, a bool, 3.5) still meets the strict check."""
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-Milliseconds = Annotated[int, Field(ge=0, le=3_600_000), BeforeValidator(integral_number)]
+Milliseconds = Annotated[int, Field(ge=0, le=3_600_000), BeforeValidator(_integral_number)]
 # An optional request field: it may be left out (None here), but the spec and the server refuse null.
 Omittable = SkipJsonSchema[None]
 # A page cursor as the server issues them (practice/runtime/cursors.py): URL-safe base64

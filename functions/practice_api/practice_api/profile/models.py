@@ -26,17 +26,17 @@ from practice.domain.limits import (
     DESIRED_RETENTION_MAX,
     DESIRED_RETENTION_MIN,
 )
-from practice_api.http.fields import Omittable, RequestBody, TimeZoneName, body_schema, integral_number
+from practice_api.http.fields import Omittable, RequestBody, TimeZoneName, _integral_number, body_schema
 
 # Integers as JSON means them: 3 or 3.0, never "3" or true. (The bounds come first, so that they
 # stay in the spec as minimum and maximum.)
 DayStartHour = Annotated[
-    int, Field(ge=DAY_START_HOUR_MIN, le=DAY_START_HOUR_MAX), BeforeValidator(integral_number)
+    int, Field(ge=DAY_START_HOUR_MIN, le=DAY_START_HOUR_MAX), BeforeValidator(_integral_number)
 ]
 
-DailyNewLimit = Annotated[int, Field(ge=0, le=DAILY_NEW_LIMIT_MAX), BeforeValidator(integral_number)]
+DailyNewLimit = Annotated[int, Field(ge=0, le=DAILY_NEW_LIMIT_MAX), BeforeValidator(_integral_number)]
 
-DailyReviewLimit = Annotated[int, Field(ge=0, le=DAILY_REVIEW_LIMIT_MAX), BeforeValidator(integral_number)]
+DailyReviewLimit = Annotated[int, Field(ge=0, le=DAILY_REVIEW_LIMIT_MAX), BeforeValidator(_integral_number)]
 
 DesiredRetention = Annotated[float, Field(ge=DESIRED_RETENTION_MIN, le=DESIRED_RETENTION_MAX)]
 
@@ -49,7 +49,7 @@ def _goal_choice(value: int) -> int:
 
 DailyGoalXp = Annotated[
     int,
-    BeforeValidator(integral_number),
+    BeforeValidator(_integral_number),
     AfterValidator(_goal_choice),
     WithJsonSchema({"type": "integer", "enum": list(DAILY_GOAL_XP_CHOICES), "description": "XP a day."}),
 ]
