@@ -8,6 +8,7 @@ from typing import Any
 
 from practice.account.queue import ErasureRequest
 from practice.compose import ApiServices, ApiStores, build_api, dynamodb_stores, fit_store
+from practice.domain.learner import CardState
 from practice.dynamodb.account import DynamoErasureStore
 from practice.dynamodb.table import Table
 from practice.errors import ConcurrentUpdate
@@ -32,6 +33,17 @@ class AllStores:
             stores.account,
             stores.courses,
         )
+
+    def cards_of(self, user_id: str, course_id: str = "es-en") -> dict[str, CardState]:
+        """The learner's cards of one course, by phrase: every stored one, read as the export does."""
+        cards, after = {}, None
+        while True:
+            records, after = self.stores.account.export_records(user_id, after, 1_000_000)
+            cards |= {
+                r.phrase_id: r for r in records if isinstance(r, CardState) and r.course_id == course_id
+            }
+            if after is None:
+                return cards
 
     def __getattr__(self, name: str) -> Any:
         for part in self._parts:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from practice.account.queue import ErasureQueue, SqsErasureQueue
 from practice.account.service import AccountService
 from practice.account.store import AccountStore, ErasureStore
-from practice.courses.service import CourseCatalog
+from practice.courses.service import CourseCatalog, CourseService
 from practice.courses.store import CourseStore
 from practice.domain.completion import TimeRules
 from practice.domain.packs import PackLimits
@@ -62,6 +62,7 @@ class ApiServices:
     profile: ProfileService
     progress: ProgressService
     account: AccountService
+    courses: CourseService
 
 
 def build_api(
@@ -89,7 +90,8 @@ def build_api(
     )
     return ApiServices(
         sessions=sessions,
-        profile=ProfileService(stores.profile, profiles, clock, pause),
+        profile=ProfileService(stores.profile, profiles, catalog, clock, pause),
+        courses=CourseService(stores.courses, catalog, profiles),
         progress=ProgressService(stores.progress, profiles, clock),
         account=AccountService(
             stores.account, erasures, Listing(seal, EXPORT_LISTING), clock, settings.export_page_bytes

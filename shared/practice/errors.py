@@ -112,6 +112,13 @@ class IdempotencyKeyReused(PracticeError):
     status = HTTPStatus.UNPROCESSABLE_ENTITY
 
 
+class UnknownCourse(PracticeError):
+    """A course id that no loaded course has (GET /courses lists them)."""
+
+    code = "unknown_course"
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+
+
 class CourseNotLoaded(PracticeError):
     """The learner's course has no content in the table; it was never loaded."""
 

@@ -244,7 +244,7 @@ def test_export_pages_of_a_large_learner_stay_small_and_concatenate_to_all_their
         sizes.append(len(response["body"]))
         page = json.loads(response["body"])
         keys += [
-            {"session": "SESSION#", "card": "CARD#", "day": "DAY#"}[item["type"]]
+            {"session": "SESSION#", "card": f"CARD#{item.get('course_id')}#", "day": "DAY#"}[item["type"]]
             + str(item.get("session_id") or item.get("phrase_id") or item.get("day"))
             for item in page["items"]
         ]

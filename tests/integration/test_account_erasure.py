@@ -298,7 +298,7 @@ def exported_key(item: Session | CardState | LedgerDay) -> str:
         case Session():
             return f"SESSION#{item.session_id}"
         case CardState():
-            return f"CARD#{item.phrase_id}"
+            return f"CARD#{item.course_id}#{item.phrase_id}"
         case LedgerDay():
             return f"DAY#{item.day.isoformat()}"
 

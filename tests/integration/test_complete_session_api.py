@@ -84,9 +84,9 @@ def test_completing_a_first_session_awards_xp_starts_the_streak_and_schedules_ca
         assert session[field] == {"N": str(summary[field])}
     profile = get_item(dynamodb, "learner-0001", "PROFILE")
     assert profile["total_xp"] == {"N": str(summary["total_xp"])}
-    assert profile["next_new_position"] == {"N": str(served)}
+    assert profile["courses"]["M"]["es-en"]["M"]["next_new_position"] == {"N": str(served)}
     for phrase in pack["new_phrases"]:
-        card = get_item(dynamodb, "learner-0001", f"CARD#{phrase['phrase_id']}")
+        card = get_item(dynamodb, "learner-0001", f"CARD#es-en#{phrase['phrase_id']}")
         assert card["reps"] == {"N": "1"}
         assert card["due_at"]["S"] > summary["ended_at"][:19]
 
@@ -229,12 +229,16 @@ def test_correct_and_incorrect_count_as_good_and_again(invoke, clock):
     assert rest
 
 
-def test_completion_costs_two_dynamodb_requests(invoke, dynamodb_requests):
+def test_completion_costs_three_dynamodb_requests_and_a_retry_one(invoke, dynamodb_requests):
     _, pack = invoke(daily_event())
     dynamodb_requests.clear()
     status, _ = invoke(complete_event(pack["session_id"], all_good(pack)))
     assert status == 200
-    assert dynamodb_requests == ["BatchGetItem", "TransactWriteItems"]
+    # the session with the profile, the cards of the session's course, the transaction
+    assert dynamodb_requests == ["BatchGetItem", "BatchGetItem", "TransactWriteItems"]
+    dynamodb_requests.clear()
+    status, _ = invoke(complete_event(pack["session_id"], all_good(pack)))
+    assert (status, dynamodb_requests) == (200, ["BatchGetItem"])  # a retry reads the session alone
 
 
 def test_a_pack_with_only_the_dialog_done_still_counts_for_the_streak(invoke, clock):
@@ -256,9 +260,9 @@ def test_a_session_completed_the_moment_it_started_earns_nothing_and_counts_for_
     # Then the ratings schedule the cards, but no XP is earned and the streak does not start
     assert status == 200
     assert (summary["total_xp"], summary["streak_after"], summary["practice_day"]) == (0, 0, None)
-    assert get_item(dynamodb, "learner-0001", f"CARD#{pack['new_phrases'][0]['phrase_id']}")["reps"] == {
-        "N": "1"
-    }
+    assert get_item(dynamodb, "learner-0001", f"CARD#es-en#{pack['new_phrases'][0]['phrase_id']}")[
+        "reps"
+    ] == {"N": "1"}
 
 
 def test_a_response_that_fails_its_own_model_is_a_500_not_a_client_error(api, invoke):
@@ -289,4 +293,4 @@ def test_more_reviews_of_one_phrase_than_the_bound_are_refused_and_nothing_is_wr
     assert (status, error["error"]["code"]) == (422, "invalid_results")
     assert phrase_id in error["error"]["message"]
     assert get_item(dynamodb, "learner-0001", f"SESSION#{pack['session_id']}")["status"] == {"S": "open"}
-    assert get_item(dynamodb, "learner-0001", f"CARD#{phrase_id}") == {}
+    assert get_item(dynamodb, "learner-0001", f"CARD#es-en#{phrase_id}") == {}

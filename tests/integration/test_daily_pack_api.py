@@ -225,6 +225,7 @@ def test_throttling_that_outlives_the_retries_is_a_503_with_retry_after(
 def put_cards(dynamodb: Any, user_id: str, phrase_ids: list[str], *, due: datetime) -> None:
     for n, phrase_id in enumerate(phrase_ids):
         card = CardState(
+            course_id="es-en",
             phrase_id=phrase_id, state=2, step=None, stability=4.0, difficulty=5.0,
             due=due + timedelta(seconds=n), last_review=due - timedelta(days=4), reps=3,
         )  # fmt: skip
@@ -252,12 +253,12 @@ def test_cards_of_phrases_that_left_the_course_take_no_place_and_leave_the_due_i
     assert status == 200
     assert {p["phrase_id"] for p in body["review_phrases"]} == set(kept)
     assert dynamodb_requests == ["GetItem", "Query", "Query", "TransactWriteItems"]
-    stale = items_of(dynamodb, "veteran", "CARD#gone-")
+    stale = items_of(dynamodb, "veteran", "CARD#es-en#gone-")
     assert sum("due_pk" not in item for item in stale) == MAX_RETIRED_PER_START
     assert all(item["retired"] == {"BOOL": True} for item in stale if "due_pk" not in item)
     # and the next pack retires the rest; their FSRS state stays on the card
     invoke(daily_event(sub="veteran"))
-    stale = items_of(dynamodb, "veteran", "CARD#gone-")
+    stale = items_of(dynamodb, "veteran", "CARD#es-en#gone-")
     assert len(stale) == 40
     assert not any("due_pk" in item for item in stale)
     assert all(item["stability"] == {"N": "4.0"} for item in stale)

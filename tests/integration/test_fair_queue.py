@@ -13,11 +13,12 @@ import pytest
 from practice.compose import ApiServices
 from practice.courses.service import read_course_file
 from practice.domain.content import Course
-from practice.domain.learner import CardState, PracticeReport, Profile, Rating, Review
+from practice.domain.learner import CardState, CourseProgress, PracticeReport, Profile, Rating, Review
 from practice.domain.scoring import STREAK_BONUS_PER_DAY, XP_PER_PHRASE
 from practice.dynamodb.items import card_item
 from practice.sessions.results import StartedSession
 from practice_local.cloud.moto_transactions import cheap_transaction_backups
+from practice_local.simulation.memory.table import card_name
 from practice_local.simulation.seed import bench_course, write_items
 from tests.conftest import COURSES_DIR, TABLE_NAMES, FakeClock
 from tests.fakes import AllStores
@@ -46,7 +47,8 @@ def plant(repository: AllStores, request: pytest.FixtureRequest) -> Plant:
     if repository.in_memory:
 
         def in_memory(user_id: str, cards: list[CardState]) -> None:
-            repository.cards.update({(user_id, card.phrase_id): card for card in cards})
+            named = {(user_id, card_name(card.course_id, card.phrase_id)): card for card in cards}
+            repository.cards.update(named)
 
         return in_memory
     client = request.getfixturevalue("dynamodb")
@@ -57,8 +59,9 @@ def plant(repository: AllStores, request: pytest.FixtureRequest) -> Plant:
     return in_dynamodb
 
 
-def review_card(phrase_id: str, due: datetime, stability: float = 5.0) -> CardState:
+def review_card(phrase_id: str, due: datetime, stability: float = 5.0, course_id: str = "es-en") -> CardState:
     return CardState(
+        course_id=course_id,
         phrase_id=phrase_id, state=2, step=None, stability=stability, difficulty=5.0, due=due,
         last_review=due - timedelta(days=stability), reps=3,
     )  # fmt: skip
@@ -73,6 +76,9 @@ def learner(repository: AllStores, user_id: str, course: Course, **settings: Any
             day_start_hour=4,
             daily_new_limit=settings.pop("daily_new_limit", 10),
             course_id=course.course_id,
+            courses={
+                course.course_id: CourseProgress(next_new_position=settings.pop("next_new_position", 0))
+            },
             **settings,
         )
     )
@@ -86,7 +92,9 @@ def with_backlog(repository: AllStores, plant: Plant, user_id: str, overdue: int
     plant(
         user_id,
         [
-            review_card(p.phrase_id, START - timedelta(days=1 + i % 60, minutes=i), 3.0 + i % 40)
+            review_card(
+                p.phrase_id, START - timedelta(days=1 + i % 60, minutes=i), 3.0 + i % 40, course.course_id
+            )
             for i, p in enumerate(course.phrases[:overdue])
         ],
     )
@@ -192,7 +200,7 @@ def test_cards_of_phrases_that_left_the_course_never_block_reviews(service, repo
     assert not any(pid.startswith("dropped-") for day in reviews for pid in day)
     assert new == [10] * 7
     due = repository.due_cards(
-        "course-changed", START + timedelta(days=400), learning_limit=100, review_limit=100
+        "course-changed", "es-en", START + timedelta(days=400), learning_limit=100, review_limit=100
     )
     assert not [card for card in due.reviews if card.phrase_id.startswith("dropped-")]
 

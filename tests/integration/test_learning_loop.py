@@ -39,7 +39,7 @@ def assert_cards_follow_fsrs(
 ) -> None:
     """Every stored card equals what `fsrs` computes from the same (rating, time) history."""
     scheduler = Scheduler(enable_fuzzing=False)
-    _, _, stored = repository.load_for_completion(user, "none", sorted(history))
+    stored = repository.cards_of(user)
     assert stored.keys() == history.keys()
     for phrase_id, events in history.items():
         card = Card(card_id=0, due=events[0][1])
@@ -69,7 +69,7 @@ def rate_all(started: StartedSession, rating: str = "good", limit: int | None = 
 
 
 def due_cards(repository: AllStores, user_id: str, before: datetime) -> set[str]:
-    due = repository.due_cards(user_id, before, learning_limit=1000, review_limit=1000)
+    due = repository.due_cards(user_id, "es-en", before, learning_limit=1000, review_limit=1000)
     return {card.phrase_id for card in due.learning + due.reviews}
 
 
@@ -219,8 +219,7 @@ def test_two_sessions_completing_at_once_both_count_without_losing_an_update(rep
     assert profile is not None
     assert profile.total_xp == mine.session.xp.total + rival[0].session.xp.total
     assert profile.sessions_on_last_day == 2
-    card = repository.load_for_completion(user, "none", [first.pack.new[0].phrase_id])[2]
-    assert next(iter(card.values())).reps == 2  # both sessions reviewed the same new phrase
+    assert repository.cards_of(user)[first.pack.new[0].phrase_id].reps == 2  # both sessions reviewed it
 
 
 def test_a_week_of_offline_sessions_uploaded_hours_late_follows_fsrs_and_keeps_the_streak(

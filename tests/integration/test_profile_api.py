@@ -48,6 +48,7 @@ def test_a_new_learner_sees_the_defaults_and_nothing_is_written(invoke, dynamodb
         "last_practice_day": None,
         "total_xp": 0,
         "phrases_introduced": 0,
+        "courses": [{"course_id": "es-en", "phrases_introduced": 0}],
         "today": {"day": today, "xp": 0, "goal_xp": 20, "goal_met": False},
         "scheduling": {
             "parameters": "default",

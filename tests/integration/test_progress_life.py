@@ -16,7 +16,16 @@ import pytest
 
 from practice.compose import ApiServices
 from practice.courses.service import read_course_file
-from practice.domain.learner import CardState, LedgerDay, PracticeReport, Profile, Rating, Review, Session
+from practice.domain.learner import (
+    CardState,
+    CourseProgress,
+    LedgerDay,
+    PracticeReport,
+    Profile,
+    Rating,
+    Review,
+    Session,
+)
 from practice.domain.learner_day import day_end
 from practice.domain.limits import MAX_FREEZES, MAX_PHRASES_PER_PACK
 from practice.domain.scheduling import is_review
@@ -207,11 +216,13 @@ def test_the_largest_pack_completes_in_one_100_item_transaction_with_two_freezes
         Profile(
             user_id="ana", time_zone="UTC", day_start_hour=4, daily_new_limit=1, course_id=course.course_id,
             streak=9, best_streak=9, streak_day=today - timedelta(days=3), streak_until=streak_until,
-            freezes=2, freeze_until=streak_until + timedelta(days=2), next_new_position=94,
+            freezes=2, freeze_until=streak_until + timedelta(days=2),
+            courses={course.course_id: CourseProgress(next_new_position=94)},
         )
     )  # fmt: skip
     cards = [
         CardState(
+            course_id=course.course_id,
             phrase_id=phrase.phrase_id, state=3 if n < 47 else 2, step=0 if n < 47 else None,
             stability=4.0, difficulty=5.0, due=now - timedelta(hours=1 + n),
             last_review=now - timedelta(days=4),

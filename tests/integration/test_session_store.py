@@ -83,8 +83,8 @@ def test_sessions_stored_with_the_log_as_a_list_read_back_the_same_everywhere(dy
     exported, _ = repository.export_records("ana", None, 1024 * 1024)
     assert exported == [earlier, later]
     logged, _ = repository.review_log("ana", None)
-    assert [(r.phrase_id, r.reviewed_at, r.rating) for r in logged] == [
-        (e.phrase_id, e.reviewed_at, 1 if e.rating == Rating.AGAIN else 3)
+    assert [(r.card, r.reviewed_at, r.rating) for r in logged] == [
+        ((earlier.course_id, e.phrase_id), e.reviewed_at, 1 if e.rating == Rating.AGAIN else 3)
         for e in (*earlier.reviews, *later.reviews)
     ]
 

@@ -16,6 +16,7 @@ from tests.conftest import COURSES_DIR
 AT = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 COURSE = read_course_file(COURSES_DIR / "es-en.json")
 LEARNED = CardState(
+    course_id="es-en",
     phrase_id="hola", state=2, step=None, stability=10.0, difficulty=5.0,
     due=AT, last_review=AT - timedelta(days=10), reps=4,
 )  # fmt: skip
@@ -23,7 +24,7 @@ LEARNED = CardState(
 
 @pytest.mark.parametrize("retention", [0.7, 0.8, 0.9, 0.95, 0.97])
 def test_a_review_is_scheduled_as_fsrs_schedules_it_for_the_retention(retention):
-    after = review("hola", LEARNED, ApiRating.GOOD, AT, desired_retention=retention)
+    after = review("hola", LEARNED, ApiRating.GOOD, AT, course_id="es-en", desired_retention=retention)
     card = Card(card_id=0, state=State.Review, stability=10.0, difficulty=5.0, due=AT,
                 last_review=AT - timedelta(days=10))  # fmt: skip
     expected, _ = Scheduler(desired_retention=retention, enable_fuzzing=False).review_card(
@@ -35,7 +36,7 @@ def test_a_review_is_scheduled_as_fsrs_schedules_it_for_the_retention(retention)
 
 def test_a_higher_retention_brings_reviews_sooner():
     intervals = [
-        review("hola", LEARNED, ApiRating.GOOD, AT, desired_retention=r).due - AT
+        review("hola", LEARNED, ApiRating.GOOD, AT, course_id="es-en", desired_retention=r).due - AT
         for r in (0.7, 0.8, 0.9, 0.97)
     ]
     assert intervals == sorted(intervals, reverse=True)
@@ -65,5 +66,8 @@ def test_a_completion_schedules_with_the_learners_retention():
     # Then each card is due when FSRS schedules it for that learner's retention
     for retention, at in due.items():
         later = AT + timedelta(minutes=3)
-        assert at == review(phrase, card, ApiRating.GOOD, later, desired_retention=retention).due
+        assert (
+            at
+            == review(phrase, card, ApiRating.GOOD, later, course_id="es-en", desired_retention=retention).due
+        )
     assert due[0.75] > due[0.95]

@@ -81,18 +81,19 @@ def test_training_items_are_reviews_on_a_later_learner_day_with_their_history():
     zone, day_start = ZoneInfo("Europe/Madrid"), 4
     at = datetime(2026, 3, 2, 20, 0, tzinfo=zone)
     reviews = [
-        LoggedReview("hola", at, 1),
-        LoggedReview("hola", at + timedelta(hours=6), 3),  # 02:00: still the same learner day
-        LoggedReview("adios", at + timedelta(hours=1), 3),
-        LoggedReview("hola", at + timedelta(days=3), 3),
-        LoggedReview("hola", at + timedelta(days=10), 1),
+        LoggedReview(("es-en", "hola"), at, 1),
+        LoggedReview(("es-en", "hola"), at + timedelta(hours=6), 3),  # 02:00: still the same learner day
+        LoggedReview(("es-en", "adios"), at + timedelta(hours=1), 3),
+        LoggedReview(("fr-en", "hola"), at + timedelta(days=2), 2),  # another course's card: its own history
+        LoggedReview(("es-en", "hola"), at + timedelta(days=3), 3),
+        LoggedReview(("es-en", "hola"), at + timedelta(days=10), 1),
     ]
     items = training_items(reviews, lambda t: (t.astimezone(zone) - timedelta(hours=day_start)).date())
     assert [item.steps for item in items] == [
         ((1, 0), (3, 0), (3, 3)),
         ((1, 0), (3, 0), (3, 3), (1, 7)),
     ]
-    assert [item.at for item in items] == [reviews[3].reviewed_at, reviews[4].reviewed_at]
+    assert [item.at for item in items] == [reviews[4].reviewed_at, reviews[5].reviewed_at]
 
 
 # -- the adoption rule ----------------------------------------------------------------------
@@ -201,10 +202,13 @@ def test_a_review_is_scheduled_with_the_learners_parameters_as_fsrs_computes_it(
     parameters = clip(REAL_USERS[user])
     at = datetime(2026, 4, 1, 9, tzinfo=UTC)
     card = CardState(
+        course_id="es-en",
         phrase_id="hola", state=State.Review.value, step=None, stability=6.0, difficulty=5.0,
         due=at, last_review=at - timedelta(days=6),
     )  # fmt: skip
-    after = review("hola", card, ApiRating.GOOD, at, desired_retention=0.9, parameters=parameters)
+    after = review(
+        "hola", card, ApiRating.GOOD, at, course_id="es-en", desired_retention=0.9, parameters=parameters
+    )
     expected, _ = Scheduler(parameters=parameters, enable_fuzzing=False).review_card(
         Card(
             card_id=0, state=State.Review, stability=6.0, difficulty=5.0, due=at, last_review=card.last_review
@@ -217,7 +221,7 @@ def test_a_review_is_scheduled_with_the_learners_parameters_as_fsrs_computes_it(
         expected.stability,
         expected.difficulty,
     )
-    default = review("hola", card, ApiRating.GOOD, at, desired_retention=0.9)
+    default = review("hola", card, ApiRating.GOOD, at, course_id="es-en", desired_retention=0.9)
     assert default.due != after.due
 
 
@@ -236,9 +240,9 @@ def test_a_completion_schedules_with_the_fitted_parameters():
         if uid == "ana" and s.ended_at and s.ended_at > START + timedelta(days=90)
     ]
     entry = session.reviews[0]
-    card = before[("ana", entry.phrase_id)]
+    card = before[("ana", f"es-en#{entry.phrase_id}")]
     expected = review(
-        entry.phrase_id, card, entry.rating, entry.reviewed_at,
+        entry.phrase_id, card, entry.rating, entry.reviewed_at, course_id="es-en",
         desired_retention=profile.desired_retention, parameters=profile.fsrs.parameters,
     )  # fmt: skip
     assert entry.after.due == expected.due and entry.after.stability == expected.stability

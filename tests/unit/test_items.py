@@ -99,6 +99,7 @@ def test_an_open_session_carries_its_ttl_and_a_completed_one_none():
 
 def test_a_card_keeps_its_fsrs_floats_exactly_and_is_indexed_by_queue_and_due_time():
     card = CardState(
+        course_id="es-en",
         phrase_id="hola",
         state=2,
         step=None,
@@ -111,13 +112,14 @@ def test_a_card_keeps_its_fsrs_floats_exactly_and_is_indexed_by_queue_and_due_ti
         version=2,
     )
     item = card_item("ana", card)
-    assert (item["due_pk"], item["due_at"]) == ("USER#ana#review", "2026-12-04T08:00:00.123456Z")
+    assert item["sk"] == "CARD#es-en#hola"  # a card belongs to its course
+    assert (item["due_pk"], item["due_at"]) == ("USER#ana#es-en#review", "2026-12-04T08:00:00.123456Z")
     assert CardState.model_validate(round_trip(item)) == card.model_copy(update={"version": 3})
     # Learning (1) and Relearning (3) cards wait in their own queue
     for state in (1, 3):
         assert (
             card_item("ana", card.model_copy(update={"state": state, "step": 0}))["due_pk"]
-            == "USER#ana#learning"
+            == "USER#ana#es-en#learning"
         )
 
 

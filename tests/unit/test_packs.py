@@ -7,7 +7,7 @@ import pytest
 
 from practice.courses.service import read_course_file
 from practice.domain.content import Course
-from practice.domain.learner import DueCard, DueCards, Profile
+from practice.domain.learner import CourseProgress, DueCard, DueCards, Profile
 from practice.domain.limits import MAX_PHRASES_PER_PACK, MAX_RETIRED_PER_START
 from practice.domain.packs import PackLimits, build_daily_pack
 from practice.domain.scheduling import retrievability
@@ -20,9 +20,15 @@ LIMITS = PackLimits(max_learning=30, max_reviews=30)
 NOTHING_DUE = DueCards()
 
 
-def profile(**changes: object) -> Profile:
+def profile(
+    next_new_position: int = 0, skipped_new_phrase_ids: tuple[str, ...] = (), **changes: object
+) -> Profile:
+    """A learner of es-en, that far into it."""
     base = Profile(user_id="u1", time_zone="UTC", day_start_hour=4, daily_new_limit=10, course_id="es-en")
-    return base.model_copy(update=changes)
+    progress = CourseProgress(
+        next_new_position=next_new_position, skipped_new_phrase_ids=skipped_new_phrase_ids
+    )
+    return base.model_copy(update={**changes, "courses": {"es-en": progress}})
 
 
 def ids(phrases) -> list[str]:

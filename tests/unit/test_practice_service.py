@@ -65,7 +65,7 @@ def test_a_completion_scores_schedules_and_closes_the_session(service, repositor
     profile = repository.get_profile("ana")
     assert profile is not None
     assert profile.total_xp == session.xp.total
-    assert {pid for (_, pid) in repository.cards} == {p.phrase_id for p in started.pack.new}
+    assert {name for (_, name) in repository.cards} == {f"es-en#{p.phrase_id}" for p in started.pack.new}
 
 
 def test_a_retry_with_the_same_results_is_answered_from_the_stored_session(service, repository):

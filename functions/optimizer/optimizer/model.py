@@ -58,11 +58,11 @@ class Judgement:
 
 def training_items(reviews: Iterable[LoggedReview], day_of: Callable[[datetime], date]) -> list[TimedItem]:
     """The learner's training items in time order; `day_of` gives a review's learner day."""
-    by_phrase: dict[str, list[LoggedReview]] = defaultdict(list)
+    by_card: dict[tuple[str, str], list[LoggedReview]] = defaultdict(list)
     for review in reviews:
-        by_phrase[review.phrase_id].append(review)
+        by_card[review.card].append(review)
     items: list[TimedItem] = []
-    for history in by_phrase.values():
+    for history in by_card.values():
         history.sort(key=lambda review: review.reviewed_at)
         days = [day_of(review.reviewed_at) for review in history]
         deltas = [0, *((later - earlier).days for earlier, later in pairwise(days))]

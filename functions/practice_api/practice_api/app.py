@@ -1,6 +1,6 @@
 """The Lambda entry point of the Practice API (`practice_api.app.lambda_handler`): the resolver,
 its routers and its error map. Each feature's routes live in its folder (sessions/, profile/,
-progress/, account/), what they depend on in dependencies.py, what they share in http/."""
+progress/, account/, courses/), what they depend on in dependencies.py, what they share in http/."""
 
 import gc
 
@@ -15,6 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from practice.errors import PracticeError
 from practice_api.account import routes as account
+from practice_api.courses import routes as courses
 from practice_api.dependencies import app_settings, build_all, invocation_budget
 from practice_api.http.error_map import refused_result, register_error_handlers
 from practice_api.http.gate import admit
@@ -32,6 +33,7 @@ app.include_router(sessions.router)
 app.include_router(profile.router)
 app.include_router(progress.router)
 app.include_router(account.router)
+app.include_router(courses.router)
 register_error_handlers(app, logger)
 build_all()  # settings, client and service now: bad settings fail the cold start
 register_snapstart_hooks(app)  # deployed with SnapStart: prime before the snapshot, reseed after restore

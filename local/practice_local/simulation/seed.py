@@ -12,6 +12,7 @@ from practice.domain.content import Course, Phrase
 from practice.domain.learner import (
     CardSnapshot,
     CardState,
+    CourseProgress,
     LedgerDay,
     Profile,
     Rating,
@@ -73,6 +74,7 @@ def backlog(course: Course, count: int, now: datetime) -> list[CardState]:
             due, state, step = now + timedelta(days=1 + i % 365), 2, None
         cards.append(
             CardState(
+                course_id=course.course_id,
                 phrase_id=phrase.phrase_id,
                 state=state,
                 step=step,
@@ -144,7 +146,7 @@ def seed_learner(
         day_start_hour=4,
         daily_new_limit=10,
         course_id=course.course_id,
-        next_new_position=cards,
+        courses={course.course_id: CourseProgress(next_new_position=cards)},
     )
     items = [profile_item(profile), *(card_item(user_id, card) for card in backlog(course, cards, now))]
     items += past_sessions(user_id, course, sessions, now, reviews=reviews_per_session)

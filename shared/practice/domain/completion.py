@@ -12,6 +12,7 @@ from practice.domain.content import Course
 from practice.domain.learner import (
     CardSnapshot,
     CardState,
+    CourseProgress,
     LedgerDay,
     PracticeReport,
     Profile,
@@ -112,6 +113,7 @@ def complete(
             before,
             item.rating,
             at,
+            course_id=session.course_id,
             desired_retention=profile.desired_retention,
             parameters=profile.fsrs_parameters,
         )
@@ -257,13 +259,15 @@ def _log_entry(item: Review, at: datetime, before: CardState | None, after: Card
 def _new_phrase_progress(
     profile: Profile, session: Session, rated: Collection[str], course: Course
 ) -> dict[str, object]:
-    """Move the course position past every new phrase rated; new phrases served before it and
-    not rated are kept as skipped, offered first next time. So a phrase is new exactly once."""
+    """Move the session's course position past every new phrase rated; new phrases served before
+    it and not rated are kept as skipped, offered first next time. So a phrase is new exactly once.
+    The session's course, not the active one: a session started before a switch counts for its own."""
+    progress = profile.progress_in(session.course_id)
     served = [pid for pid in session.new_phrase_ids if pid in course.position_of]
     position = max(
-        [profile.next_new_position, *(course.position_of[pid] + 1 for pid in served if pid in rated)]
+        [progress.next_new_position, *(course.position_of[pid] + 1 for pid in served if pid in rated)]
     )
-    waiting = dict.fromkeys((*profile.skipped_new_phrase_ids, *served))
+    waiting = dict.fromkeys((*progress.skipped_new_phrase_ids, *served))
     skipped = sorted(
         (
             pid
@@ -272,4 +276,7 @@ def _new_phrase_progress(
         ),
         key=course.position_of.__getitem__,
     )
-    return {"next_new_position": position, "skipped_new_phrase_ids": tuple(skipped[:DAILY_NEW_LIMIT_MAX])}
+    moved = CourseProgress(
+        next_new_position=position, skipped_new_phrase_ids=tuple(skipped[:DAILY_NEW_LIMIT_MAX])
+    )
+    return {"courses": {**profile.courses, session.course_id: moved}}

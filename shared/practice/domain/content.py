@@ -5,7 +5,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")]
+COURSE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,63}$"  # phrase, dialog and drill ids too
+Slug = Annotated[str, StringConstraints(pattern=COURSE_ID_PATTERN)]
 
 
 class Phrase(BaseModel):
@@ -50,15 +51,35 @@ class Drill(BaseModel):
     phrase_ids: tuple[Slug, ...]
 
 
-class Course(BaseModel):
-    """A whole course. `phrases` is in teaching order: new phrases are introduced in this order."""
+class CourseSummary(BaseModel):
+    """What the catalog tells of a course without its content: what a course screen shows."""
 
     model_config = ConfigDict(frozen=True)
 
     course_id: Slug
     title: str
+    description: str = ""
     source_language: str
     target_language: str
+    phrases: int
+    dialogs: int
+    drills: int
+    topics: tuple[str, ...]  # in teaching order
+    attribution: tuple[str, ...] = ()
+
+
+class Course(BaseModel):
+    """A whole course. `phrases` is in teaching order: new phrases are introduced in this order.
+    `attribution` credits the sources its content was built from (their licences ask for it)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    course_id: Slug
+    title: str
+    description: str = ""
+    source_language: str
+    target_language: str
+    attribution: tuple[str, ...] = ()
     phrases: tuple[Phrase, ...]
     dialogs: tuple[Dialog, ...] = ()
     drills: tuple[Drill, ...] = ()
@@ -73,6 +94,16 @@ class Course(BaseModel):
         if unknown := referenced - known:
             raise ValueError(f"dialogs or drills name unknown phrases: {sorted(unknown)}")
         return self
+
+    def summary(self) -> CourseSummary:
+        return CourseSummary(
+            **self.model_dump(include={"course_id", "title", "description", "source_language",
+                                       "target_language", "attribution"}),
+            phrases=len(self.phrases),
+            dialogs=len(self.dialogs),
+            drills=len(self.drills),
+            topics=tuple(dict.fromkeys(phrase.topic for phrase in self.phrases)),
+        )  # fmt: skip
 
     @cached_property
     def phrase_by_id(self) -> dict[str, Phrase]:

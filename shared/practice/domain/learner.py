@@ -49,6 +49,17 @@ class PersonalParameters(BaseModel):
     log_loss_after: float
 
 
+class CourseProgress(BaseModel):
+    """How far a learner has come in one course: the position of the next new phrase, and new
+    phrases before it that were served but never rated (served again first). Together they make
+    sure a phrase is new only once."""
+
+    model_config = ConfigDict(frozen=True)
+
+    next_new_position: int = Field(0, ge=0)
+    skipped_new_phrase_ids: tuple[str, ...] = Field((), max_length=DAILY_NEW_LIMIT_MAX)
+
+
 class LearnerSettings(BaseModel):
     """What a learner may choose: the one list of settings. The profile holds them, the function's
     settings give their defaults (Settings.profile_defaults), PATCH /profile changes them and
@@ -98,10 +109,9 @@ class Profile(LearnerSettings):
     reviews_on_last_day: int = 0
     xp_on_last_day: int = 0
     total_xp: int = 0
-    # Course position of the next new phrase, and new phrases before it that were served but
-    # never rated (served again first): together they make sure a phrase is new only once.
-    next_new_position: int = 0
-    skipped_new_phrase_ids: tuple[str, ...] = Field((), max_length=DAILY_NEW_LIMIT_MAX)
+    # Progress in each course the learner has started, the active one (`course_id`) included:
+    # switching courses keeps every course's place.
+    courses: dict[str, CourseProgress] = Field(default_factory=dict)
     # Scheduling fitted to the learner (None: FSRS's defaults), reviews logged so far, the count
     # at the last fit (adopted or not), and since when a fit is due (practice/fitting.py).
     fsrs: PersonalParameters | None = None
@@ -109,6 +119,9 @@ class Profile(LearnerSettings):
     fit_checked_at: int = 0
     fit_due_since: AwareDatetime | None = None
     version: int = 0
+
+    def progress_in(self, course_id: str) -> CourseProgress:
+        return self.courses.get(course_id) or CourseProgress()
 
     @property
     def fsrs_parameters(self) -> tuple[float, ...] | None:
@@ -280,10 +293,12 @@ LEDGER_COUNTERS = tuple(name for name, field in LedgerDay.model_fields.items() i
 
 
 class CardState(BaseModel):
-    """A phrase's spaced-repetition state: the fields of an `fsrs.Card`, plus our bookkeeping."""
+    """A phrase's spaced-repetition state in one course: the fields of an `fsrs.Card`, plus our
+    bookkeeping."""
 
     model_config = ConfigDict(frozen=True)
 
+    course_id: str
     phrase_id: str
     state: int
     step: int | None

@@ -66,11 +66,12 @@ def build_daily_pack(
 def _unseen(course: Course, profile: Profile, taken: set[str]) -> Iterator[Phrase]:
     """New phrases in the order they are offered: those served before and skipped, then the
     course from the learner's position on. None of them has a card yet."""
-    for phrase_id in profile.skipped_new_phrase_ids:
+    progress = profile.progress_in(course.course_id)
+    for phrase_id in progress.skipped_new_phrase_ids:
         if phrase_id in course.phrase_by_id and phrase_id not in taken:
             yield course.phrase_by_id[phrase_id]
     phrases = course.phrases
-    for position in range(profile.next_new_position, len(phrases)):  # no copy of the course's tail
+    for position in range(progress.next_new_position, len(phrases)):  # no copy of the course's tail
         if phrases[position].phrase_id not in taken:
             yield phrases[position]
 

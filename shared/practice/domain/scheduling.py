@@ -35,6 +35,7 @@ def review(
     rating: ApiRating,
     reviewed_at: datetime,
     *,
+    course_id: str,
     desired_retention: float,
     parameters: tuple[float, ...] | None = None,
 ) -> CardState:
@@ -46,6 +47,7 @@ def review(
     after, _ = fsrs.review_card(before, _FSRS_RATING[rating], review_datetime=at)
     lapsed = before.state == State.Review and rating == ApiRating.AGAIN
     return CardState(
+        course_id=course_id,
         phrase_id=phrase_id,
         state=after.state.value,
         step=after.step,

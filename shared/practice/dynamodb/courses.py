@@ -5,20 +5,17 @@ parse, not one item per phrase."""
 import hashlib
 import zlib
 
-from practice.domain.content import Course
-from practice.dynamodb.codec import serialize_item
-from practice.dynamodb.keys import COURSE_META_SK, course_part_sk, course_parts_prefix, course_pk
-from practice.dynamodb.table import Table
+from practice.domain.content import Course, CourseSummary
+from practice.dynamodb.codec import deserialize_item, serialize_item
+from practice.dynamodb.keys import CATALOG_PK, COURSE_META_SK, course_part_sk, course_parts_prefix, course_pk
+from practice.dynamodb.profile import ProfileReads
 from practice.errors import StoreUnavailable
 
 COURSE_PART_BYTES = 350_000
 _WRITE_FAILED = "the course could not be written; try again"
 
 
-class DynamoCourseStore:
-    def __init__(self, table: Table) -> None:
-        self._table = table
-
+class DynamoCourseStore(ProfileReads):
     def load_course(self, course_id: str) -> Course | None:
         """The course whose revision META names: its parts joined, inflated and validated."""
         items = self._table.query_all(
@@ -33,10 +30,16 @@ class DynamoCourseStore:
             raise StoreUnavailable("the course is being reloaded; try again")
         return Course.model_validate_json(zlib.decompress(b"".join(parts)))
 
+    def list_courses(self) -> list[CourseSummary]:
+        items = self._table.query_all(
+            KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": {"S": CATALOG_PK}}
+        )
+        return [CourseSummary.model_validate(deserialize_item(item)) for item in items]
+
     def put_course(self, course: Course) -> None:
         """Replace the course: its parts under a revision named by their content, then META naming
-        that revision (readers switch there), then whatever else is under the course's key (an
-        earlier revision, phrases dropped since). Loading the same course again writes the same items."""
+        that revision (readers switch there), then its catalog entry, then whatever else is under
+        the course's key (an earlier revision). Loading the same course again writes the same items."""
         pk = course_pk(course.course_id)
         document = zlib.compress(course.model_dump_json().encode())
         revision = hashlib.sha256(document).hexdigest()[:16]
@@ -48,6 +51,7 @@ class DynamoCourseStore:
         ]
         self._table.batch_write(puts, _WRITE_FAILED)
         self._table.put({"pk": pk, "sk": COURSE_META_SK, "revision": revision, "parts": len(parts)})
+        self._table.put({"pk": CATALOG_PK, "sk": pk, **course.summary().model_dump(mode="json")})
         stored = self._table.query_all(
             KeyConditionExpression="pk = :pk",
             ExpressionAttributeValues={":pk": {"S": pk}},

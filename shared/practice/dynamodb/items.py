@@ -20,10 +20,11 @@ from practice.dynamodb.keys import (
     LEARNING_QUEUE,
     PROFILE_SK,
     REVIEW_QUEUE,
-    card_sk,
+    card_key,
     day_sk,
     due_queue_pk,
     fit_due_pk,
+    phrase_of_card,
     session_sk,
     user_pk,
 )
@@ -103,9 +104,12 @@ def session_from_item(item: dict[str, Any]) -> Session:
 
 def logged_reviews(item: dict[str, Any]) -> list[LoggedReview]:
     """What a fit reads of a session item's review log (open sessions have none)."""
+    course = item["course_id"]
     return [
         LoggedReview(
-            entry["phrase_id"], datetime.fromisoformat(entry["reviewed_at"]), _RATING_NUMBER[entry["rating"]]
+            (course, entry["phrase_id"]),
+            datetime.fromisoformat(entry["reviewed_at"]),
+            _RATING_NUMBER[entry["rating"]],
         )
         for entry in expanded(item).get("reviews", [])
     ]
@@ -119,9 +123,9 @@ def card_item(user_id: str, card: CardState) -> dict[str, Any]:
     queue = LEARNING_QUEUE if is_learning(card.state) else REVIEW_QUEUE
     return {
         "pk": user_pk(user_id),
-        "sk": card_sk(card.phrase_id),
+        "sk": card_key(card.course_id, card.phrase_id),
         "entity": "card",
-        "due_pk": due_queue_pk(user_id, queue),
+        "due_pk": due_queue_pk(user_id, card.course_id, queue),
         "due_at": utc_iso(card.due),
         **data,
     }
@@ -129,7 +133,7 @@ def card_item(user_id: str, card: CardState) -> dict[str, Any]:
 
 def due_card_from_item(item: dict[str, Any]) -> DueCard:
     return DueCard(
-        phrase_id=card_sk.value_of(item["sk"]),
+        phrase_id=phrase_of_card(item["sk"]),
         due=item["due_at"],
         stability=item.get("stability"),
         last_review=item.get("last_review"),

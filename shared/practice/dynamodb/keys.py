@@ -7,10 +7,13 @@
                                                               fit-due-index: FITDUE#<shard>,
                                                               fit_due_at, while a fit is due
 | session      | USER#<user_id>    | SESSION#<ulid>            |
-| card         | USER#<user_id>    | CARD#<phrase_id>          | due-index: USER#<user_id>#<queue>, due_at
+| card         | USER#<user_id>    | CARD#<course>#<phrase_id> | due-index: USER#<user_id>#<course>#<queue>,
+                                                              due_at
 | ledger day   | USER#<user_id>    | DAY#<yyyy-mm-dd>          |
 | course       | COURSE#<course>   | META (revision, parts) / PART#<revision>#<n>: the course's
                                                               JSON, zlib-compressed, in parts
+| catalog      | CATALOG           | COURSE#<course>           | the course's summary: one query lists
+                                                              every course loaded
 """
 
 from dataclasses import dataclass
@@ -18,9 +21,10 @@ from typing import Any
 
 PROFILE_SK = "PROFILE"
 COURSE_META_SK = "META"
+CATALOG_PK = "CATALOG"
 
-# Cards due, per learner and queue: (re)learning cards apart from reviews, so that each queue is
-# read in its own order with its own limit.
+# Cards due, per learner, course and queue: (re)learning cards apart from reviews, so that each
+# queue is read in its own order with its own limit, and one course's cards never in another's.
 DUE_INDEX = "due-index"
 LEARNING_QUEUE, REVIEW_QUEUE = "learning", "review"
 # Learners due a fit (sparse: only marked profiles carry its keys), sharded (fitting/store.py).
@@ -42,14 +46,23 @@ class KeyPrefix:
 
 user_pk = KeyPrefix("USER#")
 session_sk = KeyPrefix("SESSION#")
-card_sk = KeyPrefix("CARD#")
+card_sk = KeyPrefix("CARD#")  # <course>#<phrase>: a learner's cards of one course sort together
 day_sk = KeyPrefix("DAY#")  # a date, ISO 8601: days sort in order
 fit_due_pk = KeyPrefix("FITDUE#")  # a shard number
 course_pk = KeyPrefix("COURSE#")
 
 
-def due_queue_pk(user_id: str, queue: str) -> str:
-    return f"{user_pk(user_id)}#{queue}"
+def card_key(course_id: str, phrase_id: str) -> str:
+    return card_sk(f"{course_id}#{phrase_id}")
+
+
+def phrase_of_card(sk: str) -> str:
+    """The phrase id of a card's sort key (ids are slugs: never a `#`)."""
+    return sk.rpartition("#")[2]
+
+
+def due_queue_pk(user_id: str, course_id: str, queue: str) -> str:
+    return f"{user_pk(user_id)}#{course_id}#{queue}"
 
 
 def course_parts_prefix(revision: str) -> str:

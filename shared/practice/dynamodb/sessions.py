@@ -32,14 +32,16 @@ from practice.dynamodb.profile import ProfileReads
 
 class DynamoSessionStore(ProfileReads):
     def due_cards(
-        self, user_id: str, due_before: datetime, *, learning_limit: int, review_limit: int
+        self, user_id: str, course_id: str, due_before: datetime, *, learning_limit: int, review_limit: int
     ) -> DueCards:
-        learning = self._due(user_id, keys.LEARNING_QUEUE, due_before, learning_limit, oldest_first=True)
-        reviews = self._due(user_id, keys.REVIEW_QUEUE, due_before, review_limit, oldest_first=False)
+        learning_queue = keys.due_queue_pk(user_id, course_id, keys.LEARNING_QUEUE)
+        review_queue = keys.due_queue_pk(user_id, course_id, keys.REVIEW_QUEUE)
+        learning = self._due(learning_queue, due_before, learning_limit, oldest_first=True)
+        reviews = self._due(review_queue, due_before, review_limit, oldest_first=False)
         return DueCards(learning=learning, reviews=reviews)
 
     def _due(
-        self, user_id: str, queue: str, due_before: datetime, limit: int, *, oldest_first: bool
+        self, queue: str, due_before: datetime, limit: int, *, oldest_first: bool
     ) -> tuple[DueCard, ...]:
         if limit == 0:
             return ()
@@ -47,7 +49,7 @@ class DynamoSessionStore(ProfileReads):
             IndexName=keys.DUE_INDEX,
             KeyConditionExpression="due_pk = :queue AND due_at < :before",
             ExpressionAttributeValues={
-                ":queue": {"S": keys.due_queue_pk(user_id, queue)},
+                ":queue": {"S": queue},
                 ":before": {"S": utc_iso(due_before)},
             },
             ProjectionExpression=DUE_CARD_PROJECTION,
@@ -66,7 +68,10 @@ class DynamoSessionStore(ProfileReads):
             writes.append({"Put": self._table.versioned_put(profile_item(profile), profile.version)})
         else:  # unchanged, but still the one read: a deletion begun meanwhile cancels the start
             writes.append({"ConditionCheck": self._still_version(profile)})
-        writes += [{"Update": self._retire(session.user_id, phrase_id)} for phrase_id in retired]
+        writes += [
+            {"Update": self._retire(session.user_id, keys.card_key(session.course_id, phrase_id))}
+            for phrase_id in retired
+        ]
         self._table.transact(writes)
 
     def _still_version(self, profile: Profile) -> dict[str, Any]:
@@ -77,11 +82,11 @@ class DynamoSessionStore(ProfileReads):
             "ExpressionAttributeValues": {":read_version": {"N": str(profile.version)}},
         }
 
-    def _retire(self, user_id: str, phrase_id: str) -> dict[str, Any]:
+    def _retire(self, user_id: str, card_sk: str) -> dict[str, Any]:
         """Take a card out of the due index (its FSRS state stays): its phrase left the course."""
         return {
             "TableName": self._table.name,
-            "Key": keys.key(keys.user_pk(user_id), keys.card_sk(phrase_id)),
+            "Key": keys.key(keys.user_pk(user_id), card_sk),
             "UpdateExpression": "REMOVE due_pk, due_at SET retired = :retired",
             "ConditionExpression": "attribute_exists(pk)",
             "ExpressionAttributeValues": {":retired": {"BOOL": True}},
@@ -99,15 +104,20 @@ class DynamoSessionStore(ProfileReads):
     def load_for_completion(
         self, user_id: str, session_id: str, phrase_ids: list[str]
     ) -> tuple[Session | None, Profile | None, dict[str, CardState]]:
-        sort_keys = [keys.session_sk(session_id), keys.PROFILE_SK, *map(keys.card_sk, phrase_ids)]
-        items = self._table.batch_get(keys.user_pk(user_id), sort_keys)
-        session = items.pop(keys.session_sk(session_id), None)
-        profile = items.pop(keys.PROFILE_SK, None)
-        cards = {keys.card_sk.value_of(sk): CardState.model_validate(item) for sk, item in items.items()}
+        pk = keys.user_pk(user_id)
+        items = self._table.batch_get(pk, [keys.session_sk(session_id), keys.PROFILE_SK])
+        session_found, profile_found = items.get(keys.session_sk(session_id)), items.get(keys.PROFILE_SK)
+        profile = profile_from_item(profile_found) if profile_found else None
+        session = session_from_item(session_found) if session_found else None
+        if session is None or not session.is_open or not phrase_ids:
+            return session, profile, {}
+        # The cards are the session's course's, which only the session tells: a second read
+        card_keys = [keys.card_key(session.course_id, phrase_id) for phrase_id in phrase_ids]
+        cards = self._table.batch_get(pk, card_keys)
         return (
-            session_from_item(session) if session else None,
-            profile_from_item(profile) if profile else None,
-            cards,
+            session,
+            profile,
+            {keys.phrase_of_card(sk): CardState.model_validate(item) for sk, item in cards.items()},
         )
 
     def complete_session(self, completion: Completion) -> None:

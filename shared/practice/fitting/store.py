@@ -16,9 +16,10 @@ def fit_due_shard(user_id: str) -> int:
 
 
 class LoggedReview(NamedTuple):
-    """One review of the learner's log, as much as a fit needs (rating 1-4: again to easy)."""
+    """One review of the learner's log, as much as a fit needs (rating 1-4: again to easy); the
+    card reviewed is its course and phrase (a phrase id may be in two courses)."""
 
-    phrase_id: str
+    card: tuple[str, str]
     reviewed_at: datetime
     rating: int
 

@@ -3,6 +3,7 @@ learner who never practised has the defaults, and one being erased is gone."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from practice.domain.learner import SETTING_NAMES, LearnerSettings, Profile
 from practice.domain.learner_day import parse_time_zone
@@ -39,10 +40,25 @@ def visible_profile(store: ProfileReader, user_id: str) -> Profile | None:
         return None
 
 
+# What a learner may change with an update: the settings, and the active course
+PROFILE_CHOICES = SETTING_NAMES | {"course_id"}
+
+
+class KnownCourses(Protocol):
+    """The catalog, as the profile needs it (courses.service.CourseCatalog)."""
+
+    def require(self, course_id: str) -> object:
+        """Raises UnknownCourse for a course that is not loaded."""
+        ...
+
+
 class ProfileService:
-    def __init__(self, store: ProfileStore, profiles: NewProfiles, clock: Clock, pause: Pause) -> None:
+    def __init__(
+        self, store: ProfileStore, profiles: NewProfiles, courses: KnownCourses, clock: Clock, pause: Pause
+    ) -> None:
         self._store = store
         self._profiles = profiles
+        self._courses = courses
         self._clock = clock
         self._pause = pause  # between optimistic-concurrency retries; tests pass a fake
 
@@ -51,14 +67,18 @@ class ProfileService:
         return ProfileStatus(self._profiles.stored_or_new(self._store, user_id), self._clock())
 
     def update_profile(self, user_id: str, changes: Mapping[str, object]) -> ProfileStatus:
-        """Change the learner's settings (one conditional write; retried if the profile moved).
-        A new day-start hour or zone applies from the learner's next day; streaks are kept.
-        `changes` names settings (LearnerSettings' fields); None leaves one as it is."""
+        """Change the learner's settings or course (one conditional write; retried if the profile
+        moved). A new day-start hour or zone applies from the learner's next day; streaks are kept.
+        A new course applies from the next pack, where the learner left it (progress is kept per
+        course). `changes` names PROFILE_CHOICES; None leaves one as it is. Anything refused is
+        refused before any write."""
         update = {name: value for name, value in changes.items() if value is not None}
-        if unknown := update.keys() - SETTING_NAMES:
+        if unknown := update.keys() - PROFILE_CHOICES:
             raise TypeError(f"not a learner setting: {', '.join(sorted(unknown))}")
         if isinstance(zone := update.get("time_zone"), str):
             parse_time_zone(zone)
+        if isinstance(course_id := update.get("course_id"), str):
+            self._courses.require(course_id)
 
         def save() -> ProfileStatus:
             stored = self._store.get_profile(user_id) or self._profiles.new(user_id)

@@ -83,6 +83,7 @@ class SessionService:
         day = profile.day_at(now)
         due = self._store.due_cards(
             user_id,
+            course.course_id,
             day.ends_at,
             learning_limit=rules.due_candidates,
             review_limit=rules.due_candidates if _review_room(profile, day.day) else 0,
@@ -118,7 +119,8 @@ class SessionService:
         """Finish an open session exactly once: XP, streak and card schedules in one transaction.
 
         A retry with the same results gets the stored session; different results are refused.
-        Two DynamoDB requests: one read (session, profile, cards) and one transaction. When the
+        Three DynamoDB requests: the session with the profile, the cards of the session's course,
+        and one transaction (a retry of a completed session: the first alone). When the
         profile or a card moved under us, the completion is recomputed from fresh state.
         """
         digest = results_digest(report)

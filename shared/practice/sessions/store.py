@@ -11,9 +11,9 @@ from practice.profile.store import ProfileReader
 
 class SessionStore(ProfileReader, Protocol):
     def due_cards(
-        self, user_id: str, due_before: datetime, *, learning_limit: int, review_limit: int
+        self, user_id: str, course_id: str, due_before: datetime, *, learning_limit: int, review_limit: int
     ) -> DueCards:
-        """The learner's cards due before `due_before`: (re)learning cards oldest due first and
+        """The learner's cards of the course due before `due_before`: (re)learning cards oldest due first and
         Review cards most recently due first, each queue at most its limit (0: not read)."""
         ...
 
@@ -21,7 +21,8 @@ class SessionStore(ProfileReader, Protocol):
         self, session: Session, profile: Profile, *, store_profile: bool, retired: Sequence[str] = ()
     ) -> None:
         """Store a new session, and `profile` with it when `store_profile` (created or updated), at
-        once; take the cards of `retired` phrases out of the due index in the same write. Never
+        once; take the cards of `retired` phrases (of the session's course) out of the due index in
+        the same write. Never
         overwrites a session. Raises ConcurrentUpdate if the profile moved meanwhile (a deletion
         included), stored or not."""
         ...
@@ -33,7 +34,9 @@ class SessionStore(ProfileReader, Protocol):
     def load_for_completion(
         self, user_id: str, session_id: str, phrase_ids: list[str]
     ) -> tuple[Session | None, Profile | None, dict[str, CardState]]:
-        """The session, the profile and the cards of `phrase_ids` that exist, in one read."""
+        """The session, the profile and the cards of `phrase_ids` in the session's course that
+        exist: one read for the session and profile, one for the cards (none for a completed
+        session or no phrases)."""
         ...
 
     def complete_session(self, completion: Completion) -> None:

@@ -24,9 +24,10 @@ class ExportSession(SessionResponse):
 
 
 class ExportCard(BaseModel):
-    """A phrase's spaced-repetition card: its FSRS state."""
+    """A phrase's spaced-repetition card in one course: its FSRS state."""
 
     type: Literal["card"]
+    course_id: str
     phrase_id: str
     state: int = Field(description="FSRS state: 1 learning, 2 review, 3 relearning.")
     step: int | None = Field(description="Learning step (learning and relearning cards).")

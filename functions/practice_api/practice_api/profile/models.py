@@ -16,6 +16,7 @@ from pydantic import (
     model_validator,
 )
 
+from practice.domain.content import COURSE_ID_PATTERN
 from practice.domain.learner import LearnerSettings
 from practice.domain.limits import (
     DAILY_GOAL_XP_CHOICES,
@@ -39,6 +40,11 @@ DailyNewLimit = Annotated[int, Field(ge=0, le=DAILY_NEW_LIMIT_MAX), BeforeValida
 DailyReviewLimit = Annotated[int, Field(ge=0, le=DAILY_REVIEW_LIMIT_MAX), BeforeValidator(_integral_number)]
 
 DesiredRetention = Annotated[float, Field(ge=DESIRED_RETENTION_MIN, le=DESIRED_RETENTION_MAX)]
+
+
+CourseId = Annotated[
+    str, Field(pattern=COURSE_ID_PATTERN, description="A course of GET /api/v2/practice/courses.")
+]
 
 
 def _goal_choice(value: int) -> int:
@@ -83,6 +89,13 @@ class SchedulingItem(BaseModel):
     log_loss_after: float | None = Field(description="The same with the fitted parameters.")
 
 
+class CourseProgressItem(BaseModel):
+    """How far the learner has come in one course they started."""
+
+    course_id: str
+    phrases_introduced: int = Field(description="Phrases of the course met so far.")
+
+
 class ProfileResponse(BaseModel):
     """The learner's settings and progress. `streak` is the live streak: 0 once a day was missed
     that the streak freezes held cannot cover."""
@@ -100,19 +113,24 @@ class ProfileResponse(BaseModel):
         description="The chance of recall each review is scheduled for (0.70-0.97): higher means"
         " more reviews and less forgetting."
     )
-    course_id: str
+    course_id: str = Field(description="The active course: the next pack comes from it.")
     streak: int
     best_streak: int
     freezes_available: int = Field(description="Streak freezes held (at most 2), each saving one missed day.")
     last_practice_day: date | None
     total_xp: int
-    phrases_introduced: int = Field(description="How far into the course the learner has come.")
+    phrases_introduced: int = Field(description="How far into the active course the learner has come.")
+    courses: list[CourseProgressItem] = Field(
+        description="Every course the learner started, the active one included, by id; the learner's"
+        " place in each is kept when switching."
+    )
     today: TodayItem
     scheduling: SchedulingItem
 
 
 class ProfileUpdate(RequestBody):
-    """Settings the learner may change; fields left out stay as they are."""
+    """Settings the learner may change, and the active course; fields left out stay as they are.
+    A course not in GET /courses is refused with `unknown_course`."""
 
     model_config = ConfigDict(json_schema_extra=body_schema(minProperties=1))
 
@@ -122,6 +140,7 @@ class ProfileUpdate(RequestBody):
     daily_review_limit: DailyReviewLimit | Omittable = None
     daily_goal_xp: DailyGoalXp | Omittable = None
     desired_retention: DesiredRetention | Omittable = None
+    course_id: CourseId | Omittable = None
 
     @model_validator(mode="after")
     def _changes_something(self) -> Self:
@@ -130,7 +149,7 @@ class ProfileUpdate(RequestBody):
         return self
 
     def changes(self) -> dict[str, object]:
-        """The settings given, by name (the domain's LearnerSettings fields)."""
+        """The choices given, by name (the domain's LearnerSettings fields and `course_id`)."""
         return self.model_dump(include=self.model_fields_set)
 
 

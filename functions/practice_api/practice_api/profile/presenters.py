@@ -2,7 +2,7 @@
 
 from practice.domain.learner import SETTING_NAMES, Profile
 from practice.profile.results import ProfileStatus
-from practice_api.profile.models import ProfileResponse, SchedulingItem, TodayItem
+from practice_api.profile.models import CourseProgressItem, ProfileResponse, SchedulingItem, TodayItem
 
 
 def profile_response(status: ProfileStatus) -> ProfileResponse:
@@ -16,7 +16,13 @@ def profile_response(status: ProfileStatus) -> ProfileResponse:
         freezes_available=profile.freezes,
         last_practice_day=profile.last_practice_day,
         total_xp=profile.total_xp,
-        phrases_introduced=profile.next_new_position,
+        phrases_introduced=profile.progress_in(profile.course_id).next_new_position,
+        courses=[
+            CourseProgressItem(
+                course_id=course_id, phrases_introduced=profile.progress_in(course_id).next_new_position
+            )
+            for course_id in sorted({profile.course_id, *profile.courses})
+        ],
         today=today_item(status),
         scheduling=scheduling_item(profile),
     )

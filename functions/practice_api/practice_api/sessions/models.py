@@ -51,6 +51,7 @@ class PracticePackResponse(BaseModel):
 
     pack_id: str = Field(examples=["daily_2026-11-25"], description="daily_<date in the learner's day>")
     session_id: str = Field(description="ULID of the practice session started for this pack.")
+    course_id: str = Field(description="The course the pack's phrases come from: the learner's active one.")
     started_at: datetime
     review_phrases: list[PhraseItem]
     new_phrases: list[PhraseItem]
@@ -185,6 +186,7 @@ class SessionResponse(BaseModel):
 
     session_id: str
     pack_id: str
+    course_id: str
     status: Literal["open", "completed"]
     started_at: datetime
     ended_at: datetime | None

@@ -47,6 +47,7 @@ def pack_response(started: StartedSession) -> PracticePackResponse:
     return PracticePackResponse(
         pack_id=pack.pack_id,
         session_id=session.session_id,
+        course_id=session.course_id,
         started_at=session.started_at,
         review_phrases=[phrase_item(p) for p in pack.review],
         new_phrases=[phrase_item(p) for p in pack.new],
@@ -70,6 +71,7 @@ def session_response(session: Session) -> SessionResponse:
     return SessionResponse(
         session_id=session.session_id,
         pack_id=session.pack_id,
+        course_id=session.course_id,
         status="open" if session.is_open else "completed",
         started_at=session.started_at,
         ended_at=session.ended_at,

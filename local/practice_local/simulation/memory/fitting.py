@@ -16,7 +16,9 @@ class MemoryFitStore(OnTable):
         """All of it in one page: paging is the DynamoDB store's, tested against moto."""
         sessions = sorted((sid, s) for (uid, sid), s in self.table.sessions.items() if uid == user_id)
         reviews = [
-            LoggedReview(entry.phrase_id, entry.reviewed_at, RATING_NUMBERS[entry.rating.value])
+            LoggedReview(
+                (session.course_id, entry.phrase_id), entry.reviewed_at, RATING_NUMBERS[entry.rating.value]
+            )
             for sid, session in sessions
             if after is None or f"SESSION#{sid}" > after
             for entry in session.reviews

@@ -7,18 +7,19 @@ from practice.domain.completion import Completion
 from practice.domain.learner import LEDGER_COUNTERS, CardState, DueCard, DueCards, LedgerDay, Profile, Session
 from practice.domain.scheduling import is_learning
 from practice.errors import ConcurrentUpdate, SessionNotOpen
-from practice_local.simulation.memory.table import OnTable, atomic
+from practice_local.simulation.memory.table import OnTable, atomic, card_name
 
 
 class MemorySessionStore(OnTable):
     @atomic
     def due_cards(
-        self, user_id: str, due_before: datetime, *, learning_limit: int, review_limit: int
+        self, user_id: str, course_id: str, due_before: datetime, *, learning_limit: int, review_limit: int
     ) -> DueCards:
         table = self.table
         due = sorted(
             (card for key, card in table.cards.items()
-             if key[0] == user_id and key not in table.retired and card.due < due_before),
+             if key[0] == user_id and card.course_id == course_id and key not in table.retired
+             and card.due < due_before),
             key=lambda card: card.due,
         )  # fmt: skip
         learning = [_due_card(card) for card in due if is_learning(card.state)][:learning_limit]
@@ -32,13 +33,14 @@ class MemorySessionStore(OnTable):
         table = self.table
         if (session.user_id, session.session_id) in table.sessions:
             raise ConcurrentUpdate("session id collision; retry the request")
-        if any((session.user_id, phrase_id) not in table.cards for phrase_id in retired):
+        retired_keys = [(session.user_id, card_name(session.course_id, phrase_id)) for phrase_id in retired]
+        if any(key not in table.cards for key in retired_keys):
             raise ConcurrentUpdate("a card to retire is gone")
         table.check_profile(profile)
         if store_profile:
             table.store_profile(profile)
         table.sessions[session.user_id, session.session_id] = session
-        table.retired.update((session.user_id, phrase_id) for phrase_id in retired)
+        table.retired.update(retired_keys)
         table.writes += 1
 
     @atomic
@@ -50,9 +52,12 @@ class MemorySessionStore(OnTable):
     def load_for_completion(
         self, user_id: str, session_id: str, phrase_ids: list[str]
     ) -> tuple[Session | None, Profile | None, dict[str, CardState]]:
-        cards = self.table.cards
-        found = {pid: cards[user_id, pid] for pid in phrase_ids if (user_id, pid) in cards}
-        return self.get_session(user_id, session_id), self.get_profile(user_id), found
+        session, profile = self.get_session(user_id, session_id), self.get_profile(user_id)
+        if session is None:
+            return None, profile, {}
+        cards, names = self.table.cards, {pid: card_name(session.course_id, pid) for pid in phrase_ids}
+        found = {pid: cards[user_id, name] for pid, name in names.items() if (user_id, name) in cards}
+        return session, profile, found
 
     @atomic
     def complete_session(self, completion: Completion) -> None:
@@ -62,17 +67,16 @@ class MemorySessionStore(OnTable):
             raise SessionNotOpen("the session is no longer open")
         table.check_profile(profile)
         for card in completion.cards:
-            current = table.cards.get((profile.user_id, card.phrase_id))
+            current = table.cards.get((profile.user_id, card_name(card.course_id, card.phrase_id)))
             if (current.version if current else 0) != card.version:
                 raise ConcurrentUpdate("the learner's data changed during the request; retry it")
         # every condition held: write all of it, as a transaction does
         table.sessions[session.user_id, session.session_id] = session
         table.store_profile(profile)
         for card in completion.cards:
-            table.cards[profile.user_id, card.phrase_id] = card.model_copy(
-                update={"version": card.version + 1}
-            )
-            table.retired.discard((profile.user_id, card.phrase_id))  # a Put puts it back in the index
+            key = (profile.user_id, card_name(card.course_id, card.phrase_id))
+            table.cards[key] = card.model_copy(update={"version": card.version + 1})
+            table.retired.discard(key)  # a Put puts it back in the index
         if (added := completion.ledger) is not None:
             day = table.days.get((profile.user_id, added.day)) or LedgerDay(day=added.day)
             sums = {name: getattr(day, name) + getattr(added, name) for name in LEDGER_COUNTERS}

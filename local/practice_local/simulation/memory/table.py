@@ -17,7 +17,7 @@ class MemoryTable:
         self.lock = threading.RLock()
         self.profiles: dict[str, Profile] = {}
         self.sessions: dict[tuple[str, str], Session] = {}
-        self.cards: dict[tuple[str, str], CardState] = {}
+        self.cards: dict[tuple[str, str], CardState] = {}  # by learner and card_name
         self.retired: set[tuple[str, str]] = set()  # cards out of the due index
         self.days: dict[tuple[str, date], LedgerDay] = {}
         self.courses: dict[str, Course] = {}
@@ -42,10 +42,15 @@ class MemoryTable:
     def records_by_key(self, user_id: str) -> list[tuple[str, LearnerRecord]]:
         """The learner's records under the sort keys DynamoDB would hold them by, in its order."""
         records: list[tuple[str, LearnerRecord]] = []
-        records += [(f"CARD#{pid}", card) for (uid, pid), card in self.cards.items() if uid == user_id]
+        records += [(f"CARD#{name}", card) for (uid, name), card in self.cards.items() if uid == user_id]
         records += [(f"DAY#{on.isoformat()}", day) for (uid, on), day in self.days.items() if uid == user_id]
         records += [(f"SESSION#{sid}", s) for (uid, sid), s in self.sessions.items() if uid == user_id]
         return sorted(records, key=lambda pair: pair[0])
+
+
+def card_name(course_id: str, phrase_id: str) -> str:
+    """A card's name among the learner's cards, as its sort key ends (dynamodb/keys.py)."""
+    return f"{course_id}#{phrase_id}"
 
 
 def atomic[F: Callable[..., Any]](method: F) -> F:
