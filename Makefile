@@ -80,6 +80,15 @@ invoke: venv ## One event through the handler (no Docker): make invoke EVENT=eve
 	@test -n "$(EVENT)" || { echo "usage: make invoke EVENT=events/<file>.json"; exit 2; }
 	@$(LOCAL_PYTHONPATH) $(PY) -m practice_local.tools.invoke $(ARGS) $(EVENT)
 
+.PHONY: build-courses check-content
+build-courses: venv ## Rebuild content/courses and content/audio from open data (needs Debian's espeak-ng, lame, dict-freedict-spa-eng, dict-freedict-fra-eng)
+	$(PY) -m pip install --quiet -r requirements-content.txt
+	$(LOCAL_PYTHONPATH) $(PY) -m practice_local.tools.build_course --audio $(COURSES)
+	$(LOCAL_PYTHONPATH) $(PY) -m practice_local.tools.check_content
+
+check-content: venv ## Check every course file (schema, ids, references, translations, recordings)
+	@$(LOCAL_PYTHONPATH) $(PY) -m practice_local.tools.check_content
+
 openapi: venv ## Regenerate docs/openapi.json from the handler's routes and models
 	@$(LOCAL_PYTHONPATH) $(PY) -m practice_local.tools.openapi
 

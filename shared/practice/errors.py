@@ -113,10 +113,11 @@ class IdempotencyKeyReused(PracticeError):
 
 
 class UnknownCourse(PracticeError):
-    """A course id that no loaded course has (GET /courses lists them)."""
+    """A course id that no loaded course has (GET /courses lists them): the course named is not
+    found. Not 422: the id is well-formed, and which courses exist is data, not the schema."""
 
     code = "unknown_course"
-    status = HTTPStatus.UNPROCESSABLE_ENTITY
+    status = HTTPStatus.NOT_FOUND
 
 
 class CourseNotLoaded(PracticeError):

@@ -1,5 +1,6 @@
 """The course content: phrases in teaching order, dialogs built from them, pronunciation drills."""
 
+from collections import Counter
 from functools import cached_property
 from typing import Annotated
 
@@ -7,17 +8,18 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 
 COURSE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,63}$"  # phrase, dialog and drill ids too
 Slug = Annotated[str, StringConstraints(pattern=COURSE_ID_PATTERN)]
+Text = Annotated[str, StringConstraints(pattern=r"\S")]  # never empty nor only spaces
 
 
 class Phrase(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     phrase_id: Slug
-    text: str
-    translation: str
-    pronunciation: str
-    audio_key: str
-    topic: str
+    text: Text
+    translation: Text
+    pronunciation: Text
+    audio_key: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9/._-]+\.mp3$")]
+    topic: Text
     tags: tuple[str, ...] = ()
 
 
@@ -86,13 +88,21 @@ class Course(BaseModel):
 
     @model_validator(mode="after")
     def _references_resolve(self) -> "Course":
+        for kind, ids in (
+            ("phrase", [phrase.phrase_id for phrase in self.phrases]),
+            ("dialog", [dialog.dialog_id for dialog in self.dialogs]),
+            ("drill", [drill.drill_id for drill in self.drills]),
+        ):
+            if len(set(ids)) != len(ids):
+                repeated = sorted(i for i, n in Counter(ids).items() if n > 1)
+                raise ValueError(f"{kind} ids must be unique; repeated: {', '.join(repeated)}")
         known = {phrase.phrase_id for phrase in self.phrases}
-        if len(known) != len(self.phrases):
-            raise ValueError("phrase ids must be unique")
-        referenced = {line.phrase_id for dialog in self.dialogs for line in dialog.lines}
-        referenced.update(pid for drill in self.drills for pid in drill.phrase_ids)
-        if unknown := referenced - known:
-            raise ValueError(f"dialogs or drills name unknown phrases: {sorted(unknown)}")
+        for dialog in self.dialogs:
+            if unknown := sorted(dialog.phrase_ids - known):
+                raise ValueError(f"dialog '{dialog.dialog_id}' names unknown phrases: {', '.join(unknown)}")
+        for drill in self.drills:
+            if unknown := sorted(set(drill.phrase_ids) - known):
+                raise ValueError(f"drill '{drill.drill_id}' names unknown phrases: {', '.join(unknown)}")
         return self
 
     def summary(self) -> CourseSummary:
