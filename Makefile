@@ -17,7 +17,7 @@ SAM := $(VENV_SAM)/bin/sam
 LOCAL_PYTHONPATH := PYTHONPATH=shared:functions/practice_api:functions/account_worker:functions/optimizer:local
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help venv sam-venv test lint typecheck format validate build load-course clean
+.PHONY: help venv sam-venv test lint typecheck format validate build load-course load-audio clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -58,9 +58,13 @@ validate: sam-venv ## sam validate --lint
 build: sam-venv ## sam build (the deployable artefacts in .aws-sam/build)
 	$(SAM) build
 
-load-course: venv ## Load the sample course into a deployed table: make load-course TABLE_NAME=<name>
+load-course: venv ## Load every course into a deployed table: make load-course TABLE_NAME=<name>
 	@test -n "$(TABLE_NAME)" || { echo "usage: make load-course TABLE_NAME=<PracticeTableName output>"; exit 2; }
 	TABLE_NAME=$(TABLE_NAME) $(LOCAL_PYTHONPATH) $(PY) -m practice_local.tools.load_course
+
+load-audio: venv ## Upload the recordings to a deployed bucket: make load-audio AUDIO_BUCKET=<name>
+	@test -n "$(AUDIO_BUCKET)" || { echo "usage: make load-audio AUDIO_BUCKET=<AudioBucketName output>"; exit 2; }
+	AUDIO_BUCKET=$(AUDIO_BUCKET) $(LOCAL_PYTHONPATH) $(PY) -m practice_local.tools.load_audio
 
 clean: ## Remove build output and virtual environments
 	rm -rf .aws-sam $(VENV) $(VENV_SAM) .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from practice.account.queue import ErasureQueue, SqsErasureQueue
 from practice.account.service import AccountService
 from practice.account.store import AccountStore, ErasureStore
+from practice.courses.audio import AudioLinks, NoAudio, PresignedAudio
 from practice.courses.service import CourseCatalog, CourseService
 from practice.courses.store import CourseStore
 from practice.domain.completion import TimeRules
@@ -28,7 +29,7 @@ from practice.profile.service import NewProfiles, ProfileService
 from practice.profile.store import ProfileStore
 from practice.progress.service import ProgressService
 from practice.progress.store import ProgressStore
-from practice.runtime.clients import dynamodb_client, sqs_client
+from practice.runtime.clients import aws_credentials, dynamodb_client, sqs_client
 from practice.runtime.clock import Clock, utc_now
 from practice.runtime.cursors import CursorSeal, Listing
 from practice.runtime.retry import Pause
@@ -63,6 +64,7 @@ class ApiServices:
     progress: ProgressService
     account: AccountService
     courses: CourseService
+    audio: AudioLinks
 
 
 def build_api(
@@ -92,10 +94,24 @@ def build_api(
         sessions=sessions,
         profile=ProfileService(stores.profile, profiles, catalog, clock, pause),
         courses=CourseService(stores.courses, catalog, profiles),
+        audio=audio_links(settings),
         progress=ProgressService(stores.progress, profiles, clock),
         account=AccountService(
             stores.account, erasures, Listing(seal, EXPORT_LISTING), clock, settings.export_page_bytes
         ),
+    )
+
+
+def audio_links(settings: Settings) -> AudioLinks:
+    """Presigned links to the audio bucket's recordings; none when the stack has no bucket."""
+    if not settings.audio_bucket:
+        return NoAudio()
+    return PresignedAudio(
+        settings.audio_bucket,
+        settings.aws_region,
+        settings.audio_url_seconds,
+        aws_credentials,
+        endpoint_url=settings.aws_endpoint_url_s3,
     )
 
 

@@ -109,10 +109,14 @@ def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> int:
 
 
 @contextmanager
-def running_server(log: Path, *extra_args: str, env: dict[str, str] | None = None) -> Iterator[LocalServer]:
+def running_server(
+    log: Path, *extra_args: str, env: dict[str, str] | None = None, audio: bool = False
+) -> Iterator[LocalServer]:
+    """The server as `make run` starts it; without its audio upload unless `audio` (the upload
+    takes the machine's cores for some seconds, which only the audio test needs)."""
     port, dynamodb_port = free_port(), free_port()
     command = [sys.executable, "-m", "practice_local.cloud.server", "--port", str(port)]
-    command += ["--dynamodb-port", str(dynamodb_port), *extra_args]
+    command += ["--dynamodb-port", str(dynamodb_port), *extra_args, *([] if audio else ["--no-audio"])]
     with log.open("wb") as output:
         process = subprocess.Popen(
             command, cwd=REPO_ROOT, env={**SERVER_ENV, **(env or {})}, stdout=output, stderr=subprocess.STDOUT

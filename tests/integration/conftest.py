@@ -13,6 +13,7 @@ from moto import mock_aws
 from practice.compose import ApiServices, api_services, dynamodb_stores
 from practice.courses.service import load_courses
 from practice.runtime.clients import dynamodb_client, sqs_client
+from practice.runtime.settings import Settings
 from practice_local.cloud.template import create_tables
 from tests.conftest import (
     COURSES_DIR,
@@ -54,15 +55,17 @@ def service(repository: AllStores, clock: FakeClock) -> ApiServices:
     return services_on(repository, clock)
 
 
-def serve_on(app: APIGatewayHttpResolver, client: Any, clock: FakeClock | None = None) -> None:
+def serve_on(
+    app: APIGatewayHttpResolver, client: Any, clock: FakeClock | None = None, settings: Settings | None = None
+) -> None:
     """Point the handler's routes at `client`: its services and session starter, built on it
-    (with `clock` as the service's clock when given)."""
+    (with `clock` as the service's clock, and `settings` instead of the environment's, when given)."""
     from practice_api import dependencies
     from practice_api.sessions.start import SessionStarter
 
-    settings = dependencies.app_settings()
+    settings = settings or dependencies.app_settings()
     services = api_services(settings, client, clock) if clock else api_services(settings, client)
-    starter = SessionStarter(services.sessions, settings, client)
+    starter = SessionStarter(services.sessions, services.audio, settings, client)
     app.dependency_overrides[dependencies.services] = lambda: services
     app.dependency_overrides[dependencies.session_starter] = lambda: starter
 

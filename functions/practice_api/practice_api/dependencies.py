@@ -54,7 +54,7 @@ def services() -> ApiServices:
 
 @cache
 def session_starter() -> SessionStarter:
-    return SessionStarter(services().sessions, app_settings(), dynamodb())
+    return SessionStarter(services().sessions, services().audio, app_settings(), dynamodb())
 
 
 def current_learner(request: Request) -> str:

@@ -16,6 +16,7 @@ import re
 import signal
 import socket
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Sequence
@@ -35,7 +36,7 @@ from practice_local.cloud.events import (
     api_gateway_event,
     unsigned_jwt,
 )
-from practice_local.cloud.stack import LocalStack, LocalStackError, start_local_stack
+from practice_local.cloud.stack import LOCAL_AUDIO_BUCKET, LocalStack, LocalStackError, start_local_stack
 from practice_local.tools.openapi import handler_resolver, openapi_spec, render
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -228,6 +229,13 @@ def banner(stack: LocalStack, url: str) -> str:
     else:
         data = f"the deployed tables {tables} (AWS credentials and region from your shell)"
     routes = "\n".join(f"              {route.route_key}" for route in stack.routes)
+    if stack.audio_ready is not None:
+        audio = (
+            f"recordings in the emulated S3 bucket {LOCAL_AUDIO_BUCKET}, uploading in the background:\n"
+            "              a pack's audio_url plays once the upload says it is done (some seconds)."
+        )
+    else:
+        audio = "AUDIO_BUCKET names the deployed bucket the packs link to (unset: no audio_url)."
     return f"""
 Practice API running locally at {url}
 
@@ -236,6 +244,7 @@ Practice API running locally at {url}
   Identity:   ?user_id=<id>, or -H "Authorization: Bearer <JWT>" (its sub; signature not checked), e.g.
               curl -H "Authorization: Bearer {token}" "{url}/api/v2/practice/daily"
   Data:       {data}
+  Audio:      {audio}
   Routes (template.yaml):
 {routes}
 
@@ -243,7 +252,15 @@ Press Ctrl-C to stop.
 """
 
 
-def serve(host: str, port: int, dynamodb_host: str, dynamodb_port: int) -> int:
+def _say_when(event: threading.Event, message: str) -> None:
+    def wait() -> None:
+        if event.wait(timeout=600):
+            print(message, flush=True)
+
+    threading.Thread(target=wait, name="say-when", daemon=True).start()
+
+
+def serve(host: str, port: int, dynamodb_host: str, dynamodb_port: int, *, audio: bool = True) -> int:
     try:
         server = LocalApiServer(host, port)
     except OSError as error:
@@ -260,10 +277,15 @@ def serve(host: str, port: int, dynamodb_host: str, dynamodb_port: int) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        with server, start_local_stack(dynamodb_host=dynamodb_host, dynamodb_port=dynamodb_port) as stack:
+        with (
+            server,
+            start_local_stack(dynamodb_host=dynamodb_host, dynamodb_port=dynamodb_port, audio=audio) as stack,
+        ):
             server.attach(stack)
             shown_host = "127.0.0.1" if host in {"0.0.0.0", ""} else f"[{host}]" if ":" in host else host  # noqa: S104
             print(banner(stack, f"http://{shown_host}:{server.server_address[1]}"), flush=True)
+            if stack.audio_ready is not None:
+                _say_when(stack.audio_ready, "Recordings uploaded: every phrase's audio_url plays.")
             server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         print("\nStopped; the embedded DynamoDB and its data are gone.", flush=True)
@@ -288,8 +310,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--dynamodb-port", type=int, default=0, help="port of the embedded DynamoDB (default: any free one)"
     )
+    parser.add_argument(
+        "--no-audio",
+        action="store_true",
+        help="no emulated audio bucket: packs carry no audio_url, and nothing is uploaded at start",
+    )
     args = parser.parse_args(argv)
-    return serve(args.host, args.port, args.dynamodb_host, args.dynamodb_port)
+    return serve(args.host, args.port, args.dynamodb_host, args.dynamodb_port, audio=not args.no_audio)
 
 
 if __name__ == "__main__":

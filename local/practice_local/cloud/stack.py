@@ -8,18 +8,21 @@ SQS event source would run them.
 
     TABLE_NAME / IDEMPOTENCY_TABLE_NAME   use these deployed tables (no embedded DynamoDB,
     / ERASURE_QUEUE_URL                   no table creation, no course load; FIT_QUEUE_URL
-                                          too, optionally); credentials
+                                          and AUDIO_BUCKET too, optionally); credentials
                                           and region come from AWS_PROFILE / AWS_REGION or
                                           the usual AWS variables. The names are the stack's
                                           outputs; its own worker takes the erasures.
 """
 
 import os
+import sys
+import threading
 from collections.abc import Iterator, MutableMapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import botocore.session
 from botocore.exceptions import BotoCoreError, ClientError
 
 from practice.compose import dynamodb_stores
@@ -37,6 +40,7 @@ from practice_local.cloud.template import (
     http_api_routes,
     load_template,
 )
+from practice_local.tools.load_audio import upload_audio
 
 FUNCTION_ID = "PracticeApiFunction"
 WORKER_ID = "AccountWorkerFunction"
@@ -44,6 +48,7 @@ OPTIMIZER_ID = "OptimizerFunction"
 COURSES_DIR = REPO_ROOT / "content" / "courses"
 # Fixed names, so that docs/env.local.json can point `sam local` at the embedded tables.
 LOCAL_TABLE_NAMES = {"PracticeTable": "practice-local", "IdempotencyTable": "practice-idempotency-local"}
+LOCAL_AUDIO_BUCKET = "practice-audio-local"
 LOCAL_QUEUE_NAMES = {
     "ErasureQueue": "practice-erasures-local",
     "ErasureDeadLetterQueue": "practice-erasures-dlq-local",
@@ -74,6 +79,7 @@ class LocalStack:
     erasure_queue: QueuePoller | None = None  # what feeds it
     optimizer: LocalFunction | None = None  # the optimizer (embedded only)
     fit_queue: QueuePoller | None = None  # what feeds it
+    audio_ready: threading.Event | None = None  # set once the recordings are in the audio bucket
 
 
 def deployed_resources(environ: MutableMapping[str, str]) -> dict[str, str] | None:
@@ -91,6 +97,8 @@ def deployed_resources(environ: MutableMapping[str, str]) -> dict[str, str] | No
     resources = {"PracticeTable": practice, "IdempotencyTable": idempotency, "ErasureQueue": queue}
     if fits := environ.get("FIT_QUEUE_URL", "").strip():  # optional: else the daily sweep queues fits
         resources["FitQueue"] = fits
+    if audio := environ.get("AUDIO_BUCKET", "").strip():  # optional: else packs carry no audio_url
+        resources["AudioBucket"] = audio
     return resources
 
 
@@ -103,6 +111,7 @@ def function_env(template: dict[str, Any], names: dict[str, str], endpoint_url: 
             **_EMBEDDED_AWS,
             "AWS_ENDPOINT_URL_DYNAMODB": endpoint_url,
             "AWS_ENDPOINT_URL_SQS": endpoint_url,
+            "AWS_ENDPOINT_URL_S3": endpoint_url,
         }
     return env
 
@@ -128,9 +137,12 @@ def start_local_stack(
     dynamodb_port: int = 0,
     environ: MutableMapping[str, str] = os.environ,
     poll_queues: bool = True,
+    audio: bool = False,
 ) -> Iterator[LocalStack]:
     """The stack; embedded, with the account worker polling the erasure queue unless
-    `poll_queues` is False (the caller then invokes `stack.worker` itself)."""
+    `poll_queues` is False (the caller then invokes `stack.worker` itself). With `audio`, an
+    emulated audio bucket that packs link to, filled with every recording in the background
+    (2,500 uploads to the emulator take some 12 s on 2 cores; `stack.audio_ready` says when)."""
     template = load_template()
     routes = http_api_routes(template, FUNCTION_ID)
     deployed = deployed_resources(environ)
@@ -148,7 +160,11 @@ def start_local_stack(
         )
         queues = sqs_client()
         queue_urls = create_queues(queues, LOCAL_QUEUE_NAMES, template)
-        env = function_env(template, LOCAL_TABLE_NAMES | queue_urls, dynamodb.endpoint_url)
+        audio_ready = threading.Event()
+        if audio:
+            running.enter_context(_filling_audio_bucket(dynamodb.endpoint_url, audio_ready))
+        names = LOCAL_TABLE_NAMES | queue_urls | ({"AudioBucket": LOCAL_AUDIO_BUCKET} if audio else {})
+        env = function_env(template, names, dynamodb.endpoint_url)
         configure_environment(env, embedded=True, environ=environ)
         client = dynamodb_client()
         create_tables(client, LOCAL_TABLE_NAMES, template)
@@ -175,7 +191,37 @@ def start_local_stack(
             erasures,
             optimizer,
             fits,
+            audio_ready if audio else None,
         )
+
+
+@contextmanager
+def _filling_audio_bucket(endpoint_url: str, ready: threading.Event) -> Iterator[None]:
+    """The template's audio bucket on the emulator, filled with content/audio by a thread; `ready`
+    is set once every recording is there (the stack is usable before)."""
+    s3: Any = botocore.session.get_session().create_client(
+        "s3", region_name=REGION, endpoint_url=endpoint_url
+    )
+    s3.create_bucket(Bucket=LOCAL_AUDIO_BUCKET)
+    stopping = threading.Event()
+
+    def fill() -> None:
+        try:
+            upload_audio(s3, LOCAL_AUDIO_BUCKET, stop=stopping)
+        except (BotoCoreError, ClientError) as error:
+            if not stopping.is_set():
+                print(f"recordings not uploaded: {error}", file=sys.stderr)
+            return
+        if not stopping.is_set():  # stopped half-way: not all there
+            ready.set()
+
+    filler = threading.Thread(target=fill, name="audio-upload", daemon=True)
+    filler.start()
+    try:
+        yield
+    finally:
+        stopping.set()
+        filler.join(timeout=30)
 
 
 def _check_tables_exist(names: dict[str, str]) -> None:

@@ -2,11 +2,13 @@
 of the erasure and optimizer queues (made when a message first needs it: runtime/sqs.py)."""
 
 import os
+from functools import cache
 from typing import TYPE_CHECKING
 
 import botocore.loaders
 import botocore.session
 from botocore.config import Config
+from botocore.credentials import Credentials
 
 from practice.runtime.budget import DynamoTimeouts, InvocationBudget
 
@@ -57,6 +59,13 @@ def dynamodb_client(
     if budget is not None:
         budget.attach(client, timeouts)
     return client
+
+
+@cache
+def aws_credentials() -> Credentials | None:
+    """The function's credentials (its role's, in Lambda), for what is signed without a client:
+    audio links (courses/audio.py). botocore refreshes them when they near their expiry."""
+    return _session().get_credentials()
 
 
 def sqs_client() -> "SQSClient":

@@ -111,6 +111,13 @@ class Settings(FitSettings):
     # daily sweep finds the learners due).
     fit_queue_url: str | None = Field(None, min_length=8)
 
+    # Recordings (courses/audio.py): the bucket (empty: packs carry no audio_url), how long a
+    # link plays, and the S3 endpoint of a local emulator (empty: AWS's own, by region).
+    audio_bucket: str = ""
+    audio_url_seconds: int = Field(4 * 3600, ge=3600, le=7 * 24 * 3600)
+    aws_endpoint_url_s3: str = ""
+    aws_region: str = "us-east-1"
+
     # Review events (practice/domain/completion.py): how many, and how far a phone's clock is trusted.
     max_reviews_per_completion: int = Field(300, ge=1, le=MAX_REVIEWS_PER_COMPLETION)
     max_reviews_per_phrase: int = Field(MAX_REVIEWS_PER_PHRASE, ge=1, le=MAX_REVIEWS_PER_PHRASE)

@@ -14,17 +14,29 @@ from practice_api.http.fields import Milliseconds, Omittable, RequestBody, Times
 PhraseId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")]
 
 
-class PhraseItem(BaseModel):
+class Recorded(BaseModel):
+    """Something the app can play: a phrase's recording."""
+
+    audio_key: str = Field(description="Key of the phrase's recording in the app's audio store.")
+    audio_url: str | None = Field(
+        description="A link that plays the recording (MP3) with no credentials, for at least an hour"
+        " after the response; null when the stack serves no recordings."
+    )
+
+
+class PhraseItem(Recorded):
     phrase_id: str
     text: str = Field(description="The phrase in the language being learned.")
     translation: str
-    pronunciation: str = Field(description="A respelling for English speakers, stressed syllable in caps.")
-    audio_key: str = Field(description="Key of the phrase's recording in the app's audio store.")
+    pronunciation: str = Field(
+        description="How to say it: a respelling for English speakers, stressed syllable in caps"
+        " (the lessons), or IPA between slashes (the vocabulary)."
+    )
     topic: str
     tags: list[str]
 
 
-class DialogLineItem(BaseModel):
+class DialogLineItem(Recorded):
     speaker: str
     phrase_id: str
     text: str

@@ -1,5 +1,6 @@
 """Domain objects to the sessions routes' response bodies: the one place each is built."""
 
+from practice.courses.audio import AudioLinks
 from practice.domain.content import Course, Dialog, Drill, Phrase
 from practice.domain.learner import ReviewLogEntry, Session
 from practice.sessions.results import SessionPage, StartedSession
@@ -10,6 +11,7 @@ from practice_api.sessions.models import (
     LearnerTotals,
     PhraseItem,
     PracticePackResponse,
+    Recorded,
     ReviewLogItem,
     SessionPageResponse,
     SessionResponse,
@@ -17,7 +19,7 @@ from practice_api.sessions.models import (
 
 
 def phrase_item(phrase: Phrase) -> PhraseItem:
-    return PhraseItem(**phrase.model_dump(exclude={"tags"}), tags=list(phrase.tags))
+    return PhraseItem(**phrase.model_dump(exclude={"tags"}), tags=list(phrase.tags), audio_url=None)
 
 
 def dialog_item(dialog: Dialog, course: Course) -> DialogItem:
@@ -30,6 +32,8 @@ def dialog_item(dialog: Dialog, course: Course) -> DialogItem:
                 phrase_id=phrase.phrase_id,
                 text=phrase.text,
                 translation=phrase.translation,
+                audio_key=phrase.audio_key,
+                audio_url=None,
             )
         )
     return DialogItem(dialog_id=dialog.dialog_id, title=dialog.title, topic=dialog.topic, lines=lines)
@@ -43,6 +47,7 @@ def drill_item(drill: Drill, course: Course) -> DrillItem:
 
 
 def pack_response(started: StartedSession) -> PracticePackResponse:
+    """The pack, its links to recordings left for `with_audio_links`."""
     pack, session, course = started.pack, started.session, started.course
     return PracticePackResponse(
         pack_id=pack.pack_id,
@@ -54,6 +59,29 @@ def pack_response(started: StartedSession) -> PracticePackResponse:
         dialog=dialog_item(pack.dialog, course) if pack.dialog else None,
         pronunciation_drill=drill_item(pack.drill, course) if pack.drill else None,
     )
+
+
+def with_audio_links(pack: PracticePackResponse, audio: AudioLinks) -> PracticePackResponse:
+    """The pack with a fresh link to each recording: also for a pack replayed from the idempotency
+    store, whose stored links may be older than they last."""
+    fresh: dict[str, object] = {
+        "review_phrases": [_linked(item, audio) for item in pack.review_phrases],
+        "new_phrases": [_linked(item, audio) for item in pack.new_phrases],
+    }
+    if pack.dialog is not None:
+        fresh["dialog"] = pack.dialog.model_copy(
+            update={"lines": [_linked(line, audio) for line in pack.dialog.lines]}
+        )
+    if pack.pronunciation_drill is not None:
+        drill = pack.pronunciation_drill
+        fresh["pronunciation_drill"] = drill.model_copy(
+            update={"phrases": [_linked(item, audio) for item in drill.phrases]}
+        )
+    return pack.model_copy(update=fresh)
+
+
+def _linked[Item: Recorded](item: Item, audio: AudioLinks) -> Item:
+    return item.model_copy(update={"audio_url": audio.url(item.audio_key)})
 
 
 def review_log_item(entry: ReviewLogEntry) -> ReviewLogItem:

@@ -5,19 +5,23 @@ from typing import TYPE_CHECKING
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from practice.courses.audio import AudioLinks
 from practice.runtime.settings import Settings
 from practice.sessions.service import SessionService
 from practice_api.observability import metrics
 from practice_api.sessions.models import PracticePackResponse
-from practice_api.sessions.presenters import pack_response
+from practice_api.sessions.presenters import pack_response, with_audio_links
 
 if TYPE_CHECKING:
     from practice_api.sessions.idempotency import StartSessionOnce
 
 
 class SessionStarter:
-    def __init__(self, service: SessionService, settings: Settings, client: object) -> None:
+    def __init__(
+        self, service: SessionService, audio: AudioLinks, settings: Settings, client: object
+    ) -> None:
         self._service = service
+        self._audio = audio
         self._settings = settings
         self._client = client
         self._once: StartSessionOnce | None = None
@@ -26,8 +30,10 @@ class SessionStarter:
         self, user_id: str, time_zone: str | None, idempotency_key: str | None, context: LambdaContext
     ) -> PracticePackResponse:
         if idempotency_key is None:
-            return self._start(user_id, time_zone)
-        return self._start_once()(user_id, idempotency_key, time_zone, context)
+            pack = self._start(user_id, time_zone)
+        else:
+            pack = self._start_once()(user_id, idempotency_key, time_zone, context)
+        return with_audio_links(pack, self._audio)
 
     def _start(self, user_id: str, time_zone: str | None) -> PracticePackResponse:
         pack = pack_response(self._service.start_daily_session(user_id, time_zone))
