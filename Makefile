@@ -76,9 +76,9 @@ PORT ?= 3000
 DYNAMODB_HOST ?= 127.0.0.1
 DYNAMODB_PORT ?= 0
 
-run: venv ## Serve the API on http://127.0.0.1:3000, embedded DynamoDB (PORT=, HOST= to change)
+run: venv ## Serve the API on http://127.0.0.1:3000, embedded DynamoDB (PORT=, HOST=, RUN_ARGS=--no-audio)
 	@$(LOCAL_PYTHONPATH) $(PY) -m practice_local.cloud.server --host $(HOST) --port $(PORT) \
-		--dynamodb-host $(DYNAMODB_HOST) --dynamodb-port $(DYNAMODB_PORT)
+		--dynamodb-host $(DYNAMODB_HOST) --dynamodb-port $(DYNAMODB_PORT) $(RUN_ARGS)
 
 invoke: venv ## One event through the handler (no Docker): make invoke EVENT=events/get_daily_pack.json
 	@test -n "$(EVENT)" || { echo "usage: make invoke EVENT=events/<file>.json"; exit 2; }

@@ -99,6 +99,7 @@ def warm(
     for learner, raw in recorded.items():
         figures[learner] = {
             "pack": raw["pack"],
+            "pack_switched": raw["pack_switched"],
             "first_call_requests": raw["first_call"]["requests"],
             "rss_after_init_mib": raw["rss_after_init_mib"],
             "rss_after_daily_mib": raw["rss_after_daily_mib"],

@@ -9,6 +9,8 @@ ROUTES = {
     "history": "GET /sessions?limit=20",
     "stats": "GET /stats (30 days)",
     "export": "GET /export (first page)",
+    "courses": "GET /courses",
+    "daily_switched": "GET /daily after a course switch",
 }
 # What grows with the learner for each route (the learners have as many sessions as cards).
 GROWS_WITH = {
@@ -17,11 +19,23 @@ GROWS_WITH = {
     "history": "sessions",
     "stats": "sessions",
     "export": "cards and sessions",
+    "courses": "cards",
+    "daily_switched": "cards in the course left",
 }
 TARGET_COLD_RATIO = 1.3
-# GET /daily: the profile, one limited query per due queue, the write; completion: one read, one
-# write; history, stats and export: the profile (is the learner being deleted?) and one bounded query.
-TARGET_REQUESTS = {"daily": 4, "completion": 2, "history": 2, "stats": 2, "export": 2}
+# GET /daily: the profile, one limited query per due queue, the write (after a switch too);
+# completion: the session and profile, the cards of the session's course, the write; history,
+# stats and export: the profile (is the learner being deleted?) and one bounded query; the
+# catalog: the profile (the catalog is cached by the container).
+TARGET_REQUESTS = {
+    "daily": 4,
+    "completion": 3,
+    "history": 2,
+    "stats": 2,
+    "export": 2,
+    "courses": 1,
+    "daily_switched": 4,
+}
 # Handler-only p50 at the larger learner (issue 14's goals)
 TARGET_HANDLER_P50_MS = {"daily": 2.0, "completion": 5.0}
 # The peers (bench/peers/): what a team would ship instead, and how much lighter ours should start
@@ -117,6 +131,14 @@ def _route_rows(
     packs = (_pack(small), _pack(large)) if unit == "cards" else ("page of 20", "page of 20")
     if route == "stats":
         packs = ("30 ledger days", "30 ledger days")
+    if route == "courses":
+        packs = ("2 courses", "2 courses")
+    if route == "daily_switched":
+        packs = tuple(
+            f"{x['pack_switched']['course']} pack: {x['pack_switched']['review']} to review"
+            f" + {x['pack_switched']['new']} new"
+            for x in (small, large)
+        )
     if route == "export":
         packs = tuple(
             f"{x['export_page']['items']:,} items, {x['export_page']['bytes'] / 1024:.0f} KiB"

@@ -115,7 +115,7 @@ def measure_replayed(
     }
     config = {
         "paths": image.paths,
-        "first_call": next(iter(recorded.values()))["first_call"],
+        "warming": next(iter(recorded.values()))["warming"],
         "calls": calls,
         "invokes": invokes,
         "warmup": warmup,

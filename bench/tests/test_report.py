@@ -21,12 +21,15 @@ def test_the_table_states_what_a_cold_starts_first_request_pays_over_a_warm_one(
     route = {"requests": ["GetItem"], "emulator_ms": timing(9.0), "in_process_ms": timing(2.0)}
     learner = {
         "pack": {"review": 0, "new": 10},
+        "pack_switched": {"course": "fr-en", "review": 0, "new": 3},
         "export_page": {"items": 1, "bytes": 2048},
         "deletion": {"requests": ["UpdateItem"], "emulator_ms": timing(3.0)},
         "erasure": {"items": 1, "requests": {"Query": 1}, "emulator_seconds": 0.1},
         "peak_rss_mib": 70.0,
         "rss_after_init_mib": 60.0,
-        **dict.fromkeys(("daily", "completion", "history", "stats", "export"), route),
+        **dict.fromkeys(
+            ("daily", "completion", "history", "stats", "export", "courses", "daily_switched"), route
+        ),
     }
     results = {
         "meta": {"when": "now", "commit": "abc", "cpus": 2, "python": "3.13", "invokes": 21, "cold_runs": 21},
@@ -47,3 +50,38 @@ def test_the_table_states_what_a_cold_starts_first_request_pays_over_a_warm_one(
     assert "10 cards, reading the course (10,200 phrases" in row
     assert "p50 40.0 ms (IQR 39.0-41.0, n=21)" in row
     assert "init + first call 350 ms; warm GET /daily p50 2.00 ms" in row
+
+
+def test_the_table_has_a_row_for_the_catalog_and_for_a_pack_after_a_switch():
+    def timing(p50: float) -> dict[str, Any]:
+        return {"p50": p50, "p25": p50, "p75": p50, "p95": p50, "p99": p50, "n": 5}
+
+    route = {"requests": ["GetItem"], "emulator_ms": timing(9.0), "in_process_ms": timing(2.0)}
+    learner = {
+        "pack": {"review": 30, "new": 10},
+        "pack_switched": {"course": "fr-en", "review": 0, "new": 3},
+        "export_page": {"items": 1, "bytes": 2048},
+        "deletion": {"requests": ["UpdateItem"], "emulator_ms": timing(3.0)},
+        "erasure": {"items": 1, "requests": {"Query": 1}, "emulator_seconds": 0.1},
+        "peak_rss_mib": 70.0,
+        "rss_after_init_mib": 60.0,
+        **dict.fromkeys(("daily", "completion", "history", "stats", "export", "courses"), route),
+        "daily_switched": route | {"requests": ["GetItem", "Query", "Query", "TransactWriteItems"]},
+    }
+    results = {
+        "meta": {"when": "now", "commit": "abc", "cpus": 2, "python": "3.13", "invokes": 5, "cold_runs": 5},
+        "bytecode": "all compiled",
+        "cold_start": {
+            name: {"init_ms": timing(p50), "network_calls_at_init": []}
+            for name, p50 in (("floor", 250.0), ("handler", 300.0))
+        },
+        "warm": {"10": learner, "10000": learner},
+    }
+    table = render_table(results)
+    assert (
+        "GET /courses: DynamoDB requests per call, 10 -> 10,000 cards | 1 -> 1 (GetItem) | identical" in table
+    )
+    assert "<= 1, constant: met" in table
+    switched = [line for line in table.splitlines() if line.startswith("| GET /daily after a course switch")]
+    assert "4 -> 4 (GetItem, Query, Query, TransactWriteItems)" in switched[0]
+    assert any("fr-en pack: 0 to review + 3 new" in line for line in switched)

@@ -53,9 +53,17 @@ def test_a_client_generated_from_the_spec_completes_a_session(local_server: Loca
     assert seen["stats_days"] == 30
     assert seen["stats_today"]["goal_xp"] == seen["goal_xp"] == 50
     assert seen["stats_today"]["xp"] == 0  # the instant completion earned nothing
+    # the catalog, an unknown course refused, and a switch that the next pack follows
+    spanish, french = seen["courses"]
+    assert spanish[:3] == ["es-en", spanish[1], True] and spanish[1] >= 1000
+    assert french == ["fr-en", french[1], False, 0] and french[1] >= 1000
+    assert (seen["unknown_course_status"], seen["unknown_course_code"]) == (404, "unknown_course")
+    assert seen["switched_course"] == seen["french_pack_course"] == "fr-en"
+    assert seen["switched_progress"] == [["es-en", spanish[3]], ["fr-en", 0]]
+    assert seen["french_pack_audio"] == []  # today's new phrases were Spanish; the server has no audio
     # the export, its items told apart by their type, then the deletion
     sessions = [key for key in seen["exported_keys"] if key.startswith("session:")]
-    assert sessions == [f"session:{seen['session_id']}"]
+    assert sessions == [f"session:{seen['session_id']}", f"session:{seen['french_session_id']}"]
     assert sum(key.startswith("card:") for key in seen["exported_keys"]) == seen["phrases"]
     assert (seen["deleted_status"], seen["deleted"]) == (202, "deleting")
     assert seen["total_xp_after_deletion"] == 0

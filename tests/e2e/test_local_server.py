@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 
+from practice.compose import dynamodb_stores
+from practice.domain.content import Course
 from practice_local.cloud.events import unsigned_jwt
 from practice_local.cloud.template import http_api_routes, load_template
-from tests.e2e.conftest import LocalServer
+from tests.e2e.conftest import REPO_ROOT, LocalServer
 
 pytestmark = pytest.mark.e2e
 
@@ -267,3 +269,28 @@ def test_a_deleted_account_is_erased_by_the_local_worker_from_the_embedded_queue
     # and they may come back as a new learner
     assert local_server.request("GET", "/api/v2/practice/profile" + user).json()["total_xp"] == 0
     assert local_server.request("GET", DAILY + user).status == 200
+
+
+def test_a_course_loaded_into_the_running_server_can_be_chosen_at_once(local_server):
+    # Given a running server whose container has read the catalog
+    learner = "?user_id=e2e-new-course"
+    courses = local_server.request("GET", f"/api/v2/practice/courses{learner}").json()["courses"]
+    assert [c["course_id"] for c in courses] == ["es-en", "fr-en"]
+
+    # When an operator loads a new course into its table (make load-course does the same)
+    french = json.loads((REPO_ROOT / "content" / "courses" / "fr-en.json").read_text(encoding="utf-8"))
+    french |= {"course_id": "fr-fr", "title": "French in French"}
+    store = dynamodb_stores(local_server.dynamodb(), "practice-local").courses
+    store.put_course(Course.model_validate(french))
+
+    # Then a learner can switch to it right away, and their next pack is from it
+    switched = local_server.request(
+        "PATCH",
+        f"/api/v2/practice/profile{learner}",
+        body=b'{"course_id": "fr-fr"}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert (switched.status, switched.json()["course_id"]) == (200, "fr-fr")
+    pack = local_server.request("GET", f"{DAILY}{learner}").json()
+    assert pack["course_id"] == "fr-fr"
+    assert pack["new_phrases"][0]["phrase_id"] == french["phrases"][0]["phrase_id"]

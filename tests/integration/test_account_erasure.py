@@ -64,14 +64,13 @@ def stored_keys(repository: Any, request: pytest.FixtureRequest) -> Keys:
             ExpressionAttributeValues={":pk": {"S": f"USER#{user_id}"}},
         )
         keys = {item["sk"]["S"] for page in pages for item in page["Items"]}
-        for queue in ("learning", "review"):
-            due = client.query(
-                TableName=table,
-                IndexName="due-index",
-                KeyConditionExpression="due_pk = :q",
-                ExpressionAttributeValues={":q": {"S": f"USER#{user_id}#{queue}"}},
-            )
-            keys |= {f"due-index:{item['sk']['S']}" for item in due["Items"]}
+        due = client.get_paginator("scan").paginate(  # every queue of every course
+            TableName=table,
+            IndexName="due-index",
+            FilterExpression="begins_with(due_pk, :learner)",
+            ExpressionAttributeValues={":learner": {"S": f"USER#{user_id}#"}},
+        )
+        keys |= {f"due-index:{item['sk']['S']}" for page in due for item in page["Items"]}
         return keys
 
     return in_memory if repository.in_memory else in_dynamodb
@@ -83,9 +82,12 @@ def all_good(started: StartedSession) -> PracticeReport:
 
 
 def practise(service: ApiServices, clock: FakeClock, user_id: str, days: int) -> list[Session]:
-    """A session completed each day for `days` days, then one left open: the sessions."""
+    """A session completed each day for `days` days, the second half of them in another course,
+    then one left open: the sessions."""
     sessions = []
-    for _ in range(days):
+    for day in range(days):
+        if day == days // 2:
+            service.profile.update_profile(user_id, {"course_id": "fr-en"})
         started = service.sessions.start_daily_session(user_id, "Europe/Madrid")
         clock.advance(minutes=6)
         sessions.append(
@@ -152,8 +154,12 @@ def test_the_erasure_leaves_no_item_of_the_learner_and_touches_no_other(
     # When the worker erases her
     deleted = erase_learner(repository, "ana", time_left=plenty, stop_seconds=5)
 
-    # Then no item of hers is left (her due-index entries included), and the other is untouched
+    # Then no item of hers is left (her due-index entries included, of both courses), and the
+    # other is untouched
     assert stored_keys("ana") == set()
+    assert {key.split("#")[1] for key in bea_before if key.startswith("CARD#")} == {"es-en", "fr-en"}
+    if not repository.in_memory:
+        assert any(key.startswith("due-index:CARD#fr-en#") for key in bea_before)
     assert deleted > 4
     assert stored_keys("bea") == bea_before
     assert service.profile.get_profile("bea").profile.total_xp > 0
@@ -380,6 +386,11 @@ def test_a_learner_with_10000_cards_and_3000_sessions_is_fully_deleted(dynamodb,
 
     other_before = items_of("other")
     assert len(other_before) == 1 + 50 + 20 + 7  # profile, cards, sessions, days
+    reviews_due = {"S": f"USER#big#{course.course_id}#review"}
+    assert dynamodb.query(
+        TableName=table, IndexName="due-index", KeyConditionExpression="due_pk = :q", Limit=1,
+        ExpressionAttributeValues={":q": reviews_due},
+    )["Items"]  # fmt: skip
 
     # When they delete their account and the worker erases it, in attempts cut short
     service.account.delete_account("big")
@@ -400,5 +411,5 @@ def test_a_learner_with_10000_cards_and_3000_sessions_is_fully_deleted(dynamodb,
     assert items_of("other") == other_before
     assert dynamodb.query(
         TableName=table, IndexName="due-index", KeyConditionExpression="due_pk = :q",
-        ExpressionAttributeValues={":q": {"S": "USER#big#review"}},
+        ExpressionAttributeValues={":q": reviews_due},
     )["Items"] == []  # fmt: skip

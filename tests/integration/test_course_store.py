@@ -112,3 +112,46 @@ def test_a_read_that_meets_a_half_replaced_course_is_unavailable_not_a_wrong_cou
         catalog.get(ES_EN.course_id)
     repository.put_course(ES_EN)
     assert catalog.get(ES_EN.course_id) == ES_EN
+
+
+class Monotonic:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_catalog_lists_each_course_once_and_a_reload_replaces_its_entry(dynamodb):
+    repository = on_dynamodb(dynamodb, TABLE)
+    repository.put_course(ES_EN)
+    repository.put_course(longer_course(2000).model_copy(update={"title": "Spanish, longer"}))
+    [entry] = [c for c in repository.list_courses() if c.course_id == "es-en"]
+    assert (entry.course_id, entry.title, entry.phrases) == ("es-en", "Spanish, longer", 2000)
+    assert entry == repository.load_course("es-en").summary()
+
+
+def test_a_course_replaced_under_a_running_container_is_served_once_its_cache_ages(dynamodb):
+    # Given a warm container that has read the catalog and the course
+    repository, clock = on_dynamodb(dynamodb, TABLE), Monotonic()
+    repository.put_course(ES_EN)
+    catalog = CourseCatalog(repository, max_age_seconds=300, clock=clock)
+    assert catalog.get("es-en") == ES_EN
+    spanish = [c.course_id for c in catalog.listing()].index("es-en")
+    assert catalog.listing()[spanish].phrases == len(ES_EN.phrases)
+
+    # When the course is reloaded, longer, and a new course is loaded
+    longer = longer_course(len(ES_EN.phrases) + 500)
+    repository.put_course(longer)
+    repository.put_course(ES_EN.model_copy(update={"course_id": "es-es", "title": "Spanish in Spanish"}))
+
+    # Then within the cache's age the container keeps serving what it read (no request), but a
+    # switch to the new course finds it at once (the catalog is read again for an unknown id)
+    clock.now += 299
+    assert catalog.get("es-en") == ES_EN
+    assert catalog.require("es-es").title == "Spanish in Spanish"
+    # And once the cache is older than its age, the replaced course is served
+    clock.now += 2
+    assert catalog.get("es-en") == longer
+    phrases = {c.course_id: c.phrases for c in catalog.listing()}
+    assert (phrases["es-en"], phrases["es-es"]) == (len(longer.phrases), len(ES_EN.phrases))

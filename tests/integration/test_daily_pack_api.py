@@ -271,7 +271,7 @@ def test_a_learner_whose_course_is_not_loaded_gets_a_503(invoke, dynamodb):
         TableName=TABLE,
         Key={"pk": {"S": "USER#french-learner"}, "sk": {"S": "PROFILE"}},
         UpdateExpression="SET course_id = :course",
-        ExpressionAttributeValues={":course": {"S": "fr-en"}},
+        ExpressionAttributeValues={":course": {"S": "de-en"}},
     )
     status, body = invoke(daily_event(sub="french-learner"))
     assert status == 503

@@ -112,7 +112,7 @@ def test_new_phrases_are_what_is_left_of_the_daily_limit_never_rounded_to_zero(d
 
 
 def test_new_phrases_fill_at_most_the_room_left_in_the_pack():
-    copies = [p.model_copy(update={"phrase_id": f"{p.phrase_id}-2"}) for p in COURSE.phrases]
+    copies = [p.model_copy(update={"phrase_id": f"{p.phrase_id}-copy"}) for p in COURSE.phrases]
     big = Course.model_validate({**COURSE.model_dump(), "phrases": [*COURSE.phrases, *copies]})
     learning = tuple(due_card(p.phrase_id, overdue_days=0.01) for p in COURSE.phrases[:40])
     reviews = tuple(due_card(p.phrase_id) for p in COURSE.phrases[40:80])

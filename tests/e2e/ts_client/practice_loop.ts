@@ -41,6 +41,11 @@ const goal = await api.PATCH("/api/v2/practice/profile", { body: { daily_goal_xp
 const history = await api.GET("/api/v2/practice/sessions", { params: { query: { limit: 1 } } });
 const forged = await api.GET("/api/v2/practice/sessions", { params: { query: { cursor: "forged" } } });
 const stats = await api.GET("/api/v2/practice/stats", {});
+// The catalog, a course that is not there, and a switch: the next pack is the new course's
+const catalog = await api.GET("/api/v2/practice/courses", {});
+const unknownCourse = await api.PATCH("/api/v2/practice/profile", { body: { course_id: "xx-en" } });
+const switched = await api.PATCH("/api/v2/practice/profile", { body: { course_id: "fr-en" } });
+const frenchDaily = await api.GET("/api/v2/practice/daily", {});
 // The export's items narrow by their `type` (a discriminated union in the spec)
 const exported = await api.GET("/api/v2/practice/export", {});
 const exportedKeys = exported.data?.items.map((item) =>
@@ -71,6 +76,14 @@ console.log(
     forged_code: forged.error?.error.code ?? null,
     stats_days: stats.data?.days.length ?? null,
     stats_today: stats.data?.today ?? null,
+    courses: catalog.data?.courses.map((c) => [c.course_id, c.phrases, c.active, c.phrases_introduced]) ?? null,
+    unknown_course_status: unknownCourse.response.status,
+    unknown_course_code: unknownCourse.error?.error.code ?? null,
+    switched_course: switched.data?.course_id ?? null,
+    switched_progress: switched.data?.courses.map((c) => [c.course_id, c.phrases_introduced]) ?? null,
+    french_pack_course: frenchDaily.data?.course_id ?? null,
+    french_session_id: frenchDaily.data?.session_id ?? null,
+    french_pack_audio: frenchDaily.data ? [...frenchDaily.data.review_phrases, ...frenchDaily.data.new_phrases].map((p) => p.audio_url) : null,
     session_id: pack.session_id,
     exported_keys: exportedKeys ?? null,
     exported_profile_xp: exported.data?.profile?.total_xp ?? null,
