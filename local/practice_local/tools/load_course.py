@@ -1,4 +1,5 @@
-"""One-shot load of every course (content/courses) into a deployed table: `make load-course TABLE_NAME=<name>`.
+"""One-shot load of every course (content/courses) into a deployed table:
+`make load-course TABLE_NAME=<name>`.
 
 Uses the same loader as the local run and the tests; credentials and region come from the
 usual AWS environment (AWS_PROFILE, AWS_REGION). Loading again rewrites the same items.
