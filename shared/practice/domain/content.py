@@ -53,8 +53,9 @@ class Drill(BaseModel):
     phrase_ids: tuple[Slug, ...]
 
 
-class CourseSummary(BaseModel):
-    """What the catalog tells of a course without its content: what a course screen shows."""
+class CourseInfo(BaseModel):
+    """What a course says of itself. `attribution` credits the sources its content was built
+    from (their licences ask for it)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -63,25 +64,21 @@ class CourseSummary(BaseModel):
     description: str = ""
     source_language: str
     target_language: str
+    attribution: tuple[str, ...] = ()
+
+
+class CourseSummary(CourseInfo):
+    """What the catalog tells of a course without its content: what a course screen shows."""
+
     phrases: int
     dialogs: int
     drills: int
     topics: tuple[str, ...]  # in teaching order
-    attribution: tuple[str, ...] = ()
 
 
-class Course(BaseModel):
-    """A whole course. `phrases` is in teaching order: new phrases are introduced in this order.
-    `attribution` credits the sources its content was built from (their licences ask for it)."""
+class Course(CourseInfo):
+    """A whole course. `phrases` is in teaching order: new phrases are introduced in this order."""
 
-    model_config = ConfigDict(frozen=True)
-
-    course_id: Slug
-    title: str
-    description: str = ""
-    source_language: str
-    target_language: str
-    attribution: tuple[str, ...] = ()
     phrases: tuple[Phrase, ...]
     dialogs: tuple[Dialog, ...] = ()
     drills: tuple[Drill, ...] = ()
@@ -107,13 +104,12 @@ class Course(BaseModel):
 
     def summary(self) -> CourseSummary:
         return CourseSummary(
-            **self.model_dump(include={"course_id", "title", "description", "source_language",
-                                       "target_language", "attribution"}),
+            **self.model_dump(include=set(CourseInfo.model_fields)),
             phrases=len(self.phrases),
             dialogs=len(self.dialogs),
             drills=len(self.drills),
             topics=tuple(dict.fromkeys(phrase.topic for phrase in self.phrases)),
-        )  # fmt: skip
+        )
 
     @cached_property
     def phrase_by_id(self) -> dict[str, Phrase]:
