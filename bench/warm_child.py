@@ -272,10 +272,12 @@ def against_emulator() -> dict[str, Any]:
 
 
 def after_a_switch(daily: str, invokes: int, warmup: int, warming: list[dict[str, Any]]) -> dict[str, Any]:
-    """GET /daily once the learner switched course: the new course's queues, read as cheaply."""
+    """GET /daily once the learner switched course: the new course's queues, read as cheaply. The
+    limits are raised with the switch, so that both queues are read and new phrases are served
+    (the bench learner spent today's limits on the other course)."""
     switch = json.loads(Path(CONFIG["events_dir"], "switch_course.json").read_text(encoding="utf-8"))
     switch["requestContext"]["authorizer"] = json.loads(daily)["requestContext"]["authorizer"]
-    switch["body"] = json.dumps({"course_id": SWITCH_TO})
+    switch["body"] = json.dumps({"course_id": SWITCH_TO, "daily_new_limit": 50, "daily_review_limit": 1000})
     succeeded(invoke(json.dumps(switch))[1])
     first, _ = recorded_call(daily, served)  # reads the new course
     warming.append(first)

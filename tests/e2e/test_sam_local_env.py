@@ -3,7 +3,13 @@
 import json
 
 from practice.runtime.settings import OptimizerSettings, Settings, WorkerSettings
-from practice_local.cloud.stack import FUNCTION_ID, LOCAL_QUEUE_NAMES, LOCAL_TABLE_NAMES, WORKER_ID
+from practice_local.cloud.stack import (
+    FUNCTION_ID,
+    LOCAL_AUDIO_BUCKET,
+    LOCAL_QUEUE_NAMES,
+    LOCAL_TABLE_NAMES,
+    WORKER_ID,
+)
 from practice_local.cloud.template import REPO_ROOT
 
 
@@ -21,6 +27,10 @@ def test_the_sam_env_vars_file_names_the_embedded_tables_and_settings_the_functi
     }
     assert set(env) <= read_by_the_function
     assert env["ERASURE_QUEUE_URL"].endswith(f"/{LOCAL_QUEUE_NAMES['ErasureQueue']}")
+    # links to `make run`'s recordings, as the app on this machine reaches them (signing is local:
+    # the function in its container never calls S3)
+    assert env["AUDIO_BUCKET"] == LOCAL_AUDIO_BUCKET
+    assert env["AWS_ENDPOINT_URL_S3"] == "http://127.0.0.1:8000"
 
 
 def test_the_sam_env_vars_file_points_the_account_worker_at_the_embedded_table():

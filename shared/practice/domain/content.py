@@ -70,6 +70,9 @@ class CourseInfo(BaseModel):
 class CourseSummary(CourseInfo):
     """What the catalog tells of a course without its content: what a course screen shows."""
 
+    # built on first use (the catalog's first read), not at every cold start
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
     phrases: int
     dialogs: int
     drills: int

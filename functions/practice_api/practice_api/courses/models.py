@@ -1,10 +1,15 @@
 """Response bodies of the courses routes."""
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+# The catalog's bodies are built on the route's first call, not at every cold start
+_ON_FIRST_USE = ConfigDict(defer_build=True)
 
 
 class CourseItem(BaseModel):
     """A course of the catalog, and where the caller stands in it."""
+
+    model_config = _ON_FIRST_USE
 
     course_id: str = Field(description="What PATCH /profile takes as `course_id` to switch to it.")
     title: str
@@ -22,5 +27,7 @@ class CourseItem(BaseModel):
 
 class CoursesResponse(BaseModel):
     """Every course loaded, by id."""
+
+    model_config = _ON_FIRST_USE
 
     courses: list[CourseItem]
