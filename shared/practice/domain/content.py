@@ -9,10 +9,13 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 COURSE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,63}$"  # phrase, dialog and drill ids too
 Slug = Annotated[str, StringConstraints(pattern=COURSE_ID_PATTERN)]
 Text = Annotated[str, StringConstraints(pattern=r"\S")]  # never empty nor only spaces
+# Content is validated when a course is read (the first pack of a container), not at every cold
+# start: its models are built then
+_CONTENT = ConfigDict(frozen=True, defer_build=True)
 
 
 class Phrase(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = _CONTENT
 
     phrase_id: Slug
     text: Text
@@ -24,14 +27,14 @@ class Phrase(BaseModel):
 
 
 class DialogLine(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = _CONTENT
 
     speaker: str
     phrase_id: Slug
 
 
 class Dialog(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = _CONTENT
 
     dialog_id: Slug
     title: str
@@ -44,7 +47,7 @@ class Dialog(BaseModel):
 
 
 class Drill(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = _CONTENT
 
     drill_id: Slug
     title: str
@@ -57,7 +60,7 @@ class CourseInfo(BaseModel):
     """What a course says of itself. `attribution` credits the sources its content was built
     from (their licences ask for it)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = _CONTENT
 
     course_id: Slug
     title: str
@@ -69,9 +72,6 @@ class CourseInfo(BaseModel):
 
 class CourseSummary(CourseInfo):
     """What the catalog tells of a course without its content: what a course screen shows."""
-
-    # built on first use (the catalog's first read), not at every cold start
-    model_config = ConfigDict(frozen=True, defer_build=True)
 
     phrases: int
     dialogs: int
