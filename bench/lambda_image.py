@@ -128,7 +128,12 @@ def lambda_environment(work: Path, endpoint_url: str = UNUSED_LOOPBACK_ENDPOINT)
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
         "AWS_ENDPOINT_URL_DYNAMODB": endpoint_url,
         "AWS_ENDPOINT_URL_SQS": endpoint_url,  # the deletion's message: to the emulator, or nowhere
-        **function_environment(load_template(), FUNCTION, {**TABLE_NAMES, "ErasureQueue": ERASURE_QUEUE_URL}),
+        # an audio bucket as deployed: packs carry signed links (signing makes no request)
+        **function_environment(
+            load_template(),
+            FUNCTION,
+            {**TABLE_NAMES, "ErasureQueue": ERASURE_QUEUE_URL, "AudioBucket": "practice-audio-bench"},
+        ),
     }
 
 
