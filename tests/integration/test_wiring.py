@@ -52,3 +52,18 @@ def test_a_service_we_do_not_use_is_unknown_to_our_sessions():
     assert set(SERVICES) == {"dynamodb", "sqs"}
     with pytest.raises(UnknownServiceError):
         _session().create_client("s3", region_name="eu-west-1")
+
+
+def test_audio_links_sign_with_the_credentials_the_dynamodb_client_resolved(monkeypatch):
+    from practice.runtime import clients
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAFROMINIT")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    dynamodb_client()
+
+    def no_second_lookup() -> Any:
+        raise AssertionError("the credential chain was looked up again")
+
+    monkeypatch.setattr(clients, "_session", no_second_lookup)
+    credentials = clients.aws_credentials()
+    assert credentials is not None and credentials.access_key == "AKIAFROMINIT"
