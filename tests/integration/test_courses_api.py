@@ -11,8 +11,10 @@ import pytest
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 
 from practice.runtime.settings import Settings
-from tests.conftest import TABLE_NAMES, FakeClock, LambdaContext, load_event
+from tests.conftest import FakeClock, LambdaContext, load_event
 from tests.integration.conftest import daily_event, serve_on
+from tests.integration.test_complete_session_api import all_good, complete_event
+from tests.integration.test_profile_api import stored_profile
 
 Invoke = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
 
@@ -33,22 +35,9 @@ def switch(course_id: str, sub: str = "learner-0001") -> dict[str, Any]:
     return event("switch_course.json", sub, {"course_id": course_id})
 
 
-def stored_profile(dynamodb: Any, user_id: str = "learner-0001") -> dict[str, Any]:
-    key = {"pk": {"S": f"USER#{user_id}"}, "sk": {"S": "PROFILE"}}
-    return dynamodb.get_item(TableName=TABLE_NAMES["PracticeTable"], Key=key).get("Item", {})
-
-
-def complete_all(invoke: Invoke, clock: FakeClock, pack: dict[str, Any], sub: str = "learner-0001") -> None:
+def complete_all(invoke: Invoke, clock: FakeClock, pack: dict[str, Any]) -> None:
     clock.advance(minutes=5)
-    complete = load_event("complete_session.json")
-    complete["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = sub
-    complete["pathParameters"] = {"session_id": pack["session_id"]}
-    complete["rawPath"] = f"/api/v2/practice/sessions/{pack['session_id']}/complete"
-    phrases = pack["review_phrases"] + pack["new_phrases"]
-    complete["body"] = json.dumps(
-        {"results": [{"phrase_id": p["phrase_id"], "correct": True} for p in phrases]}
-    )
-    status, _ = invoke(complete)
+    status, _ = invoke(complete_event(pack["session_id"], all_good(pack)))
     assert status == 200
 
 
