@@ -7,6 +7,8 @@ from practice.courses.service import read_course_file
 from practice.domain.completion import Completion, TimeRules, complete
 from practice.domain.learner import PracticeReport, Profile, Rating, Review, Session
 from practice.domain.learner_day import day_end, day_start, parse_time_zone
+from practice.domain.scheduling import DAY
+from practice.domain.workload import fuzz_bounds
 from tests.conftest import COURSES_DIR
 
 COURSE = read_course_file(COURSES_DIR / "es-en.json")
@@ -16,6 +18,20 @@ RULES = TimeRules(
     max_reviews_per_phrase=10,
     max_reviews=300,
 )
+
+
+def assert_spread_from(
+    due: datetime, fsrs_due: datetime, reviewed_at: datetime, *, review_card: bool
+) -> None:
+    """`due` is what spreading (domain/workload.py) made of fsrs's own `fsrs_due`: the same for a
+    card in its learning steps; for a review card, whole days after the review, within the fuzz
+    range around fsrs's interval."""
+    if not review_card:
+        assert due == fsrs_due
+        return
+    lower, upper = fuzz_bounds(round((fsrs_due - reviewed_at) / DAY), 1, 36500)
+    assert (due - reviewed_at) % DAY == timedelta(0)
+    assert lower <= (due - reviewed_at) // DAY <= upper, (due, fsrs_due, reviewed_at)
 
 
 def practised(learner: Profile, day: date, *, streak: int, **counts: int) -> Profile:

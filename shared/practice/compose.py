@@ -22,6 +22,7 @@ from practice.dynamodb.profile import DynamoProfileStore
 from practice.dynamodb.progress import DynamoProgressStore
 from practice.dynamodb.sessions import DynamoSessionStore
 from practice.dynamodb.table import Table
+from practice.dynamodb.workload import DynamoWorkloadStore
 from practice.fitting.queue import FitQueue, SqsFitQueue
 from practice.fitting.service import FitRequests
 from practice.fitting.store import FitStore
@@ -36,6 +37,8 @@ from practice.runtime.retry import Pause
 from practice.runtime.settings import Settings
 from practice.sessions.service import SessionRules, SessionService
 from practice.sessions.store import SessionStore
+from practice.workload.service import WorkloadService
+from practice.workload.store import WorkloadStore
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -53,6 +56,7 @@ class ApiStores:
     progress: ProgressStore
     account: AccountStore
     courses: CourseStore
+    workload: WorkloadStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +69,7 @@ class ApiServices:
     account: AccountService
     courses: CourseService
     audio: AudioLinks
+    workload: WorkloadService
 
 
 def build_api(
@@ -96,6 +101,7 @@ def build_api(
         courses=CourseService(stores.courses, catalog, profiles),
         audio=audio_links(settings),
         progress=ProgressService(stores.progress, profiles, clock),
+        workload=WorkloadService(stores.workload, profiles, clock),
         account=AccountService(
             stores.account, erasures, Listing(seal, EXPORT_LISTING), clock, settings.export_page_bytes
         ),
@@ -128,6 +134,7 @@ def session_rules(settings: Settings) -> SessionRules:
             max_reviews=settings.max_reviews_per_completion,
         ),
         due_candidates=settings.due_candidates,
+        spread=settings.review_spread,
         completion_window=window,
         kept_open=window + timedelta(days=settings.abandoned_session_days),
     )
@@ -153,6 +160,7 @@ def dynamodb_stores(client: "DynamoDBClient", table_name: str) -> ApiStores:
         progress=DynamoProgressStore(table),
         account=DynamoAccountStore(table),
         courses=DynamoCourseStore(table),
+        workload=DynamoWorkloadStore(table),
     )
 
 

@@ -50,7 +50,7 @@ def stored_keys(repository: Any, request: pytest.FixtureRequest) -> Keys:
     and of their cards' entries in the due index: read from the store itself."""
 
     def in_memory(user_id: str) -> set[str]:
-        keys = {key for key, _ in repository.records_by_key(user_id)}
+        keys = set(repository.item_keys(user_id))
         if user_id in repository.profiles or user_id in repository.tombstones:
             keys.add(PROFILE_SK)
         return keys

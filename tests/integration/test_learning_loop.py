@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from fsrs import Card, Rating, Scheduler
+from fsrs import Card, Rating, Scheduler, State
 
 from practice.domain.learner import PracticeReport, Review
 from practice.domain.learner import Rating as ApiRating
@@ -25,6 +25,7 @@ from practice.errors import SessionAlreadyCompleted
 from practice.sessions.results import StartedSession
 from tests.conftest import FakeClock
 from tests.fakes import AllStores, Interleaved, services_on
+from tests.learners import assert_spread_from
 
 FSRS_RATING = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
 
@@ -37,7 +38,9 @@ def clock() -> FakeClock:
 def assert_cards_follow_fsrs(
     repository: AllStores, user: str, history: dict[str, list[tuple[str, datetime]]]
 ) -> None:
-    """Every stored card equals what `fsrs` computes from the same (rating, time) history."""
+    """Every stored card is what `fsrs` computes from the same (rating, time) history: the same
+    memory state, and due on a day of the fuzz range around fsrs's own interval (the spread:
+    domain/workload.py), and counted on that learner day."""
     scheduler = Scheduler(enable_fuzzing=False)
     stored = repository.cards_of(user)
     assert stored.keys() == history.keys()
@@ -46,7 +49,8 @@ def assert_cards_follow_fsrs(
         for rating, at in events:
             card, _ = scheduler.review_card(card, FSRS_RATING[rating], review_datetime=at)
         mine = stored[phrase_id]
-        assert (mine.due, mine.state, mine.step) == (card.due, card.state.value, card.step)
+        assert (mine.state, mine.step, mine.last_review) == (card.state.value, card.step, card.last_review)
+        assert_spread_from(mine.due, card.due, card.last_review, review_card=card.state == State.Review)
         assert mine.reps == len(events)
         assert mine.stability == pytest.approx(card.stability, rel=1e-12)
         assert mine.difficulty == pytest.approx(card.difficulty, rel=1e-12)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from practice.domain.learner_day import learner_day
+from practice.domain.workload import WEEKDAYS
 from tests.conftest import TABLE_NAMES, load_event
 from tests.fakes import on_dynamodb
 from tests.integration.conftest import daily_event
@@ -41,6 +42,7 @@ def test_a_new_learner_sees_the_defaults_and_nothing_is_written(invoke, dynamodb
         "daily_review_limit": 200,
         "daily_goal_xp": 20,
         "desired_retention": 0.9,
+        "easy_days": dict.fromkeys(WEEKDAYS, "normal"),
         "course_id": "es-en",
         "streak": 0,
         "best_streak": 0,
@@ -113,6 +115,12 @@ def test_a_partial_update_keeps_the_other_settings_and_the_progress(invoke, dyna
         ({"desired_retention": "0.9"}, 422, "validation_error"),
         ({"desired_retention": True}, 422, "validation_error"),
         ({"desired_retention": None}, 422, "validation_error"),
+        ({"easy_days": {"caturday": "reduced"}}, 422, "validation_error"),
+        ({"easy_days": {"sunday": "off"}}, 422, "validation_error"),
+        ({"easy_days": {"sunday": 0.5}}, 422, "validation_error"),
+        ({"easy_days": {"Sunday": "minimum"}}, 422, "validation_error"),
+        ({"easy_days": ["sunday"]}, 422, "validation_error"),
+        ({"easy_days": None}, 422, "validation_error"),
         ({"streak": 400}, 422, "validation_error"),
         ({"total_xp": 1_000_000}, 422, "validation_error"),
         ({}, 422, "validation_error"),
@@ -144,6 +152,26 @@ def test_a_missed_day_shows_a_live_streak_of_zero_but_keeps_the_best(invoke, clo
     _, after_a_missed_day = invoke(profile_event())
     assert (tomorrow["streak"], tomorrow["best_streak"]) == (1, 1)
     assert (after_a_missed_day["streak"], after_a_missed_day["best_streak"]) == (0, 1)
+
+
+def test_easy_days_are_set_by_patch_for_the_whole_week_and_shown(invoke, dynamodb):
+    # When a learner lightens their weekend
+    status, profile = invoke(
+        profile_event("PATCH", {"easy_days": {"saturday": "reduced", "sunday": "minimum"}})
+    )
+
+    # Then the profile shows every weekday, those two light, and stores only those two
+    week = dict.fromkeys(WEEKDAYS, "normal") | {"saturday": "reduced", "sunday": "minimum"}
+    assert (status, profile["easy_days"]) == (200, week)
+    assert invoke(profile_event())[1]["easy_days"] == week
+    stored = stored_profile(dynamodb)["easy_days"]
+    assert stored == {"M": {"saturday": {"S": "reduced"}, "sunday": {"S": "minimum"}}}
+
+    # and a later week replaces it whole: days left out are normal again
+    _, profile = invoke(profile_event("PATCH", {"easy_days": {"wednesday": "reduced", "sunday": "normal"}}))
+    assert profile["easy_days"] == dict.fromkeys(WEEKDAYS, "normal") | {"wednesday": "reduced"}
+    _, profile = invoke(profile_event("PATCH", {"easy_days": {}}))
+    assert profile["easy_days"] == dict.fromkeys(WEEKDAYS, "normal")
 
 
 def test_the_daily_review_limit_is_a_setting_of_its_own(invoke, dynamodb):

@@ -234,7 +234,7 @@ def test_the_largest_pack_completes_in_one_100_item_transaction_with_two_freezes
     service = services_on(repository, clock, settings)
     started = service.sessions.start_daily_session("ana")
     phrase_ids = [p.phrase_id for p in started.pack.review + started.pack.new]
-    assert len(phrase_ids) == MAX_PHRASES_PER_PACK == 95
+    assert len(phrase_ids) == MAX_PHRASES_PER_PACK == 94
 
     # When every phrase is rated
     transactions: list[int] = []
@@ -249,7 +249,7 @@ def test_the_largest_pack_completes_in_one_100_item_transaction_with_two_freezes
     session = service.sessions.complete_session("ana", started.session.session_id, report).session
 
     # Then it is one transaction of exactly DynamoDB's 100 items: the session, the profile, the
-    # day, the two frozen days and 95 cards
+    # day, the two frozen days, the cards due per day and 94 cards
     assert transactions == [100]
     assert (session.streak_before, session.streak_after) == (9, 10)
     frozen = repository.ledger_days("ana", today - timedelta(days=2), today)

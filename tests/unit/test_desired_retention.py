@@ -12,6 +12,7 @@ from practice.domain.learner import CardState, PracticeReport, Profile, Review, 
 from practice.domain.learner import Rating as ApiRating
 from practice.domain.scheduling import review
 from tests.conftest import COURSES_DIR
+from tests.learners import assert_spread_from
 
 AT = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 COURSE = read_course_file(COURSES_DIR / "es-en.json")
@@ -63,11 +64,11 @@ def test_a_completion_schedules_with_the_learners_retention():
         )  # fmt: skip
         [after] = done.cards
         due[retention] = after.due
-    # Then each card is due when FSRS schedules it for that learner's retention
+    # Then each card is due on a day of the fuzz range around FSRS's interval for that retention
     for retention, at in due.items():
         later = AT + timedelta(minutes=3)
-        assert (
-            at
-            == review(phrase, card, ApiRating.GOOD, later, course_id="es-en", desired_retention=retention).due
-        )
+        ideal = review(
+            phrase, card, ApiRating.GOOD, later, course_id="es-en", desired_retention=retention
+        ).due
+        assert_spread_from(at, ideal, later, review_card=True)
     assert due[0.75] > due[0.95]

@@ -1,6 +1,7 @@
 """The Lambda entry point of the Practice API (`practice_api.app.lambda_handler`): the resolver,
 its routers and its error map. Each feature's routes live in its folder (sessions/, profile/,
-progress/, account/, courses/), what they depend on in dependencies.py, what they share in http/."""
+progress/, account/, courses/, workload/), what they depend on in dependencies.py, what they
+share in http/."""
 
 import gc
 
@@ -24,6 +25,7 @@ from practice_api.profile import routes as profile
 from practice_api.progress import routes as progress
 from practice_api.sessions import routes as sessions
 from practice_api.snapstart import register as register_snapstart_hooks
+from practice_api.workload import routes as workload
 
 # A response that fails its own model is our bug: 500, never Powertools' default 422.
 app = APIGatewayHttpResolver(
@@ -34,6 +36,7 @@ app.include_router(profile.router)
 app.include_router(progress.router)
 app.include_router(account.router)
 app.include_router(courses.router)
+app.include_router(workload.router)
 register_error_handlers(app, logger)
 build_all()  # settings, client and service now: bad settings fail the cold start
 register_snapstart_hooks(app)  # deployed with SnapStart: prime before the snapshot, reseed after restore

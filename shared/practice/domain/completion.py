@@ -4,8 +4,8 @@ the review log). No I/O and no clock (`now` is a parameter), so a test can recom
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from practice.domain.content import Course
@@ -25,7 +25,20 @@ from practice.domain.learner_day import PracticeDay, streak_deadline
 from practice.domain.limits import DAILY_NEW_LIMIT_MAX
 from practice.domain.scheduling import is_review, review
 from practice.domain.scoring import Effort, advance_streak, award_xp, credited_work, settle_freezes
+from practice.domain.workload import LearnerSpread, SpreadMode
 from practice.errors import InvalidResults
+
+
+@dataclass(frozen=True, slots=True)
+class DueChanges:
+    """What a completion changes in the learner's cards due per day of the session's course:
+    counts to add (negative: cards moved away), and days found at 0, which the store drops."""
+
+    added: Mapping[date, int] = field(default_factory=dict)
+    emptied: tuple[date, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.emptied)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +48,7 @@ class Completion:
     cards: list[CardState]
     ledger: LedgerDay | None = None  # what the session adds to its learner day (None: not practice)
     frozen_days: tuple[date, ...] = ()  # missed days that streak freezes now cover
+    workload: DueChanges = field(default_factory=DueChanges)
 
 
 def results_digest(report: PracticeReport) -> str:
@@ -71,7 +85,12 @@ def complete(
     course: Course,
     now: datetime,
     rules: TimeRules,
+    due_per_day: Mapping[date, int] | None = None,
+    spread: SpreadMode = SpreadMode.BALANCE,
 ) -> Completion:
+    """What completing `session` with `report` changes. `due_per_day` is the learner's count of
+    cards due on each learner day in the session's course (read with the cards), which the
+    review cards' days are spread by (domain/workload.py) and which the result keeps exact."""
     _check(report, session, rules)
     earliest, latest = session.started_at, now + rules.clock_skew  # what the phone's clock may say
     completed_at = _clamp(report.completed_at or now, earliest, latest)
@@ -104,6 +123,15 @@ def complete(
     streak = advance_streak(live_streak, new_day=new_streak_day)
     xp = award_xp(work, earlier_sessions_today=sessions_today, streak=streak)
 
+    counted = dict(due_per_day or {})
+    spreading = LearnerSpread(
+        seed=f"{profile.user_id}#{session.course_id}",
+        zone=profile.zone,
+        day_start_hour=profile.day_start_hour,
+        due_per_day=dict(counted),
+        easy_days=profile.easy_days,
+        mode=spread,
+    )
     current = dict(cards)
     log: list[ReviewLogEntry] = []
     for at, item in timeline:  # each review applied at its own time, in time order
@@ -116,7 +144,9 @@ def complete(
             course_id=session.course_id,
             desired_retention=profile.desired_retention,
             parameters=profile.fsrs_parameters,
+            spread=spreading,
         )
+        spreading.move(before.due_day if before else None, after.due_day)
         log.append(_log_entry(item, at, before, after))
         current[item.phrase_id] = after
     reviewed = [current[pid] for pid in first_ratings]
@@ -182,7 +212,10 @@ def complete(
             learned_again=sum(1 for entry in learned if entry.rating is Rating.AGAIN),
             goal_xp=profile.daily_goal_xp,
         )
-    return Completion(completed, updated_profile, reviewed, ledger, frozen_days)
+    added = {day: delta for day, delta in sorted(spreading.changes.items()) if delta}
+    emptied = tuple(sorted(day for day, count in counted.items() if count <= 0 and day not in added))
+    workload = DueChanges(added, emptied) if log else DueChanges()
+    return Completion(completed, updated_profile, reviewed, ledger, frozen_days, workload)
 
 
 def _day_counts(

@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from practice.domain.learner_day import PracticeDay, day_end, day_start, parse_time_zone, practice_day
 from practice.domain.limits import (
@@ -22,6 +22,7 @@ from practice.domain.limits import (
     FSRS_PARAMETER_COUNT,
     MAX_FREEZES,
 )
+from practice.domain.workload import DayLoad, Weekday
 
 UserId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:@|+-]{1,128}$")]
 
@@ -76,6 +77,18 @@ class LearnerSettings(BaseModel):
     desired_retention: float = Field(
         DESIRED_RETENTION_DEFAULT, ge=DESIRED_RETENTION_MIN, le=DESIRED_RETENTION_MAX
     )
+    # Weekdays the learner wants lighter (domain/workload.py); the others are normal
+    easy_days: dict[Weekday, DayLoad] = Field(default_factory=dict)
+
+    @field_validator("easy_days")
+    @classmethod
+    def _only_easy_days(cls, days: dict[Weekday, DayLoad]) -> dict[Weekday, DayLoad]:
+        """Normal weekdays are left out, so one week has one form."""
+        return {
+            weekday: days[weekday]
+            for weekday in Weekday
+            if days.get(weekday, DayLoad.NORMAL) != DayLoad.NORMAL
+        }
 
 
 SETTING_NAMES = frozenset(LearnerSettings.model_fields)
@@ -305,6 +318,9 @@ class CardState(BaseModel):
     stability: float | None
     difficulty: float | None
     due: AwareDatetime
+    # The learner day the card is counted on in the workload's cards-due-per-day (the day of
+    # `due` when it was scheduled; None: a card scheduled before counting began, or retired)
+    due_day: date | None = None
     last_review: AwareDatetime | None
     reps: int = 0
     lapses: int = 0
@@ -322,6 +338,7 @@ class DueCard(BaseModel):
 
     phrase_id: str
     due: AwareDatetime
+    due_day: date | None = None
     stability: float | None
     last_review: AwareDatetime | None
 

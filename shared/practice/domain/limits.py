@@ -3,8 +3,9 @@
 # Streak freezes a learner may hold at once; each one spent marks a missed day in the ledger.
 MAX_FREEZES = 2
 # DynamoDB transactions take at most 100 items; completion writes the session, the profile, the
-# day's ledger item, up to MAX_FREEZES frozen days and one card per phrase: 95 phrases at most.
-MAX_PHRASES_PER_PACK = 100 - 3 - MAX_FREEZES
+# day's ledger item, up to MAX_FREEZES frozen days, the cards due per day and one card per
+# phrase: 94 phrases at most.
+MAX_PHRASES_PER_PACK = 100 - 4 - MAX_FREEZES
 # Due cards of phrases no longer in the course that one session start takes out of the due index
 # (in the same transaction as the session and the profile).
 MAX_RETIRED_PER_START = 25
@@ -32,6 +33,9 @@ DAILY_GOAL_XP_DEFAULT = 20
 # Learner days one stats request may cover, and the range it covers when none is given.
 STATS_MAX_DAYS = 366
 STATS_DEFAULT_DAYS = 30
+# Learner days one forecast may cover, and the days it covers when none are given.
+FORECAST_MAX_DAYS = 90
+FORECAST_DEFAULT_DAYS = 30
 # Sessions one history page may hold, and the page size when none is given.
 HISTORY_PAGE_MAX = 100
 HISTORY_PAGE_DEFAULT = 20

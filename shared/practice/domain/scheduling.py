@@ -1,11 +1,13 @@
 """Spaced repetition with FSRS-6 (the `fsrs` package).
 
-Fuzzing is off: a retried completion must write the same due times, and fsrs draws its fuzz
-from the process-wide `random`, which cannot be seeded per review without global state.
+The package's own fuzz is off: it draws from the process-wide `random`, and a retried completion
+must write the same due times. A review card's interval is spread by domain/workload.py instead
+(deterministic fuzz, load balancing, easy days), through the `Spread` a completion passes.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from typing import Protocol
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -19,6 +21,20 @@ _FSRS_RATING = {
     ApiRating.GOOD: Rating.Good,
     ApiRating.EASY: Rating.Easy,
 }
+
+
+DAY = timedelta(days=1)
+
+
+class Spread(Protocol):
+    """Where a review card's interval lands (domain/workload.py): FSRS's `interval` in whole
+    days moved to a day at least `minimum` away."""
+
+    def days(self, phrase_id: str, interval: int, minimum: int, reviewed_at: datetime) -> int: ...
+
+    def day_of(self, instant: datetime) -> date:
+        """The learner day `instant` falls in: the day a card due then is counted on."""
+        ...
 
 
 @lru_cache(maxsize=1024)  # a warm container serves many learners: bounded, not one per learner ever seen
@@ -38,14 +54,21 @@ def review(
     course_id: str,
     desired_retention: float,
     parameters: tuple[float, ...] | None = None,
+    spread: Spread | None = None,
 ) -> CardState:
     """The card after one review, scheduled for `desired_retention` with the learner's FSRS
-    `parameters` (None: the defaults); `card` None means the phrase is seen for the first time."""
+    `parameters` (None: the defaults); `card` None means the phrase is seen for the first time.
+    A card in (or entering) Review is due after FSRS's interval moved by `spread` (None: exactly
+    FSRS's interval), and counted on the learner day it is then due (`due_day`)."""
     at = reviewed_at.astimezone(UTC)
     before = _to_fsrs(card) if card else Card(card_id=0, due=at)
     fsrs = scheduler(desired_retention, parameters)
     after, _ = fsrs.review_card(before, _FSRS_RATING[rating], review_datetime=at)
     lapsed = before.state == State.Review and rating == ApiRating.AGAIN
+    due = after.due
+    if spread is not None and after.state == State.Review:
+        interval = round((after.due - at) / DAY)
+        due = at + spread.days(phrase_id, interval, _minimum_interval(card, rating, interval), at) * DAY
     return CardState(
         course_id=course_id,
         phrase_id=phrase_id,
@@ -53,12 +76,22 @@ def review(
         step=after.step,
         stability=after.stability,
         difficulty=after.difficulty,
-        due=after.due,
+        due=due,
+        due_day=spread.day_of(due) if spread is not None else None,
         last_review=after.last_review,
         reps=(card.reps if card else 0) + 1,
         lapses=(card.lapses if card else 0) + int(lapsed),
         version=card.version if card else 0,
     )
+
+
+def _minimum_interval(card: CardState | None, rating: ApiRating, interval: int) -> int:
+    """A passed review that FSRS lengthens is never spread to less than a day past the interval
+    before (Anki's rule): fuzz must not undo the growth the learner earned."""
+    if card is None or card.last_review is None or rating is ApiRating.AGAIN or not is_review(card.state):
+        return 1
+    previous = round((card.due - card.last_review) / DAY)
+    return previous + 1 if interval > previous else 1
 
 
 def is_learning(state: int) -> bool:

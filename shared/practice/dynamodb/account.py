@@ -34,7 +34,9 @@ class DynamoAccountStore(ProfileReads):
             item = expanded(deserialize_item(raw))
             if item["sk"] == PROFILE_SK:
                 continue
-            records.append(learner_record(item))
+            if (record := learner_record(item)) is None:
+                continue
+            records.append(record)
             size += len(json.dumps(item, separators=(",", ":")))
             if size >= max_bytes and position < len(items):
                 return records, item["sk"]

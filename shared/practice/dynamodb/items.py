@@ -2,7 +2,7 @@
 
 import json
 import zlib
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from practice.domain.learner import (
@@ -34,7 +34,8 @@ from practice.fitting.store import LoggedReview, fit_due_shard
 _RATING_NUMBER = {"again": 1, "hard": 2, "good": 3, "easy": 4}
 # What a due-index query reads back: what ranking needs (botocore parses every attribute of
 # every item, and the keys, pk and due_pk, are the same in each)
-DUE_CARD_PROJECTION = "sk, due_at, stability, last_review"
+DUE_CARD_PROJECTION = "sk, due_at, due_day, stability, last_review"
+_KEY_ATTRIBUTES = frozenset({"pk", "sk", "entity"})
 
 
 def profile_from_item(item: dict[str, Any]) -> Profile:
@@ -118,7 +119,7 @@ def logged_reviews(item: dict[str, Any]) -> list[LoggedReview]:
 def card_item(user_id: str, card: CardState) -> dict[str, Any]:
     """A card, in the due index under its queue: (re)learning cards apart from reviews, so that
     each queue is read in its own order with its own limit."""
-    data = card.model_dump(mode="json")
+    data = card.model_dump(mode="json", exclude={"due_day"} if card.due_day is None else None)
     data["version"] = card.version + 1
     queue = LEARNING_QUEUE if is_learning(card.state) else REVIEW_QUEUE
     return {
@@ -135,18 +136,30 @@ def due_card_from_item(item: dict[str, Any]) -> DueCard:
     return DueCard(
         phrase_id=phrase_of_card(item["sk"]),
         due=item["due_at"],
+        due_day=item.get("due_day"),
         stability=item.get("stability"),
         last_review=item.get("last_review"),
     )
+
+
+def due_days_from_item(item: dict[str, Any] | None) -> dict[date, int]:
+    if item is None:
+        return {}
+    return {
+        date.fromisoformat(name): int(count) for name, count in item.items() if name not in _KEY_ATTRIBUTES
+    }
 
 
 def ledger_day_from_item(item: dict[str, Any]) -> LedgerDay:
     return LedgerDay.model_validate({**item, "day": day_sk.value_of(item["sk"])})
 
 
-def learner_record(item: dict[str, Any]) -> LearnerRecord:
-    """One of the learner's items (not the profile) as its domain object, by its `entity`."""
+def learner_record(item: dict[str, Any]) -> LearnerRecord | None:
+    """One of the learner's items (not the profile) as its domain object, by its `entity`; None
+    for what is derived from the others (the cards due per day: a recount of the cards)."""
     match item.get("entity"):
+        case "due_days":
+            return None
         case "session":
             return session_from_item(item)
         case "card":

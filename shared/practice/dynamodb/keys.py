@@ -10,6 +10,9 @@
 | card         | USER#<user_id>    | CARD#<course>#<phrase_id> | due-index: USER#<user_id>#<course>#<queue>,
                                                               due_at
 | ledger day   | USER#<user_id>    | DAY#<yyyy-mm-dd>          |
+| due per day  | USER#<user_id>    | DUE#<course>              | cards of the course due on each
+                                                              learner day: one number attribute
+                                                              per day, named by its date
 | course       | COURSE#<course>   | META (revision, parts) / PART#<revision>#<n>: the course's
                                                               JSON, zlib-compressed, in parts
 | catalog      | CATALOG           | COURSE#<course>           | the course's summary: one query lists
@@ -48,6 +51,7 @@ user_pk = KeyPrefix("USER#")
 session_sk = KeyPrefix("SESSION#")
 card_sk = KeyPrefix("CARD#")  # <course>#<phrase>: a learner's cards of one course sort together
 day_sk = KeyPrefix("DAY#")  # a date, ISO 8601: days sort in order
+due_days_sk = KeyPrefix("DUE#")  # a course id
 fit_due_pk = KeyPrefix("FITDUE#")  # a shard number
 course_pk = KeyPrefix("COURSE#")
 

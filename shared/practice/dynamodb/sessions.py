@@ -1,7 +1,8 @@
 """The sessions feature's store: sessions, the cards they reschedule, and the ledger days their
 completions add to."""
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ from practice.dynamodb.items import (
     DUE_CARD_PROJECTION,
     card_item,
     due_card_from_item,
+    due_days_from_item,
     profile_from_item,
     profile_item,
     session_from_item,
@@ -59,7 +61,7 @@ class DynamoSessionStore(ProfileReads):
         return tuple(due_card_from_item(deserialize_item(item)) for item in items)
 
     def start_session(
-        self, session: Session, profile: Profile, *, store_profile: bool, retired: Sequence[str] = ()
+        self, session: Session, profile: Profile, *, store_profile: bool, retired: Sequence[DueCard] = ()
     ) -> None:
         session_put = {"TableName": self._table.name, "Item": serialize_item(session_item(session))}
         session_put["ConditionExpression"] = "attribute_not_exists(pk)"
@@ -68,10 +70,11 @@ class DynamoSessionStore(ProfileReads):
             writes.append({"Put": self._table.versioned_put(profile_item(profile), profile.version)})
         else:  # unchanged, but still the one read: a deletion begun meanwhile cancels the start
             writes.append({"ConditionCheck": self._still_version(profile)})
-        writes += [
-            {"Update": self._retire(session.user_id, keys.card_key(session.course_id, phrase_id))}
-            for phrase_id in retired
-        ]
+        writes += [{"Update": self._retire(session.user_id, session.course_id, due)} for due in retired]
+        counted = Counter(due.due_day for due in retired if due.due_day is not None)
+        if counted:
+            minus = {day: -count for day, count in counted.items()}
+            writes.append({"Update": self._count_due(session.user_id, session.course_id, minus, ())})
         self._table.transact(writes)
 
     def _still_version(self, profile: Profile) -> dict[str, Any]:
@@ -82,14 +85,47 @@ class DynamoSessionStore(ProfileReads):
             "ExpressionAttributeValues": {":read_version": {"N": str(profile.version)}},
         }
 
-    def _retire(self, user_id: str, card_sk: str) -> dict[str, Any]:
-        """Take a card out of the due index (its FSRS state stays): its phrase left the course."""
+    def _retire(self, user_id: str, course_id: str, due: DueCard) -> dict[str, Any]:
+        """Take a card out of the due index and the cards due per day (its FSRS state stays):
+        its phrase left the course. Only if it is still counted on the day read (a completion
+        may have moved it meanwhile); a new version, so such a completion is recomputed."""
+        values: dict[str, Any] = {":retired": {"BOOL": True}, ":one": {"N": "1"}}
+        if due.due_day is None:
+            counted_on = "attribute_not_exists(due_day)"
+        else:
+            counted_on = "due_day = :day"
+            values[":day"] = {"S": due.due_day.isoformat()}
         return {
             "TableName": self._table.name,
-            "Key": keys.key(keys.user_pk(user_id), card_sk),
-            "UpdateExpression": "REMOVE due_pk, due_at SET retired = :retired",
-            "ConditionExpression": "attribute_exists(pk)",
-            "ExpressionAttributeValues": {":retired": {"BOOL": True}},
+            "Key": keys.key(keys.user_pk(user_id), keys.card_key(course_id, due.phrase_id)),
+            "UpdateExpression": "REMOVE due_pk, due_at, due_day SET retired = :retired ADD version :one",
+            "ConditionExpression": f"attribute_exists(pk) AND {counted_on}",
+            "ExpressionAttributeValues": values,
+        }
+
+    def _count_due(
+        self, user_id: str, course_id: str, added: Mapping[date, int], emptied: Sequence[date]
+    ) -> dict[str, Any]:
+        """ADD to the days whose counts change and REMOVE the days found empty: without reading
+        the item, so concurrent changes add up (and the item stays as small as its days)."""
+        names = {f"#d{n}": day.isoformat() for n, day in enumerate((*added, *emptied))}
+        placeholders = list(names)
+        values: dict[str, Any] = {":entity": {"S": "due_days"}}
+        adds = []
+        for n, (name, delta) in enumerate(zip(placeholders, added.values(), strict=False)):
+            values[f":n{n}"] = {"N": str(delta)}
+            adds.append(f"{name} :n{n}")
+        expression = "SET entity = :entity"
+        if adds:
+            expression += " ADD " + ", ".join(adds)
+        if emptied:
+            expression += " REMOVE " + ", ".join(placeholders[len(added) :])
+        return {
+            "TableName": self._table.name,
+            "Key": keys.key(keys.user_pk(user_id), keys.due_days_sk(course_id)),
+            "UpdateExpression": expression,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
         }
 
     def get_session(self, user_id: str, session_id: str) -> Session | None:
@@ -103,22 +139,22 @@ class DynamoSessionStore(ProfileReads):
 
     def load_for_completion(
         self, user_id: str, session_id: str, phrase_ids: list[str]
-    ) -> tuple[Session | None, Profile | None, dict[str, CardState]]:
+    ) -> tuple[Session | None, Profile | None, dict[str, CardState], dict[date, int]]:
         pk = keys.user_pk(user_id)
         items = self._table.batch_get(pk, [keys.session_sk(session_id), keys.PROFILE_SK])
         session_found, profile_found = items.get(keys.session_sk(session_id)), items.get(keys.PROFILE_SK)
         profile = profile_from_item(profile_found) if profile_found else None
         session = session_from_item(session_found) if session_found else None
         if session is None or not session.is_open or not phrase_ids:
-            return session, profile, {}
-        # The cards are the session's course's, which only the session tells: a second read
+            return session, profile, {}, {}
+        # The cards are the session's course's, which only the session tells: a second read,
+        # with the course's cards due per day, which spreading the reviews weighs
+        counts_sk = keys.due_days_sk(session.course_id)
         card_keys = [keys.card_key(session.course_id, phrase_id) for phrase_id in phrase_ids]
-        cards = self._table.batch_get(pk, card_keys)
-        return (
-            session,
-            profile,
-            {keys.phrase_of_card(sk): CardState.model_validate(item) for sk, item in cards.items()},
-        )
+        found = self._table.batch_get(pk, [*card_keys, counts_sk])
+        counts = due_days_from_item(found.pop(counts_sk, None))
+        cards = {keys.phrase_of_card(sk): CardState.model_validate(item) for sk, item in found.items()}
+        return session, profile, cards, counts
 
     def complete_session(self, completion: Completion) -> None:
         session, profile, user_id = completion.session, completion.profile, completion.profile.user_id
@@ -136,6 +172,10 @@ class DynamoSessionStore(ProfileReads):
         if completion.ledger is not None:
             writes.append({"Update": self._add_to_day(user_id, completion.ledger)})
         writes += [{"Update": self._freeze_day(user_id, day)} for day in completion.frozen_days]
+        if changes := completion.workload:
+            writes.append(
+                {"Update": self._count_due(user_id, session.course_id, changes.added, changes.emptied)}
+            )
         writes += [
             {"Put": self._table.versioned_put(card_item(user_id, card), card.version)}
             for card in completion.cards

@@ -14,6 +14,7 @@ from practice.domain.limits import (
     MAX_REVIEWS_PER_COMPLETION,
     MAX_REVIEWS_PER_PHRASE,
 )
+from practice.domain.workload import SpreadMode
 from practice.runtime.budget import DynamoTimeouts
 
 
@@ -95,6 +96,8 @@ class Settings(FitSettings):
     # 50: room to skip 20 such cards a pack, at half the parsing of 100 (botocore's share of
     # GET /daily grows with every item read; docs/decisions.md has the numbers).
     due_candidates: int = Field(50, ge=1, le=1000)
+    # How review intervals are spread over days (domain/workload.py): off, fuzz, or balance.
+    review_spread: SpreadMode = SpreadMode.BALANCE
 
     idempotency_ttl_seconds: int = Field(24 * 3600, ge=60)
     max_session_duration_seconds: int = Field(2 * 3600, ge=60)

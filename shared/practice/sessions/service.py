@@ -11,6 +11,7 @@ from practice.domain.completion import TimeRules, complete, results_digest
 from practice.domain.learner import PracticeReport, Profile, Session
 from practice.domain.learner_day import parse_time_zone
 from practice.domain.packs import PackLimits, build_daily_pack
+from practice.domain.workload import SpreadMode
 from practice.errors import (
     AccountDeleting,
     SessionAlreadyCompleted,
@@ -34,6 +35,7 @@ class SessionRules:
     pack: PackLimits
     times: TimeRules
     due_candidates: int  # each due queue is read with this limit
+    spread: SpreadMode  # how review intervals are spread over days (domain/workload.py)
     completion_window: timedelta
     kept_open: timedelta  # an open session's time to live: the window, then some days
 
@@ -119,9 +121,10 @@ class SessionService:
         """Finish an open session exactly once: XP, streak and card schedules in one transaction.
 
         A retry with the same results gets the stored session; different results are refused.
-        Three DynamoDB requests: the session with the profile, the cards of the session's course,
-        and one transaction (a retry of a completed session: the first alone). When the
-        profile or a card moved under us, the completion is recomputed from fresh state.
+        Three DynamoDB requests: the session with the profile, the cards of the session's course
+        with its cards due per day (domain/workload.py), and one transaction (a retry of a
+        completed session: the first alone). When the profile or a card moved under us, the
+        completion is recomputed from fresh state.
         """
         digest = results_digest(report)
         return retry_on_conflict(
@@ -133,7 +136,9 @@ class SessionService:
     ) -> CompletionOutcome:
         phrase_ids = list(dict.fromkeys(review.phrase_id for review in report.reviews))
         try:
-            session, profile, cards = self._store.load_for_completion(user_id, session_id, phrase_ids)
+            session, profile, cards, due_per_day = self._store.load_for_completion(
+                user_id, session_id, phrase_ids
+            )
         except AccountDeleting:
             session = None  # the learner is gone, with their sessions
         if session is None:
@@ -154,6 +159,8 @@ class SessionService:
             course=course,
             now=now,
             rules=self._rules.times,
+            due_per_day=due_per_day,
+            spread=self._rules.spread,
         )
         completion = replace(completion, profile=self._fits.mark(completion.profile, now))
         try:

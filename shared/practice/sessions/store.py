@@ -1,11 +1,11 @@
 """What the sessions feature needs of persistence."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from practice.domain.completion import Completion
-from practice.domain.learner import CardState, DueCards, Profile, Session
+from practice.domain.learner import CardState, DueCard, DueCards, Profile, Session
 from practice.profile.store import ProfileReader
 
 
@@ -18,11 +18,11 @@ class SessionStore(ProfileReader, Protocol):
         ...
 
     def start_session(
-        self, session: Session, profile: Profile, *, store_profile: bool, retired: Sequence[str] = ()
+        self, session: Session, profile: Profile, *, store_profile: bool, retired: Sequence[DueCard] = ()
     ) -> None:
         """Store a new session, and `profile` with it when `store_profile` (created or updated), at
-        once; take the cards of `retired` phrases (of the session's course) out of the due index in
-        the same write. Never
+        once; take the cards of `retired` due cards (of the session's course) out of the due index
+        and the cards due per day in the same write. Never
         overwrites a session. Raises ConcurrentUpdate if the profile moved meanwhile (a deletion
         included), stored or not."""
         ...
@@ -33,15 +33,16 @@ class SessionStore(ProfileReader, Protocol):
 
     def load_for_completion(
         self, user_id: str, session_id: str, phrase_ids: list[str]
-    ) -> tuple[Session | None, Profile | None, dict[str, CardState]]:
-        """The session, the profile and the cards of `phrase_ids` in the session's course that
-        exist: one read for the session and profile, one for the cards (none for a completed
-        session or no phrases)."""
+    ) -> tuple[Session | None, Profile | None, dict[str, CardState], dict[date, int]]:
+        """The session, the profile, the cards of `phrase_ids` in the session's course that
+        exist, and the learner's cards due per day in that course: one read for the session and
+        profile, one for the cards and the counts (none for a completed session or no phrases)."""
         ...
 
     def complete_session(self, completion: Completion) -> None:
-        """Write the completed session, profile and cards, and add the session to its learner
-        day's ledger (marking the days freezes covered), atomically, conditioned on the session
+        """Write the completed session, profile and cards, add the session to its learner day's
+        ledger (marking the days freezes covered) and apply its changes to the cards due per
+        day, atomically, conditioned on the session
         being open and on the versions read. Raises SessionNotOpen or ConcurrentUpdate."""
         ...
 

@@ -12,6 +12,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     WithJsonSchema,
     model_validator,
 )
@@ -27,6 +28,7 @@ from practice.domain.limits import (
     DESIRED_RETENTION_MAX,
     DESIRED_RETENTION_MIN,
 )
+from practice.domain.workload import DayLoad, Weekday
 from practice_api.http.fields import Omittable, RequestBody, TimeZoneName, _integral_number, body_schema
 
 # Integers as JSON means them: 3 or 3.0, never "3" or true. (The bounds come first, so that they
@@ -41,6 +43,15 @@ DailyReviewLimit = Annotated[int, Field(ge=0, le=DAILY_REVIEW_LIMIT_MAX), Before
 
 DesiredRetention = Annotated[float, Field(ge=DESIRED_RETENTION_MIN, le=DESIRED_RETENTION_MAX)]
 
+
+EasyDays = Annotated[
+    dict[Annotated[Weekday, Strict(False)], Annotated[DayLoad, Strict(False)]],
+    Field(
+        description="Weekdays to keep light, each normal, reduced (about half an average day's reviews)"
+        " or minimum (as few as scheduling allows); weekdays left out are normal. Replaces the"
+        " learner's whole week: {} makes every day normal again."
+    ),
+]
 
 CourseId = Annotated[
     str, Field(pattern=COURSE_ID_PATTERN, description="A course of GET /api/v2/practice/courses.")
@@ -113,6 +124,9 @@ class ProfileResponse(BaseModel):
         description="The chance of recall each review is scheduled for (0.70-0.97): higher means"
         " more reviews and less forgetting."
     )
+    easy_days: dict[Weekday, DayLoad] = Field(
+        description="Each weekday's share of the reviews: normal, reduced or minimum (see PATCH)."
+    )
     course_id: str = Field(description="The active course: the next pack comes from it.")
     streak: int
     best_streak: int
@@ -140,6 +154,7 @@ class ProfileUpdate(RequestBody):
     daily_review_limit: DailyReviewLimit | Omittable = None
     daily_goal_xp: DailyGoalXp | Omittable = None
     desired_retention: DesiredRetention | Omittable = None
+    easy_days: EasyDays | Omittable = None
     course_id: CourseId | Omittable = None
 
     @model_validator(mode="after")

@@ -1,6 +1,7 @@
 """Domain objects to the profile routes' response bodies."""
 
 from practice.domain.learner import SETTING_NAMES, Profile
+from practice.domain.workload import DayLoad, Weekday
 from practice.profile.results import ProfileStatus
 from practice_api.profile.models import CourseProgressItem, ProfileResponse, SchedulingItem, TodayItem
 
@@ -9,7 +10,8 @@ def profile_response(status: ProfileStatus) -> ProfileResponse:
     profile = status.profile
     return ProfileResponse(
         user_id=profile.user_id,
-        **profile.model_dump(include=set(SETTING_NAMES)),
+        **profile.model_dump(include=set(SETTING_NAMES) - {"easy_days"}),
+        easy_days={weekday: profile.easy_days.get(weekday, DayLoad.NORMAL) for weekday in Weekday},
         course_id=profile.course_id,
         streak=status.live_streak,
         best_streak=profile.best_streak,

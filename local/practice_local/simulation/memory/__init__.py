@@ -15,6 +15,7 @@ from practice_local.simulation.memory.profile import MemoryProfileStore
 from practice_local.simulation.memory.progress import MemoryProgressStore
 from practice_local.simulation.memory.sessions import MemorySessionStore
 from practice_local.simulation.memory.table import MemoryTable
+from practice_local.simulation.memory.workload import MemoryWorkloadStore
 
 __all__ = ["MemoryErasureStore", "MemoryFitStore", "MemoryTable", "memory_stores"]
 
@@ -27,6 +28,7 @@ def memory_stores(table: MemoryTable, courses: Path | None = None) -> ApiStores:
         progress=MemoryProgressStore(table),
         account=MemoryAccountStore(table),
         courses=MemoryCourseStore(table),
+        workload=MemoryWorkloadStore(table),
     )
     if courses is not None:
         load_courses(stores.courses, courses)

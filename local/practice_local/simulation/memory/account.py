@@ -39,7 +39,7 @@ class MemoryErasureStore:
 
     @atomic
     def erasable_keys(self, user_id: str) -> list[str]:
-        return [key for key, _ in self.table.records_by_key(user_id)][:ITEMS_PER_QUERY]
+        return self.table.item_keys(user_id)[:ITEMS_PER_QUERY]
 
     @atomic
     def delete_items(self, user_id: str, positions: Sequence[str]) -> None:
@@ -53,6 +53,8 @@ class MemoryErasureStore:
                 table.retired.discard((user_id, name))
             elif kind == "DAY":
                 table.days.pop((user_id, date.fromisoformat(name)), None)
+            elif kind == "DUE":
+                table.due_days.pop((user_id, name), None)
         table.writes += 1
 
     @atomic

@@ -1,7 +1,7 @@
 """The sessions feature's memory store."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from practice.domain.completion import Completion
 from practice.domain.learner import LEDGER_COUNTERS, CardState, DueCard, DueCards, LedgerDay, Profile, Session
@@ -28,19 +28,25 @@ class MemorySessionStore(OnTable):
 
     @atomic
     def start_session(
-        self, session: Session, profile: Profile, *, store_profile: bool, retired: Sequence[str] = ()
+        self, session: Session, profile: Profile, *, store_profile: bool, retired: Sequence[DueCard] = ()
     ) -> None:
-        table = self.table
-        if (session.user_id, session.session_id) in table.sessions:
+        table, user_id = self.table, session.user_id
+        if (user_id, session.session_id) in table.sessions:
             raise ConcurrentUpdate("session id collision; retry the request")
-        retired_keys = [(session.user_id, card_name(session.course_id, phrase_id)) for phrase_id in retired]
-        if any(key not in table.cards for key in retired_keys):
-            raise ConcurrentUpdate("a card to retire is gone")
+        retiring = {(user_id, card_name(session.course_id, due.phrase_id)): due for due in retired}
+        for key, due in retiring.items():
+            if key not in table.cards or table.cards[key].due_day != due.due_day:
+                raise ConcurrentUpdate("a card to retire is gone or moved")
         table.check_profile(profile)
         if store_profile:
             table.store_profile(profile)
-        table.sessions[session.user_id, session.session_id] = session
-        table.retired.update(retired_keys)
+        table.sessions[user_id, session.session_id] = session
+        for key, due in retiring.items():
+            card = table.cards[key]
+            table.cards[key] = card.model_copy(update={"due_day": None, "version": card.version + 1})
+            if due.due_day is not None:
+                table.add_due(user_id, session.course_id, {due.due_day: -1})
+        table.retired.update(retiring)
         table.writes += 1
 
     @atomic
@@ -51,13 +57,13 @@ class MemorySessionStore(OnTable):
     @atomic
     def load_for_completion(
         self, user_id: str, session_id: str, phrase_ids: list[str]
-    ) -> tuple[Session | None, Profile | None, dict[str, CardState]]:
+    ) -> tuple[Session | None, Profile | None, dict[str, CardState], dict[date, int]]:
         session, profile = self.get_session(user_id, session_id), self.get_profile(user_id)
-        if session is None:
-            return None, profile, {}
+        if session is None or not session.is_open or not phrase_ids:
+            return session, profile, {}, {}
         cards, names = self.table.cards, {pid: card_name(session.course_id, pid) for pid in phrase_ids}
         found = {pid: cards[user_id, name] for pid, name in names.items() if (user_id, name) in cards}
-        return session, profile, found
+        return session, profile, found, dict(self.table.due_days.get((user_id, session.course_id), {}))
 
     @atomic
     def complete_session(self, completion: Completion) -> None:
@@ -81,6 +87,9 @@ class MemorySessionStore(OnTable):
             day = table.days.get((profile.user_id, added.day)) or LedgerDay(day=added.day)
             sums = {name: getattr(day, name) + getattr(added, name) for name in LEDGER_COUNTERS}
             table.days[profile.user_id, added.day] = day.model_copy(update={**sums, "goal_xp": added.goal_xp})
+        if completion.workload:
+            changes = completion.workload
+            table.add_due(profile.user_id, session.course_id, changes.added, changes.emptied)
         for frozen in completion.frozen_days:
             day = table.days.get((profile.user_id, frozen)) or LedgerDay(day=frozen)
             table.days[profile.user_id, frozen] = day.model_copy(update={"frozen": True})
@@ -97,5 +106,9 @@ class MemorySessionStore(OnTable):
 
 def _due_card(card: CardState) -> DueCard:
     return DueCard(
-        phrase_id=card.phrase_id, due=card.due, stability=card.stability, last_review=card.last_review
+        phrase_id=card.phrase_id,
+        due=card.due,
+        due_day=card.due_day,
+        stability=card.stability,
+        last_review=card.last_review,
     )

@@ -2,7 +2,7 @@
 time, as DynamoDB applies each request (and transaction) atomically."""
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from functools import wraps
 from typing import Any
@@ -20,6 +20,8 @@ class MemoryTable:
         self.cards: dict[tuple[str, str], CardState] = {}  # by learner and card_name
         self.retired: set[tuple[str, str]] = set()  # cards out of the due index
         self.days: dict[tuple[str, date], LedgerDay] = {}
+        # cards due per learner day, by learner and course (domain/workload.py)
+        self.due_days: dict[tuple[str, str], dict[date, int]] = {}
         self.courses: dict[str, Course] = {}
         self.tombstones: dict[str, datetime] = {}  # learners being erased, since when
         self.writes = 0  # successful write requests, to tell "refused" from "written"
@@ -36,6 +38,16 @@ class MemoryTable:
         if (current.version if current else 0) != profile.version:
             raise ConcurrentUpdate("the profile changed during the request; retry it")
 
+    def add_due(
+        self, user_id: str, course_id: str, added: Mapping[date, int], emptied: Iterable[date] = ()
+    ) -> None:
+        """As DynamoDB's ADD and REMOVE on the counts item do."""
+        counts = self.due_days.setdefault((user_id, course_id), {})
+        for day, delta in added.items():
+            counts[day] = counts.get(day, 0) + delta
+        for day in emptied:
+            counts.pop(day, None)
+
     def store_profile(self, profile: Profile) -> None:
         self.profiles[profile.user_id] = profile.model_copy(update={"version": profile.version + 1})
 
@@ -46,6 +58,12 @@ class MemoryTable:
         records += [(f"DAY#{on.isoformat()}", day) for (uid, on), day in self.days.items() if uid == user_id]
         records += [(f"SESSION#{sid}", s) for (uid, sid), s in self.sessions.items() if uid == user_id]
         return sorted(records, key=lambda pair: pair[0])
+
+    def item_keys(self, user_id: str) -> list[str]:
+        """The sort keys of every item of the learner but the profile, in DynamoDB's order: the
+        records, and what is derived from them (the cards due per day of each course)."""
+        counts = [f"DUE#{course}" for uid, course in self.due_days if uid == user_id]
+        return sorted([key for key, _ in self.records_by_key(user_id)] + counts)
 
 
 def card_name(course_id: str, phrase_id: str) -> str:
