@@ -64,7 +64,7 @@ def test_fuzz_alone_spreads_over_the_whole_range_evenly():
             easy_days={},
             draw=draw,
             balance=False,
-        )  # fmt: skip
+        )
         for draw in DRAWS
     )
     lower, upper = fuzz_bounds(20, 1, 36500)
@@ -125,7 +125,7 @@ def test_far_intervals_are_fuzzed_not_balanced_but_still_avoid_minimum_days():
             due_per_day={},
             easy_days={Weekday.SUNDAY: DayLoad.MINIMUM},
             draw=d,
-        )  # fmt: skip
+        )
         for d in DRAWS
     }
     assert sundays and not sundays & no_sundays
@@ -149,7 +149,7 @@ def test_a_minimum_day_is_closed_and_a_reduced_day_open_only_while_it_holds_half
             due_per_day={MONDAY + timedelta(days=2): 5},
             easy_days=dict.fromkeys(WEEKDAYS, DayLoad.MINIMUM),
             draw=d,
-        )  # fmt: skip
+        )
         for d in DRAWS
     }
     assert chosen == {2, 3, 4}
@@ -227,7 +227,7 @@ def test_the_same_completion_computed_twice_places_every_card_on_the_same_day():
             last_review=AT - timedelta(days=12),
             reps=4,
             version=3,
-        )  # fmt: skip
+        )
         for n, pid in enumerate(phrases)
     }
     counts = {date(2026, 12, 6): 20, date(2026, 12, 20): 7, date(2026, 12, 21): 1}
@@ -254,7 +254,7 @@ def test_a_completion_moves_each_card_from_the_day_it_was_counted_on_to_its_new_
             due_day=counted_on,
             last_review=AT - timedelta(days=30),
             reps=5,
-        )  # fmt: skip
+        )
         for pid in phrases
     }
     counts = {counted_on: 6, date(2026, 11, 1): 0}
@@ -279,7 +279,7 @@ def test_easy_days_keep_cards_off_the_learners_minimum_weekday():
             due=AT - timedelta(hours=1),
             last_review=AT - timedelta(days=8),
             reps=3,
-        )  # fmt: skip
+        )
         for n, pid in enumerate(phrases)
     }
     done = rate_good(learner(easy_days={"sunday": "minimum"}), learned, phrases, AT, due_per_day={})
