@@ -32,7 +32,7 @@ def transactions_independent_of_table_size() -> Iterator[None]:
 TABLE = TABLE_NAMES["PracticeTable"]
 CARDS = {"few-cards": 10, "many-cards": 10_000}
 SESSIONS = {"few-sessions": 10, "many-sessions": 10_000}
-MAX_REQUESTS = {"daily": 4, "completion": 3, "history": 2, "stats": 2, "export": 2}
+MAX_REQUESTS = {"daily": 4, "completion": 3, "history": 2, "stats": 2, "export": 2, "forecast": 2}
 MAX_REVIEWS_PER_PACK = 30
 
 Invoke = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
@@ -132,6 +132,22 @@ def test_completing_a_pack_costs_the_same_requests_with_10_and_10000_cards(
     # Then both completions cost the same few requests
     assert requests["few-cards"] == requests["many-cards"]
     assert len(requests["many-cards"]) <= MAX_REQUESTS["completion"]
+
+
+def test_a_forecast_costs_the_same_two_reads_with_10_and_10000_cards(invoke, learners, dynamodb_requests):
+    # Given two learners, one with 10 cards and one with 10,000 spread over a year and more
+    # When each asks for the longest forecast
+    requests, bodies = {}, {}
+    for user_id in learners:
+        event = load_event("get_forecast.json")
+        event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = user_id
+        event["queryStringParameters"], event["rawQueryString"] = {"days": "90"}, "days=90"
+        requests[user_id], bodies[user_id] = call(invoke, event, dynamodb_requests)
+
+    # Then both cost the profile and the one item of counts, whatever the cards
+    assert requests["few-cards"] == requests["many-cards"] == ["GetItem", "GetItem"]
+    assert len(requests["many-cards"]) <= MAX_REQUESTS["forecast"]
+    assert bodies["many-cards"]["total"] > 10 * bodies["few-cards"]["total"] > 0
 
 
 READS = [  # (route, sample event, query string, the requests it must cost)

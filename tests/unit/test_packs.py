@@ -152,8 +152,7 @@ def test_cards_of_phrases_no_longer_in_the_course_take_no_place_and_are_retired(
         profile(daily_new_limit=0), DueCards(learning=(due_card("gone-learning"),), reviews=stale + kept)
     )
     assert ids(served.review) == [card.phrase_id for card in kept]
-    retired = [card.phrase_id for card in served.retired]
-    assert retired == ["gone-learning", *(card.phrase_id for card in stale)][:MAX_RETIRED_PER_START]
+    assert served.retired == ("gone-learning", *(card.phrase_id for card in stale))[:MAX_RETIRED_PER_START]
 
 
 def test_dialog_and_drill_are_the_ones_sharing_most_phrases_with_the_pack():

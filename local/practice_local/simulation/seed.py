@@ -3,7 +3,8 @@
 due today, overdue by days to months, and not due yet), and their past sessions with the day
 ledger they added up to."""
 
-from datetime import datetime, timedelta
+from collections import Counter
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ulid import ULID
@@ -20,8 +21,9 @@ from practice.domain.learner import (
     Session,
     XpAward,
 )
+from practice.domain.learner_day import learner_day
 from practice.dynamodb.codec import serialize_item
-from practice.dynamodb.items import card_item, profile_item, session_item
+from practice.dynamodb.items import card_item, due_days_item, profile_item, session_item
 from practice.dynamodb.keys import day_sk, user_pk
 
 BENCH_COURSE_ID = "bench-course"
@@ -81,6 +83,7 @@ def backlog(course: Course, count: int, now: datetime) -> list[CardState]:
                 stability=stability,
                 difficulty=5.1,
                 due=due,
+                due_day=learner_day(due, UTC, 4),  # as seed_learner's profile counts days
                 last_review=due - timedelta(days=stability if state == 2 else 0.01),
                 reps=4,
                 lapses=int(state == 3),
@@ -148,7 +151,11 @@ def seed_learner(
         course_id=course.course_id,
         courses={course.course_id: CourseProgress(next_new_position=cards)},
     )
-    items = [profile_item(profile), *(card_item(user_id, card) for card in backlog(course, cards, now))]
+    planted = backlog(course, cards, now)
+    counts = Counter(card.due_day for card in planted if card.due_day is not None)
+    items = [profile_item(profile), *(card_item(user_id, card) for card in planted)]
+    if counts:
+        items.append(due_days_item(user_id, course.course_id, counts))
     items += past_sessions(user_id, course, sessions, now, reviews=reviews_per_session)
     write_items(client, table, items)
 

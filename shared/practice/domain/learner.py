@@ -338,7 +338,6 @@ class DueCard(BaseModel):
 
     phrase_id: str
     due: AwareDatetime
-    due_day: date | None = None
     stability: float | None
     last_review: AwareDatetime | None
 

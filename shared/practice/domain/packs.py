@@ -7,7 +7,7 @@ from datetime import date, datetime
 from itertools import islice
 
 from practice.domain.content import Course, Dialog, Drill, Phrase
-from practice.domain.learner import DueCard, DueCards, Profile
+from practice.domain.learner import DueCards, Profile
 from practice.domain.limits import MAX_PHRASES_PER_PACK, MAX_RETIRED_PER_START
 from practice.domain.scheduling import retrievability
 
@@ -19,7 +19,7 @@ class DailyPack:
     new: tuple[Phrase, ...]
     dialog: Dialog | None
     drill: Drill | None
-    retired: tuple[DueCard, ...] = ()  # due cards whose phrase left the course
+    retired: tuple[str, ...] = ()  # phrase ids of due cards whose phrase left the course
 
 
 def pack_id_for(day: date) -> str:
@@ -59,7 +59,7 @@ def build_daily_pack(
     in_pack = taken | {phrase.phrase_id for phrase in new}
     dialog = _most_related(course.dialogs, lambda d: len(d.phrase_ids & in_pack), day)
     drill = _most_related(course.drills, lambda d: len(in_pack.intersection(d.phrase_ids)), day)
-    stale = [card for card in (*due.learning, *due.reviews) if card.phrase_id not in known]
+    stale = [card.phrase_id for card in (*due.learning, *due.reviews) if card.phrase_id not in known]
     return DailyPack(pack_id_for(day), review, new, dialog, drill, tuple(stale[:MAX_RETIRED_PER_START]))
 
 

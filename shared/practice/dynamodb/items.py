@@ -22,6 +22,7 @@ from practice.dynamodb.keys import (
     REVIEW_QUEUE,
     card_key,
     day_sk,
+    due_days_sk,
     due_queue_pk,
     fit_due_pk,
     phrase_of_card,
@@ -34,7 +35,7 @@ from practice.fitting.store import LoggedReview, fit_due_shard
 _RATING_NUMBER = {"again": 1, "hard": 2, "good": 3, "easy": 4}
 # What a due-index query reads back: what ranking needs (botocore parses every attribute of
 # every item, and the keys, pk and due_pk, are the same in each)
-DUE_CARD_PROJECTION = "sk, due_at, due_day, stability, last_review"
+DUE_CARD_PROJECTION = "sk, due_at, stability, last_review"
 _KEY_ATTRIBUTES = frozenset({"pk", "sk", "entity"})
 
 
@@ -136,10 +137,16 @@ def due_card_from_item(item: dict[str, Any]) -> DueCard:
     return DueCard(
         phrase_id=phrase_of_card(item["sk"]),
         due=item["due_at"],
-        due_day=item.get("due_day"),
         stability=item.get("stability"),
         last_review=item.get("last_review"),
     )
+
+
+def due_days_item(user_id: str, course_id: str, counts: dict[date, int]) -> dict[str, Any]:
+    """The learner's cards due per day of a course, as completions keep it: one number attribute
+    per day, named by its ISO date (completions ADD to the days they change, unread)."""
+    days = {day.isoformat(): count for day, count in sorted(counts.items()) if count}
+    return {"pk": user_pk(user_id), "sk": due_days_sk(course_id), "entity": "due_days", **days}
 
 
 def due_days_from_item(item: dict[str, Any] | None) -> dict[date, int]:

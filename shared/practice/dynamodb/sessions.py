@@ -61,7 +61,7 @@ class DynamoSessionStore(ProfileReads):
         return tuple(due_card_from_item(deserialize_item(item)) for item in items)
 
     def start_session(
-        self, session: Session, profile: Profile, *, store_profile: bool, retired: Sequence[DueCard] = ()
+        self, session: Session, profile: Profile, *, store_profile: bool, retired: Sequence[str] = ()
     ) -> None:
         session_put = {"TableName": self._table.name, "Item": serialize_item(session_item(session))}
         session_put["ConditionExpression"] = "attribute_not_exists(pk)"
@@ -70,10 +70,15 @@ class DynamoSessionStore(ProfileReads):
             writes.append({"Put": self._table.versioned_put(profile_item(profile), profile.version)})
         else:  # unchanged, but still the one read: a deletion begun meanwhile cancels the start
             writes.append({"ConditionCheck": self._still_version(profile)})
-        writes += [{"Update": self._retire(session.user_id, session.course_id, due)} for due in retired]
-        counted = Counter(due.due_day for due in retired if due.due_day is not None)
+        pk = keys.user_pk(session.user_id)
+        card_keys = [keys.card_key(session.course_id, phrase_id) for phrase_id in retired]
+        # The day each is counted on is on the card alone (the due index does not project it):
+        # one more read, only on the rare start that retires cards (after a course edit)
+        cards = self._table.batch_get(pk, card_keys, projection="sk, due_day, version") if retired else {}
+        writes += [{"Update": self._retire(pk, card_sk, cards.get(card_sk))} for card_sk in card_keys]
+        counted = Counter(card["due_day"] for card in cards.values() if card.get("due_day"))
         if counted:
-            minus = {day: -count for day, count in counted.items()}
+            minus = {date.fromisoformat(day): -count for day, count in counted.items()}
             writes.append({"Update": self._count_due(session.user_id, session.course_id, minus, ())})
         self._table.transact(writes)
 
@@ -85,22 +90,21 @@ class DynamoSessionStore(ProfileReads):
             "ExpressionAttributeValues": {":read_version": {"N": str(profile.version)}},
         }
 
-    def _retire(self, user_id: str, course_id: str, due: DueCard) -> dict[str, Any]:
-        """Take a card out of the due index and the cards due per day (its FSRS state stays):
-        its phrase left the course. Only if it is still counted on the day read (a completion
-        may have moved it meanwhile); a new version, so such a completion is recomputed."""
-        values: dict[str, Any] = {":retired": {"BOOL": True}, ":one": {"N": "1"}}
-        if due.due_day is None:
-            counted_on = "attribute_not_exists(due_day)"
-        else:
-            counted_on = "due_day = :day"
-            values[":day"] = {"S": due.due_day.isoformat()}
+    def _retire(self, pk: str, card_sk: str, card: dict[str, Any] | None) -> dict[str, Any]:
+        """Take a card out of the due index and out of the cards due per day (its FSRS state
+        stays): its phrase left the course. Conditioned on the version read, so a completion
+        that moved the card meanwhile makes the start read again; a new version, so a
+        completion that read the card before is recomputed."""
         return {
             "TableName": self._table.name,
-            "Key": keys.key(keys.user_pk(user_id), keys.card_key(course_id, due.phrase_id)),
+            "Key": keys.key(pk, card_sk),
             "UpdateExpression": "REMOVE due_pk, due_at, due_day SET retired = :retired ADD version :one",
-            "ConditionExpression": f"attribute_exists(pk) AND {counted_on}",
-            "ExpressionAttributeValues": values,
+            "ConditionExpression": "version = :read_version",
+            "ExpressionAttributeValues": {
+                ":retired": {"BOOL": True},
+                ":one": {"N": "1"},
+                ":read_version": {"N": str(card["version"] if card else -1)},  # gone: refused
+            },
         }
 
     def _count_due(

@@ -51,22 +51,26 @@ class Table:
             response = self.client.get_item(**request)
         return deserialize_item(response["Item"]) if "Item" in response else None
 
-    def batch_get(self, pk: str, sort_keys: Sequence[str]) -> dict[str, dict[str, Any]]:
-        """The items of `sort_keys` under `pk` that exist, by sort key: one request, unless
-        DynamoDB leaves part of it unprocessed."""
+    def batch_get(
+        self, pk: str, sort_keys: Sequence[str], projection: str | None = None
+    ) -> dict[str, dict[str, Any]]:
+        """The items of `sort_keys` under `pk` that exist, by sort key (only the attributes of
+        `projection`, which must name `sk`, when given): one request, unless DynamoDB leaves part
+        of it unprocessed."""
         keys: list[dict[str, Any]] = [key(pk, sk) for sk in dict.fromkeys(sort_keys)]
         found: dict[str, dict[str, Any]] = {}
+        request: Any = {"Keys": keys, "ConsistentRead": True}
+        if projection is not None:
+            request["ProjectionExpression"] = projection
         with dynamodb_errors():
             for attempt in range(_BATCH_ATTEMPTS):
-                response = self.client.batch_get_item(
-                    RequestItems={self.name: {"Keys": keys, "ConsistentRead": True}}
-                )
+                response = self.client.batch_get_item(RequestItems={self.name: request})
                 for raw in response["Responses"].get(self.name, []):
                     item = deserialize_item(raw)
                     found[item["sk"]] = item
                 unprocessed: dict[str, Any] = dict(response.get("UnprocessedKeys") or {})
-                keys = unprocessed.get(self.name, {}).get("Keys", [])
-                if not keys:
+                request["Keys"] = unprocessed.get(self.name, {}).get("Keys", [])
+                if not request["Keys"]:
                     return found
                 time.sleep(0.02 * 2**attempt)
         raise StoreUnavailable("DynamoDB kept part of a read unprocessed; try again")

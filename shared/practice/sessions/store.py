@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from practice.domain.completion import Completion
-from practice.domain.learner import CardState, DueCard, DueCards, Profile, Session
+from practice.domain.learner import CardState, DueCards, Profile, Session
 from practice.profile.store import ProfileReader
 
 
@@ -18,11 +18,11 @@ class SessionStore(ProfileReader, Protocol):
         ...
 
     def start_session(
-        self, session: Session, profile: Profile, *, store_profile: bool, retired: Sequence[DueCard] = ()
+        self, session: Session, profile: Profile, *, store_profile: bool, retired: Sequence[str] = ()
     ) -> None:
         """Store a new session, and `profile` with it when `store_profile` (created or updated), at
-        once; take the cards of `retired` due cards (of the session's course) out of the due index
-        and the cards due per day in the same write. Never
+        once; take the cards of `retired` phrases (of the session's course) out of the due index
+        and the cards due per day in the same write (which reads those cards first). Never
         overwrites a session. Raises ConcurrentUpdate if the profile moved meanwhile (a deletion
         included), stored or not."""
         ...

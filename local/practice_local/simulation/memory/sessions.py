@@ -28,24 +28,23 @@ class MemorySessionStore(OnTable):
 
     @atomic
     def start_session(
-        self, session: Session, profile: Profile, *, store_profile: bool, retired: Sequence[DueCard] = ()
+        self, session: Session, profile: Profile, *, store_profile: bool, retired: Sequence[str] = ()
     ) -> None:
         table, user_id = self.table, session.user_id
         if (user_id, session.session_id) in table.sessions:
             raise ConcurrentUpdate("session id collision; retry the request")
-        retiring = {(user_id, card_name(session.course_id, due.phrase_id)): due for due in retired}
-        for key, due in retiring.items():
-            if key not in table.cards or table.cards[key].due_day != due.due_day:
-                raise ConcurrentUpdate("a card to retire is gone or moved")
+        retiring = [(user_id, card_name(session.course_id, phrase_id)) for phrase_id in retired]
+        if any(key not in table.cards for key in retiring):
+            raise ConcurrentUpdate("a card to retire is gone")
         table.check_profile(profile)
         if store_profile:
             table.store_profile(profile)
         table.sessions[user_id, session.session_id] = session
-        for key, due in retiring.items():
+        for key in retiring:
             card = table.cards[key]
             table.cards[key] = card.model_copy(update={"due_day": None, "version": card.version + 1})
-            if due.due_day is not None:
-                table.add_due(user_id, session.course_id, {due.due_day: -1})
+            if card.due_day is not None:
+                table.add_due(user_id, session.course_id, {card.due_day: -1})
         table.retired.update(retiring)
         table.writes += 1
 
@@ -106,9 +105,5 @@ class MemorySessionStore(OnTable):
 
 def _due_card(card: CardState) -> DueCard:
     return DueCard(
-        phrase_id=card.phrase_id,
-        due=card.due,
-        due_day=card.due_day,
-        stability=card.stability,
-        last_review=card.last_review,
+        phrase_id=card.phrase_id, due=card.due, stability=card.stability, last_review=card.last_review
     )
