@@ -4,8 +4,9 @@ due today, overdue by days to months, and not due yet), and their past sessions 
 ledger they added up to."""
 
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ulid import ULID
 
@@ -83,7 +84,7 @@ def backlog(course: Course, count: int, now: datetime) -> list[CardState]:
                 stability=stability,
                 difficulty=5.1,
                 due=due,
-                due_day=learner_day(due, UTC, 4),  # as seed_learner's profile counts days
+                due_day=learner_day(due, ZoneInfo("UTC"), 4),  # as seed_learner's profile counts days
                 last_review=due - timedelta(days=stability if state == 2 else 0.01),
                 reps=4,
                 lapses=int(state == 3),
