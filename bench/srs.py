@@ -25,6 +25,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,14 +39,27 @@ from practice.compose import build_api
 from practice.courses.service import read_course_file
 from practice.domain.fit_policy import FitPolicy
 from practice.domain.learner_day import learner_day
+from practice.domain.limits import MAX_PHRASES_PER_PACK
+from practice.domain.workload import SpreadMode
 from practice.dynamodb.codec import serialize_item, stored_size
 from practice.dynamodb.items import session_item
 from practice.runtime.settings import Settings
 from practice_local.simulation.learner import START, Requests, SimClock, SimulatedLearner
 from practice_local.simulation.memory import MemoryFitStore, MemoryTable, memory_stores
-from practice_local.simulation.seed import bench_course
+from practice_local.simulation.seed import BENCH_COURSE_ID, bench_course
 
 ROOT = Path(__file__).resolve().parent.parent
+# The workload's comparison (docs/workload.md): the same learners with review intervals spread
+# three ways; days before WARM_UP_DAYS (while the first reviews pile up) are left out.
+WORKLOAD_MODES = (
+    ("fuzz and balancing off", SpreadMode.OFF, {}),
+    ("fuzz and balancing on", SpreadMode.BALANCE, {}),
+    ("on, with easy days", SpreadMode.BALANCE, {"saturday": "reduced", "sunday": "minimum"}),
+)
+WARM_UP_DAYS = 30
+CLEARING_SESSIONS = 25  # packs a day at most: over 1,000 reviews, more than any learner here has
+WORKLOAD_FIT_EVERY = 2000  # reviews between fits (production: 500): the fits are most of the time
+GOAL_VOLATILITY_DROP, GOAL_TOTAL_CHANGE, GOAL_RETENTION_PP, GOAL_REDUCED_SHARE = 0.30, 0.05, 0.5, 0.60
 REAL_PARAMETERS = Path(__file__).parent / "srs" / "real_parameters.json"
 RESULTS = Path(__file__).parent / "results"
 GOAL_SHARE, GOAL_RMSE_DROP, GOAL_MIN_REVIEWS = 0.90, 0.25, 1000
@@ -121,6 +135,165 @@ def simulate(
         queue.pending.clear()
     _evaluate(fits, table, name, cut_at, result)
     return result
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One learner's days under one way of spreading: reviews of learned phrases per day (and
+    of those, forgotten), and every review, learning steps included."""
+
+    learned: list[int]
+    forgotten: list[int]
+    reviews: list[int]
+    weekdays: list[int]
+
+    @property
+    def volatility(self) -> float:
+        """Mean absolute change from one day to the next, over the mean (Anki's measure)."""
+        changes = [abs(b - a) for a, b in zip(self.learned, self.learned[1:], strict=False)]
+        return mean(changes) / mean(self.learned) if changes and mean(self.learned) else math.nan
+
+    @property
+    def retention(self) -> float:
+        return 1 - sum(self.forgotten) / sum(self.learned) if sum(self.learned) else math.nan
+
+    def share_on(self, weekday: int) -> float:
+        """That weekday's average reviews of learned phrases, over an average day's."""
+        on = [n for n, day in zip(self.learned, self.weekdays, strict=True) if day == weekday]
+        return mean(on) / mean(self.learned) if on and mean(self.learned) else math.nan
+
+
+def simulate_workload(
+    name: str,
+    truth: Sequence[float],
+    *,
+    spread: SpreadMode,
+    easy_days: dict[str, str],
+    days: int,
+    seed: int,
+    new_per_day: int = 10,
+) -> Workload:
+    """A learner who clears what is due each day (more packs while one serves reviews), with
+    their parameters fitted as in production (the optimizer, on the requests completions queue)."""
+    table = MemoryTable()
+    stores, fits = memory_stores(table), MemoryFitStore(table)
+    stores.courses.put_course(
+        bench_course(read_course_file(ROOT / "content" / "courses" / "es-en.json"), 12 * days)
+    )
+    settings = Settings(
+        table_name="in-memory",
+        idempotency_table_name="in-memory",
+        erasure_queue_url="https://in-memory/erasures",
+        cursor_key="bench-srs-" + "0" * 32,
+        default_course_id=BENCH_COURSE_ID,
+        review_spread=spread,
+        fit_every_reviews=WORKLOAD_FIT_EVERY,
+        max_learning_per_pack=MAX_PHRASES_PER_PACK // 2,  # the largest packs: fewer to clear a day
+        max_reviews_per_pack=MAX_PHRASES_PER_PACK // 2,
+    )
+    clock, queue = SimClock(), Requests()
+    services = build_api(settings, stores, erasures=Requests(), fits=queue, clock=clock, pause=lambda _: None)
+    services.profile.update_profile(
+        name, {"daily_new_limit": new_per_day, "daily_review_limit": 1000, "easy_days": easy_days}
+    )
+    learner = SimulatedLearner(services.sessions, clock, name, truth, seed)
+    for day in range(days):
+        learner.practise(day, until_done=CLEARING_SESSIONS)
+        for _ in queue.pending:
+            optimize_learner(fits, name, now=clock.now, policy=settings.fit_policy, rules=FitRules())
+        queue.pending.clear()
+    ledger = [
+        table.days.get((name, (START + timedelta(days=day)).date())) for day in range(WARM_UP_DAYS, days)
+    ]
+    return Workload(
+        learned=[d.learned_reviews if d else 0 for d in ledger],
+        forgotten=[d.learned_again if d else 0 for d in ledger],
+        reviews=[d.reviews if d else 0 for d in ledger],
+        weekdays=[(START + timedelta(days=day)).weekday() for day in range(WARM_UP_DAYS, days)],
+    )
+
+
+def workload_report(runs: dict[str, dict[str, list[Workload]]], args: argparse.Namespace) -> list[str]:
+    """`runs`: by group (real users' parameters, the control), by spreading mode, one Workload per
+    learner. Goals over every learner of the comparison, rows per group."""
+    every = {label: [w for group in runs.values() for w in group[label]] for label, _, _ in WORKLOAD_MODES}
+    off, on, easy = (every[label] for label, _, _ in WORKLOAD_MODES)
+    lines = [
+        "",
+        f"## Workload: {len(off)} learners, {args.days} days each, spread three ways",
+        "",
+        "The same learners as above (ground truths, answers), their parameters fitted as in production"
+        f" (a fit each {WORKLOAD_FIT_EVERY:,} reviews), each clearing what is due every day (10 new"
+        f" phrases a day); days {WARM_UP_DAYS}-{args.days - 1}. Reviews: of learned phrases (Review"
+        " state); volatility: the mean absolute change from one day to the next over the mean; peak:"
+        " the busiest day; retention: of learned phrases; share: that weekday's mean over all days'.",
+        "",
+        "| learners | spreading | volatility | peak day (median) | reviews of learned phrases"
+        " | all reviews | retention | Saturday / Sunday share |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for group, by_mode in runs.items():
+        for label, _, _ in WORKLOAD_MODES:
+            rows = by_mode[label]
+            if not rows:
+                continue
+            lines.append(
+                f"| {group} ({len(rows)}) | {label} | {mean(w.volatility for w in rows):.3f} "
+                f"| {median(max(w.learned) for w in rows):.0f} | {mean(sum(w.learned) for w in rows):,.0f} "
+                f"| {mean(sum(w.reviews) for w in rows):,.0f} | {mean(w.retention for w in rows):.4f} "
+                f"| {mean(w.share_on(5) for w in rows):.2f} / {mean(w.share_on(6) for w in rows):.2f} |"
+            )
+    volatility_drop = 1 - mean(w.volatility for w in on) / mean(w.volatility for w in off)
+    total_change = mean(sum(w.reviews) for w in on) / mean(sum(w.reviews) for w in off) - 1
+    retention_pp = 100 * (mean(w.retention for w in on) - mean(w.retention for w in off))
+    reduced = mean(w.share_on(5) for w in easy)
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "MISSED"
+
+    lines += [
+        "",
+        f"- Goal: volatility at least {GOAL_VOLATILITY_DROP:.0%} lower with balancing on: "
+        f"{volatility_drop:.1%} lower: {verdict(volatility_drop >= GOAL_VOLATILITY_DROP)}.",
+        f"- Goal: total reviews within {GOAL_TOTAL_CHANGE:.0%}: {total_change:+.1%}: "
+        f"{verdict(abs(total_change) <= GOAL_TOTAL_CHANGE)}.",
+        f"- Goal: retention within {GOAL_RETENTION_PP} percentage points: {retention_pp:+.2f} pp: "
+        f"{verdict(abs(retention_pp) <= GOAL_RETENTION_PP)}.",
+        f"- Goal: a reduced weekday (Saturday) carries at most {GOAL_REDUCED_SHARE:.0%} of an average day's "
+        f"reviews: {reduced:.0%}: {verdict(reduced <= GOAL_REDUCED_SHARE)}.",
+    ]
+    return lines
+
+
+def workload_runs(
+    cohort: list[tuple[str, tuple[float, ...], bool]], args: argparse.Namespace
+) -> dict[str, dict[str, list[Workload]]]:
+    """Each learner of `cohort` three times (WORKLOAD_MODES), in parallel processes."""
+    tasks = [
+        (name, truth, control, label, spread, easy_days, args.seed + n)
+        for n, (name, truth, control) in enumerate(cohort, start=1)
+        for label, spread, easy_days in WORKLOAD_MODES
+    ]
+    groups = ("real users' parameters", "control")
+    runs: dict[str, dict[str, list[Workload]]] = {
+        g: {label: [] for label, _, _ in WORKLOAD_MODES} for g in groups
+    }
+    with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
+        futures = [
+            pool.submit(
+                simulate_workload, name, truth, spread=spread, easy_days=easy, days=args.days, seed=seed
+            )
+            for name, truth, _, _, spread, easy, seed in tasks
+        ]
+        for (name, _, control, label, *_), future in zip(tasks, futures, strict=True):
+            workload = future.result()
+            runs[groups[1] if control else groups[0]][label].append(workload)
+            print(
+                f"[workload] {name}, {label}: volatility {workload.volatility:.3f}",
+                file=sys.stderr,
+                flush=True,
+            )
+    return runs
 
 
 def _fit_at_cut(
@@ -329,6 +502,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--heavy-days", type=int, default=250, help="days of the heavy learner (0: none)")
     parser.add_argument("--results-dir", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--workload-learners", type=int, default=6, help="of those, in the workload's comparison"
+    )
+    parser.add_argument("--workload-control", type=int, default=4, help="of the control, in the comparison")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     cohort = [(name, truth, False) for name, truth in ground_truths(args.learners, args.seed)]
@@ -357,7 +534,12 @@ def main(argv: list[str] | None = None) -> int:
             new_per_day=50,
         )
         print(f"heavy learner: {heavy.reviews} reviews, fit {heavy.fit_seconds:.2f} s", file=sys.stderr)
+    comparison = [member for member in cohort if not member[2]][: args.workload_learners]
+    comparison += [member for member in cohort if member[2]][: args.workload_control]
+    runs = workload_runs(comparison, args) if comparison else {}
     text = report(results, args, time.perf_counter() - started, heavy)
+    if comparison:
+        text += "\n".join(workload_report(runs, args)) + "\n"
     args.results_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     (args.results_dir / f"srs-{stamp}.md").write_text(text)

@@ -8,6 +8,7 @@ from bench import srs
 
 def test_a_small_bench_srs_run_writes_its_table_results_and_calibration_plot(tmp_path, capsys):
     assert srs.main(["--learners", "2", "--control", "1", "--days", "60", "--heavy-days", "0",
+                     "--workload-learners", "1", "--workload-control", "1",
                      "--results-dir", str(tmp_path)]) == 0  # fmt: skip
     table = (tmp_path / "srs-latest.md").read_text()
     assert "| real users' parameters | 2 |" in table
@@ -18,7 +19,26 @@ def test_a_small_bench_srs_run_writes_its_table_results_and_calibration_plot(tmp
     rows = json.loads(results.read_text())
     assert [row["control"] for row in rows] == [False, False, True]
     assert all(row["reviews"] > 1000 and row["held_out"] > 0 for row in rows)
+    # and the workload's comparison: each of its learners spread three ways, its goals judged
+    assert "## Workload: 2 learners, 60 days each" in table
+    for row in (
+        "| real users' parameters (1) | fuzz and balancing off |",
+        "| control (1) | on, with easy days |",
+    ):
+        assert row in table
+    assert (
+        sum(line.startswith("- Goal:") and line.endswith(("met.", "MISSED.")) for line in table.splitlines())
+        == 4
+    )
     assert "[3/3] control-1" in capsys.readouterr().err  # progress lines while it runs
+
+
+def test_volatility_is_the_mean_day_to_day_change_over_the_mean():
+    days = srs.Workload(learned=[10, 20, 10, 20], forgotten=[1, 2, 1, 0], reviews=[12, 22, 12, 22],
+                        weekdays=[4, 5, 6, 0])  # fmt: skip
+    assert days.volatility == 10 / 15
+    assert days.retention == 1 - 4 / 60
+    assert days.share_on(5) == 20 / 15
 
 
 def test_the_metrics_are_srs_benchmarks_on_a_hand_computed_case():

@@ -29,7 +29,8 @@ DRAWS = [(n + 0.5) / 200 for n in range(200)]  # evenly over [0, 1): what a hash
     ("interval", "minimum", "maximum", "bounds"),
     [
         (1, 1, 1000, (1, 1)),  # under 2.5 days: not fuzzed
-        (2, 1, 1000, (2, 2)),
+        (2, 1, 1000, (2, 3)),  # (Anki: 2-2; widened here, measured in make bench-srs)
+        (2, 1, 2, (2, 2)),
         (3, 1, 1000, (2, 4)),  # 1 day, plus 0.15 a day from 2.5 on
         (7, 1, 1000, (5, 9)),
         (17, 1, 1000, (14, 20)),  # plus 0.1 a day from 7 to 20
@@ -41,7 +42,7 @@ DRAWS = [(n + 0.5) / 200 for n in range(200)]  # evenly over [0, 1): what a hash
         (100, 97, 103, (97, 103)),
     ],
 )
-def test_fuzz_ranges_are_ankis(interval, minimum, maximum, bounds):
+def test_fuzz_ranges_are_ankis_but_for_two_day_intervals(interval, minimum, maximum, bounds):
     assert fuzz_bounds(interval, minimum, maximum) == bounds
 
 

@@ -24,6 +24,7 @@ FIRST_RATING = (0.25, 0.10, 0.55, 0.10)  # again, hard, good, easy: a phrase see
 RECALLED_RATING = (0.15, 0.75, 0.10)  # hard, good, easy, once recalled
 API_RATING = {1: ApiRating.AGAIN, 2: ApiRating.HARD, 3: ApiRating.GOOD, 4: ApiRating.EASY}
 START = datetime(2026, 1, 5, tzinfo=UTC)
+LEARNING_STEPS = 2  # times a session shows a failed phrase again, at most
 REAL_USER = "1"  # whose parameters of bench/srs/real_parameters.json `practise_simulated` learners have
 
 
@@ -58,24 +59,38 @@ class SimulatedLearner:
         self._memory: dict[str, Card] = {}  # the true memory of each phrase seen
         self._rng = random.Random(seed)  # noqa: S311 - a simulation, not secrets
 
-    def practise(self, day: int, sessions: int = 1) -> int:
+    def practise(self, day: int, sessions: int = 1, *, until_done: int = 0) -> int:
         """Practise on simulated day `day` (from START, between 08:00 and 20:00 UTC): `sessions`
-        daily packs, each answered and completed. The reviews made."""
+        daily packs, each answered and completed, then more (at most `until_done` in all) while
+        a pack still serves reviews: a learner who clears what is due. The reviews made."""
         self._clock.now = START + timedelta(days=day, hours=self._rng.uniform(8, 20))
         made = 0
-        for _ in range(sessions):
+        for number in range(max(sessions, until_done)):
             started = self._service.start_daily_session(self.user_id)
-            at, reviews = self._clock.now, []
-            for phrase in (*started.pack.review, *started.pack.new):
-                at += timedelta(seconds=self._rng.uniform(4, 20))
-                rating = self._answer(phrase.phrase_id, at)
-                reviews.append(Review(phrase_id=phrase.phrase_id, rating=API_RATING[rating], reviewed_at=at))
-            self._clock.now = at + timedelta(seconds=30)
+            if number >= sessions and not started.pack.review:
+                break  # nothing left to review today (the session stays open, as an app's would)
+            reviews = self._answer_pack([p.phrase_id for p in (*started.pack.review, *started.pack.new)])
+            self._clock.now = reviews[-1].reviewed_at + timedelta(seconds=30) if reviews else self._clock.now
             report = PracticeReport(reviews=tuple(reviews))
             self._service.complete_session(self.user_id, started.session.session_id, report)
             self._clock.now += timedelta(minutes=30)
             made += len(reviews)
         return made
+
+    def _answer_pack(self, phrase_ids: list[str]) -> list[Review]:
+        """Each phrase in turn; one failed comes back after the others (a learning step, a minute
+        or more later), until recalled or seen LEARNING_STEPS more times, as an app's session
+        repeats what the learner missed."""
+        at, reviews = self._clock.now, []
+        queue = [(pid, 0, at) for pid in phrase_ids]  # (phrase, times repeated, not before)
+        while queue:
+            phrase_id, repeats, not_before = queue.pop(0)
+            at = max(at + timedelta(seconds=self._rng.uniform(4, 20)), not_before)
+            rating = self._answer(phrase_id, at)
+            reviews.append(Review(phrase_id=phrase_id, rating=API_RATING[rating], reviewed_at=at))
+            if rating == 1 and repeats < LEARNING_STEPS:
+                queue.append((phrase_id, repeats + 1, at + timedelta(minutes=1)))
+        return reviews
 
     def _answer(self, phrase_id: str, at: datetime) -> int:
         card = self._memory.get(phrase_id)
