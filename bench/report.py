@@ -10,6 +10,7 @@ ROUTES = {
     "stats": "GET /stats (30 days)",
     "export": "GET /export (first page)",
     "courses": "GET /courses",
+    "forecast": "GET /forecast (30 days)",
     "daily_switched": "GET /daily after a course switch",
 }
 # What grows with the learner for each route (the learners have as many sessions as cards).
@@ -20,13 +21,15 @@ GROWS_WITH = {
     "stats": "sessions",
     "export": "cards and sessions",
     "courses": "cards",
+    "forecast": "cards",
     "daily_switched": "cards in the course left",
 }
 TARGET_COLD_RATIO = 1.3
 # GET /daily: the profile, one limited query per due queue, the write (after a switch too);
 # completion: the session and profile, the cards of the session's course, the write; history,
 # stats and export: the profile (is the learner being deleted?) and one bounded query; the
-# catalog: the profile (the catalog is cached by the container).
+# catalog: the profile (the catalog is cached by the container); the forecast: the profile and the
+# course's cards due per day (one item).
 TARGET_REQUESTS = {
     "daily": 4,
     "completion": 3,
@@ -34,6 +37,7 @@ TARGET_REQUESTS = {
     "stats": 2,
     "export": 2,
     "courses": 1,
+    "forecast": 2,
     "daily_switched": 4,
 }
 # Handler-only p50 at the larger learner (issue 14's goals)
@@ -133,6 +137,8 @@ def _route_rows(
         packs = ("30 ledger days", "30 ledger days")
     if route == "courses":
         packs = ("2 courses", "2 courses")
+    if route == "forecast":
+        packs = ("30 days", "30 days")
     if route == "daily_switched":
         packs = tuple(
             f"{x['pack_switched']['course']} pack: {x['pack_switched']['review']} to review"

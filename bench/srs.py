@@ -178,7 +178,7 @@ def simulate_workload(
     table = MemoryTable()
     stores, fits = memory_stores(table), MemoryFitStore(table)
     stores.courses.put_course(
-        bench_course(read_course_file(ROOT / "content" / "courses" / "es-en.json"), 12 * days)
+        bench_course(read_course_file(ROOT / "content" / "courses" / "es-en.json"), (new_per_day + 2) * days)
     )
     settings = Settings(
         table_name="in-memory",

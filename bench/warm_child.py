@@ -199,6 +199,7 @@ READS = {
     "stats": ("get_stats.json", {}),
     "export": ("export_data.json", {}),
     "courses": ("list_courses.json", {}),
+    "forecast": ("get_forecast.json", {"days": "30"}),
 }
 SWITCH_TO = "fr-en"  # GET /daily after a switch: the learner's cards stay in the bench course
 
