@@ -260,7 +260,10 @@ def test_export_pages_of_a_large_learner_stay_small_and_concatenate_to_all_their
         TableName=TABLE, KeyConditionExpression="pk = :pk", ProjectionExpression="sk",
         ExpressionAttributeValues={":pk": {"S": "USER#big"}},
     )  # fmt: skip
-    stored_keys = [item["sk"]["S"] for p in stored for item in p["Items"] if item["sk"]["S"] != "PROFILE"]
+    # (the profile has a route of its own; the cards due per day are a recount of the cards)
+    kept = [item["sk"]["S"] for p in stored for item in p["Items"]]
+    stored_keys = [sk for sk in kept if sk != "PROFILE" and not sk.startswith("DUE#")]
+    assert len(kept) == len(stored_keys) + 2
     assert len(keys) == len(set(keys)) == len(stored_keys)
     assert set(keys) == set(stored_keys)
 

@@ -385,7 +385,7 @@ def test_a_learner_with_10000_cards_and_3000_sessions_is_fully_deleted(dynamodb,
         )["Items"]  # fmt: skip
 
     other_before = items_of("other")
-    assert len(other_before) == 1 + 50 + 20 + 7  # profile, cards, sessions, days
+    assert len(other_before) == 1 + 50 + 20 + 7 + 1  # profile, cards, sessions, days, cards due per day
     reviews_due = {"S": f"USER#big#{course.course_id}#review"}
     assert dynamodb.query(
         TableName=table, IndexName="due-index", KeyConditionExpression="due_pk = :q", Limit=1,
@@ -403,9 +403,9 @@ def test_a_learner_with_10000_cards_and_3000_sessions_is_fully_deleted(dynamodb,
             deleted += incomplete.deleted
             attempts += 1
 
-    # Then every item was deleted (cards, sessions, days, then the tombstone), not one is left,
-    # and the other learner's are exactly as they were
-    assert deleted == 10_000 + 3_000 + 1_001
+    # Then every item was deleted (cards, sessions, days, the cards due per day, then the
+    # tombstone), not one is left, and the other learner's are exactly as they were
+    assert deleted == 10_000 + 3_000 + 1_001 + 1
     assert attempts == 4  # 15 pages of 1,000 keys, 5 an attempt; the fourth removes the tombstone
     assert items_of("big", limit=1) == []
     assert items_of("other") == other_before

@@ -140,6 +140,8 @@ def test_a_minimum_day_is_closed_and_a_reduced_day_open_only_while_it_holds_half
     assert easy_day_weights(weekdays, [5, 0, 10, 10], easy) == [1.0, 0.0, 1.0, 1.0]
     assert easy_day_weights(weekdays, [6, 0, 10, 10], easy) == [0.0, 0.0, 1.0, 1.0]
     assert easy_day_weights(weekdays, [8, 0, 10, 10], {}) == [1.0] * 4
+    # a range of a full reduced day and a minimum day: the reduced day takes the card
+    assert easy_day_weights(weekdays[:2], [8, 0], easy) == [1.0, 0.0]
     # when every day in range is a minimum day, balancing goes on among them
     chosen = {
         choose_interval(

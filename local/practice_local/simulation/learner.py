@@ -50,9 +50,17 @@ class Requests:
 
 class SimulatedLearner:
     def __init__(
-        self, service: SessionService, clock: SimClock, user_id: str, truth: Sequence[float], seed: int
+        self,
+        service: SessionService,
+        clock: SimClock,
+        user_id: str,
+        truth: Sequence[float],
+        seed: int,
+        *,
+        learning_steps: int = LEARNING_STEPS,
     ) -> None:
         self._service = service
+        self._learning_steps = learning_steps
         self._clock = clock
         self.user_id = user_id
         self._truth = Scheduler(parameters=tuple(truth), enable_fuzzing=False)
@@ -70,7 +78,8 @@ class SimulatedLearner:
             if number >= sessions and not started.pack.review:
                 break  # nothing left to review today (the session stays open, as an app's would)
             reviews = self._answer_pack([p.phrase_id for p in (*started.pack.review, *started.pack.new)])
-            self._clock.now = reviews[-1].reviewed_at + timedelta(seconds=30) if reviews else self._clock.now
+            if reviews and (last := reviews[-1].reviewed_at) is not None:
+                self._clock.now = last + timedelta(seconds=30)
             report = PracticeReport(reviews=tuple(reviews))
             self._service.complete_session(self.user_id, started.session.session_id, report)
             self._clock.now += timedelta(minutes=30)
@@ -79,7 +88,7 @@ class SimulatedLearner:
 
     def _answer_pack(self, phrase_ids: list[str]) -> list[Review]:
         """Each phrase in turn; one failed comes back after the others (a learning step, a minute
-        or more later), until recalled or seen LEARNING_STEPS more times, as an app's session
+        or more later), until recalled or seen `learning_steps` more times, as an app's session
         repeats what the learner missed."""
         at, reviews = self._clock.now, []
         queue = [(pid, 0, at) for pid in phrase_ids]  # (phrase, times repeated, not before)
@@ -88,7 +97,7 @@ class SimulatedLearner:
             at = max(at + timedelta(seconds=self._rng.uniform(4, 20)), not_before)
             rating = self._answer(phrase_id, at)
             reviews.append(Review(phrase_id=phrase_id, rating=API_RATING[rating], reviewed_at=at))
-            if rating == 1 and repeats < LEARNING_STEPS:
+            if rating == 1 and repeats < self._learning_steps:
                 queue.append((phrase_id, repeats + 1, at + timedelta(minutes=1)))
         return reviews
 

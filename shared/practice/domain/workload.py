@@ -125,22 +125,25 @@ def easy_day_weights(weekdays: Sequence[Weekday], counts: Sequence[int], easy_da
     """Each candidate day's weight from the learner's easy days: 1 for a day open to the card,
     0 for one closed to it. Normal days are open; minimum days closed; a reduced day open while it
     holds at most half of what the other days in range hold on average (by their share: Anki's
-    rule), else closed. When every day in range is closed, all are open again: the card must land
-    somewhere. (Anki weighs a closed day 0.0001 instead, which loses to a day with many cards due
-    and never applies to an empty day: a "minimum" Sunday would fill up.)"""
+    rule), else closed. When every day in range is closed, its reduced days open again, and when
+    it has none, all its days: the card must land somewhere. (Anki weighs a closed day 0.0001
+    instead, which loses to a day with many cards due and never applies to an empty day: a
+    "minimum" Sunday would fill up.)"""
     loads = [easy_days.get(weekday, DayLoad.NORMAL) for weekday in weekdays]
-    if all(load is DayLoad.NORMAL for load in loads):
+    if all(load == DayLoad.NORMAL for load in loads):
         return [1.0] * len(loads)
     total = sum(counts)
     shares = sum(_SHARE[load] for load in loads)
     half = _SHARE[DayLoad.REDUCED]
     weights = []
     for load, count in zip(loads, counts, strict=True):
-        open_day = load is DayLoad.NORMAL
-        if load is DayLoad.REDUCED:
+        open_day = load == DayLoad.NORMAL
+        if load == DayLoad.REDUCED:
             others = (total - count) / (shares - half) if shares > half else 0.0
             open_day = count / half <= others
         weights.append(1.0 if open_day else 0.0)
+    if not any(weights):
+        weights = [1.0 if load == DayLoad.REDUCED else 0.0 for load in loads]
     return weights if any(weights) else [1.0] * len(loads)
 
 
@@ -170,7 +173,7 @@ class LearnerSpread:
     changes: Counter[date] = field(default_factory=Counter)
 
     def days(self, phrase_id: str, interval: int, minimum: int, reviewed_at: datetime) -> int:
-        if self.mode is SpreadMode.OFF:
+        if self.mode == SpreadMode.OFF:
             return interval
         return choose_interval(
             interval,
@@ -180,7 +183,7 @@ class LearnerSpread:
             due_per_day=self.due_per_day,
             easy_days=self.easy_days,
             draw=unit_random(self.seed, phrase_id, reviewed_at.isoformat()),
-            balance=self.mode is SpreadMode.BALANCE,
+            balance=self.mode == SpreadMode.BALANCE,
         )
 
     def day_of(self, instant: datetime) -> date:

@@ -82,7 +82,8 @@ class ProfileService:
 
         def save() -> ProfileStatus:
             stored = self._store.get_profile(user_id) or self._profiles.new(user_id)
-            profile = stored.model_copy(update=update)
+            # validated whole, so a change arrives in the stored types (easy days as enums)
+            profile = Profile.model_validate(stored.model_dump() | update)
             if profile != stored or stored.version == 0:
                 self._store.save_profile(profile)
             return ProfileStatus(profile, self._clock())
