@@ -192,6 +192,34 @@ def rate_good(profile: Profile, cards: dict[str, CardState], phrases: list[str],
     )
 
 
+def learned_cards(
+    count: int,
+    *,
+    stability: float,
+    days_ago: int,
+    step: float = 0.0,
+    due_day: date | None = None,
+    **extra: int,
+) -> dict[str, CardState]:
+    """`count` review cards of the course's first phrases, last reviewed `days_ago` and due an
+    hour ago (stability growing by `step` from card to card)."""
+    return {
+        phrase.phrase_id: CardState(
+            course_id=COURSE.course_id,
+            phrase_id=phrase.phrase_id,
+            state=2,
+            step=None,
+            stability=stability + n * step,
+            difficulty=5.0,
+            due=AT - timedelta(hours=1),
+            due_day=due_day,
+            last_review=AT - timedelta(days=days_ago),
+            **extra,
+        )
+        for n, phrase in enumerate(COURSE.phrases[:count])
+    }
+
+
 def test_ten_phrases_learned_together_and_rated_alike_part_by_their_third_review():
     # Given ten new phrases rated good together, then again each time they fall due
     phrases = [p.phrase_id for p in COURSE.phrases[:10]]
@@ -216,23 +244,10 @@ def test_ten_phrases_learned_together_and_rated_alike_part_by_their_third_review
 
 
 def test_the_same_completion_computed_twice_places_every_card_on_the_same_day():
-    phrases = [p.phrase_id for p in COURSE.phrases[:20]]
-    learned = {
-        pid: CardState(
-            course_id=COURSE.course_id,
-            phrase_id=pid,
-            state=2,
-            step=None,
-            stability=12.0 + n,
-            difficulty=5.0,
-            due=AT - timedelta(hours=1),
-            due_day=date(2026, 12, 6),
-            last_review=AT - timedelta(days=12),
-            reps=4,
-            version=3,
-        )
-        for n, pid in enumerate(phrases)
-    }
+    learned = learned_cards(
+        20, stability=12.0, step=1.0, days_ago=12, due_day=date(2026, 12, 6), reps=4, version=3
+    )
+    phrases = list(learned)
     counts = {date(2026, 12, 6): 20, date(2026, 12, 20): 7, date(2026, 12, 21): 1}
     first = rate_good(learner(), learned, phrases, AT, due_per_day=counts)
     again = rate_good(learner(), learned, phrases, AT, due_per_day=dict(counts))
@@ -243,23 +258,9 @@ def test_the_same_completion_computed_twice_places_every_card_on_the_same_day():
 
 
 def test_a_completion_moves_each_card_from_the_day_it_was_counted_on_to_its_new_day():
-    phrases = [p.phrase_id for p in COURSE.phrases[:6]]
     counted_on = date(2026, 12, 6)
-    learned = {
-        pid: CardState(
-            course_id=COURSE.course_id,
-            phrase_id=pid,
-            state=2,
-            step=None,
-            stability=30.0,
-            difficulty=5.0,
-            due=AT - timedelta(hours=1),
-            due_day=counted_on,
-            last_review=AT - timedelta(days=30),
-            reps=5,
-        )
-        for pid in phrases
-    }
+    learned = learned_cards(6, stability=30.0, days_ago=30, due_day=counted_on, reps=5)
+    phrases = list(learned)
     counts = {counted_on: 6, date(2026, 11, 1): 0}
     done = rate_good(learner(), learned, phrases, AT, due_per_day=counts)
     new_days = Counter(card.due_day for card in done.cards)
@@ -270,21 +271,8 @@ def test_a_completion_moves_each_card_from_the_day_it_was_counted_on_to_its_new_
 
 def test_easy_days_keep_cards_off_the_learners_minimum_weekday():
     # Given a learner who wants Sundays free, reviewing 60 learned cards on a Monday
-    phrases = [p.phrase_id for p in COURSE.phrases[:60]]
-    learned = {
-        pid: CardState(
-            course_id=COURSE.course_id,
-            phrase_id=pid,
-            state=2,
-            step=None,
-            stability=8.0 + n / 10,
-            difficulty=5.0,
-            due=AT - timedelta(hours=1),
-            last_review=AT - timedelta(days=8),
-            reps=3,
-        )
-        for n, pid in enumerate(phrases)
-    }
+    learned = learned_cards(60, stability=8.0, step=0.1, days_ago=8, reps=3)
+    phrases = list(learned)
     done = rate_good(learner(easy_days={"sunday": "minimum"}), learned, phrases, AT, due_per_day={})
     # Then none falls due on a Sunday, though the fuzz ranges hold Sundays
     assert all(card.due_day.weekday() != 6 for card in done.cards)
