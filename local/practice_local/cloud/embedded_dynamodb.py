@@ -1,12 +1,38 @@
 """An embedded DynamoDB: moto's server mode in a thread of this process, spoken to over HTTP
-with the real DynamoDB protocol. Its data lives as long as the process."""
+with the real DynamoDB protocol. Its data lives as long as the process.
 
+moto's server answers each request in a thread of its own, but its DynamoDB is not thread-safe:
+a transaction deep-copies every table it touches (to roll back), and a request applied meanwhile
+(a client's retry after a read timeout, the queue poller's worker) changes the dicts being
+copied: "dictionary changed size during iteration", a 500. DynamoDB applies each request
+atomically, so the emulator takes its DynamoDB requests one at a time.
+"""
+
+import functools
 import logging
 import socket
+import threading
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
+from moto.dynamodb.responses import DynamoHandler
 from moto.server import ThreadedMotoServer
+
+_ONE_AT_A_TIME = threading.RLock()
+
+
+def _serialised(call_action: Any) -> Any:
+    @functools.wraps(call_action)
+    def one_at_a_time(self: DynamoHandler) -> Any:
+        with _ONE_AT_A_TIME:
+            return call_action(self)
+
+    one_at_a_time.serialised = True  # type: ignore[attr-defined]
+    return one_at_a_time
+
+
+if not getattr(DynamoHandler.call_action, "serialised", False):
+    DynamoHandler.call_action = _serialised(DynamoHandler.call_action)  # type: ignore[method-assign]
 
 
 class EmbeddedDynamoDB:
