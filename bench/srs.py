@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from statistics import mean, median
+from typing import Any
 
 from fsrs_rs_python import FSRS, FSRSItem, FSRSReview
 
@@ -93,6 +94,18 @@ class LearnerResult:
         return self.fitted.log_loss < self.default.log_loss
 
 
+def in_memory_settings(**choices: Any) -> Settings:
+    """The API's settings for a simulation on the in-memory stores, with `choices`: nothing
+    below names a table or a queue."""
+    return Settings(
+        table_name="in-memory",
+        idempotency_table_name="in-memory",
+        erasure_queue_url="https://in-memory/erasures",
+        cursor_key="bench-srs-" + "0" * 32,
+        **choices,
+    )
+
+
 def simulate(
     name: str,
     truth: Sequence[float],
@@ -108,13 +121,7 @@ def simulate(
     base = read_course_file(ROOT / "content" / "courses" / "es-en.json")
     course = bench_course(base, (new_per_day or 12) * days + 100)
     stores.courses.put_course(course)
-    settings = Settings(
-        table_name="in-memory",  # the repository is in memory: nothing below names a table or queue
-        idempotency_table_name="in-memory",
-        erasure_queue_url="https://in-memory/erasures",
-        cursor_key="bench-srs-" + "0" * 32,
-        default_course_id=course.course_id,
-    )
+    settings = in_memory_settings(default_course_id=course.course_id)
     clock, queue = SimClock(), Requests()
     services = build_api(settings, stores, erasures=Requests(), fits=queue, clock=clock, pause=lambda _: None)
     if new_per_day is not None:  # a heavy learner: more new phrases, room for all their reviews
@@ -180,11 +187,7 @@ def simulate_workload(
     stores.courses.put_course(
         bench_course(read_course_file(ROOT / "content" / "courses" / "es-en.json"), (new_per_day + 2) * days)
     )
-    settings = Settings(
-        table_name="in-memory",
-        idempotency_table_name="in-memory",
-        erasure_queue_url="https://in-memory/erasures",
-        cursor_key="bench-srs-" + "0" * 32,
+    settings = in_memory_settings(
         default_course_id=BENCH_COURSE_ID,
         review_spread=spread,
         fit_every_reviews=WORKLOAD_FIT_EVERY,

@@ -65,7 +65,7 @@ def fuzz_bounds(interval: int, minimum: int, maximum: int) -> tuple[int, int]:
     """The days an `interval` of whole days may become, within [minimum, maximum]: Anki's ranges
     (intervals under 2.5 days are not fuzzed), and a range of one day widens to two where the
     bounds allow. Anki widens only from 3 days on; here a 2-day interval may become 3 too, which
-    the bench measured (docs/workload.md): without it, 2-day reviews (40 % of a learner's days
+    the bench measured (docs/workload.md): without it, 2-day reviews (40 % of a learner's reviews
     in their first months) stay as uneven as the answers that made them."""
     minimum = min(minimum, maximum)
     interval = min(max(interval, minimum), maximum)
