@@ -33,6 +33,7 @@ class AllStores:
             stores.account,
             stores.courses,
             stores.workload,
+            stores.phrasebook,
         )
 
     def cards_of(self, user_id: str, course_id: str = "es-en") -> dict[str, CardState]:
@@ -123,7 +124,7 @@ def services_on(
 ) -> ApiServices:
     """The API's services from the composition root, every feature on `stores` (an AllStores, or
     one wrapped in Interleaved), with no pause between retries."""
-    every = ApiStores(stores, stores, stores, stores, stores, stores)  # type: ignore[arg-type]
+    every = ApiStores(stores, stores, stores, stores, stores, stores, stores)  # type: ignore[arg-type]
     return build_api(
         settings or Settings(),
         every,

@@ -18,6 +18,7 @@ from practice.domain.packs import PackLimits
 from practice.dynamodb.account import DynamoAccountStore, DynamoErasureStore
 from practice.dynamodb.courses import DynamoCourseStore
 from practice.dynamodb.fitting import DynamoFitStore
+from practice.dynamodb.phrasebook import DynamoPhrasebookStore
 from practice.dynamodb.profile import DynamoProfileStore
 from practice.dynamodb.progress import DynamoProgressStore
 from practice.dynamodb.sessions import DynamoSessionStore
@@ -26,6 +27,8 @@ from practice.dynamodb.workload import DynamoWorkloadStore
 from practice.fitting.queue import FitQueue, SqsFitQueue
 from practice.fitting.service import FitRequests
 from practice.fitting.store import FitStore
+from practice.phrasebook.service import PhrasebookService
+from practice.phrasebook.store import PhrasebookStore
 from practice.profile.service import NewProfiles, ProfileService
 from practice.profile.store import ProfileStore
 from practice.progress.service import ProgressService
@@ -43,8 +46,9 @@ from practice.workload.store import WorkloadStore
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
-# What a page cursor is sealed for: a cursor of one listing is refused by the other
-SESSIONS_LISTING, EXPORT_LISTING = "sessions", "export"
+# What a page cursor is sealed for: a cursor of one listing is refused by the others
+SESSIONS_LISTING, EXPORT_LISTING, PHRASEBOOK_LISTING = "sessions", "export", "phrasebook"
+PHRASEBOOK_SYNC = "phrasebook-sync"  # the phrasebook's sync tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +61,7 @@ class ApiStores:
     account: AccountStore
     courses: CourseStore
     workload: WorkloadStore
+    phrasebook: PhrasebookStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +75,7 @@ class ApiServices:
     courses: CourseService
     audio: AudioLinks
     workload: WorkloadService
+    phrasebook: PhrasebookService
 
 
 def build_api(
@@ -102,6 +108,14 @@ def build_api(
         audio=audio_links(settings),
         progress=ProgressService(stores.progress, profiles, clock),
         workload=WorkloadService(stores.workload, profiles, clock),
+        phrasebook=PhrasebookService(
+            stores.phrasebook,
+            catalog,
+            profiles,
+            pages=Listing(seal, PHRASEBOOK_LISTING),
+            tokens=Listing(seal, PHRASEBOOK_SYNC),
+            clock=clock,
+        ),
         account=AccountService(
             stores.account, erasures, Listing(seal, EXPORT_LISTING), clock, settings.export_page_bytes
         ),
@@ -161,6 +175,7 @@ def dynamodb_stores(client: "DynamoDBClient", table_name: str) -> ApiStores:
         account=DynamoAccountStore(table),
         courses=DynamoCourseStore(table),
         workload=DynamoWorkloadStore(table),
+        phrasebook=DynamoPhrasebookStore(table),
     )
 
 

@@ -56,6 +56,27 @@ class InvalidCursor(PracticeError):
     status = HTTPStatus.BAD_REQUEST
 
 
+class InvalidSyncToken(PracticeError):
+    """The phrasebook's sync token was not issued to the caller (forged, altered or another's)."""
+
+    code = "invalid_sync_token"
+    status = HTTPStatus.BAD_REQUEST
+
+
+class SyncTokenExpired(PracticeError):
+    """What changed since the sync token is no longer kept: list the phrasebook again, without `since`."""
+
+    code = "sync_token_expired"
+    status = HTTPStatus.GONE
+
+
+class SyncQueryConflict(PracticeError):
+    """`since` asks for what changed in the token's own listing: it takes no cursor, course or filter."""
+
+    code = "sync_query_conflict"
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+
+
 class InvalidDateRange(PracticeError):
     """The date range is reversed or longer than the most one request may cover."""
 

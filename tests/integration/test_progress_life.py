@@ -202,10 +202,10 @@ def test_sixty_days_of_practice_add_up_in_the_ledger_stats_freezes_and_history(s
 def test_the_largest_pack_completes_in_one_100_item_transaction_with_two_freezes_spent(
     dynamodb, on_dynamodb_call
 ):
-    # Given a learner whose pack is as large as the settings allow (47 relearning cards, 47
+    # Given a learner whose pack is as large as the settings allow (46 relearning cards, 46
     # reviews and one new phrase: MAX_PHRASES_PER_PACK), two days after the streak's last day,
     # with both freezes held
-    settings = Settings(max_learning_per_pack=47, max_reviews_per_pack=47, due_candidates=50)
+    settings = Settings(max_learning_per_pack=46, max_reviews_per_pack=46, due_candidates=50)
     repository = on_dynamodb(dynamodb, TABLE_NAMES["PracticeTable"])
     course = bench_course(read_course_file(COURSES_DIR / "es-en.json"), 200)
     repository.put_course(course)
@@ -217,24 +217,24 @@ def test_the_largest_pack_completes_in_one_100_item_transaction_with_two_freezes
             user_id="ana", time_zone="UTC", day_start_hour=4, daily_new_limit=1, course_id=course.course_id,
             streak=9, best_streak=9, streak_day=today - timedelta(days=3), streak_until=streak_until,
             freezes=2, freeze_until=streak_until + timedelta(days=2),
-            courses={course.course_id: CourseProgress(next_new_position=94)},
+            courses={course.course_id: CourseProgress(next_new_position=92)},
         )
     )  # fmt: skip
     cards = [
         CardState(
             course_id=course.course_id,
-            phrase_id=phrase.phrase_id, state=3 if n < 47 else 2, step=0 if n < 47 else None,
+            phrase_id=phrase.phrase_id, state=3 if n < 46 else 2, step=0 if n < 46 else None,
             stability=4.0, difficulty=5.0, due=now - timedelta(hours=1 + n),
             last_review=now - timedelta(days=4),
         )
-        for n, phrase in enumerate(course.phrases[:94])
+        for n, phrase in enumerate(course.phrases[:92])
     ]  # fmt: skip
     write_items(dynamodb, TABLE_NAMES["PracticeTable"], [card_item("ana", card) for card in cards])
     clock = FakeClock(now)
     service = services_on(repository, clock, settings)
     started = service.sessions.start_daily_session("ana")
     phrase_ids = [p.phrase_id for p in started.pack.review + started.pack.new]
-    assert len(phrase_ids) == MAX_PHRASES_PER_PACK == 94
+    assert len(phrase_ids) == MAX_PHRASES_PER_PACK == 93
 
     # When every phrase is rated
     transactions: list[int] = []
@@ -249,7 +249,7 @@ def test_the_largest_pack_completes_in_one_100_item_transaction_with_two_freezes
     session = service.sessions.complete_session("ana", started.session.session_id, report).session
 
     # Then it is one transaction of exactly DynamoDB's 100 items: the session, the profile, the
-    # day, the two frozen days, the cards due per day and 94 cards
+    # day, the two frozen days, the cards due per day, the sync log entry and 93 cards
     assert transactions == [100]
     assert (session.streak_before, session.streak_after) == (9, 10)
     frozen = repository.ledger_days("ana", today - timedelta(days=2), today)

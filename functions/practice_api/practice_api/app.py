@@ -1,6 +1,6 @@
 """The Lambda entry point of the Practice API (`practice_api.app.lambda_handler`): the resolver,
 its routers and its error map. Each feature's routes live in its folder (sessions/, profile/,
-progress/, account/, courses/, workload/), what they depend on in dependencies.py, what they
+progress/, account/, courses/, workload/, phrasebook/), what they depend on in dependencies.py, what they
 share in http/."""
 
 import gc
@@ -21,6 +21,7 @@ from practice_api.dependencies import app_settings, build_all, invocation_budget
 from practice_api.http.error_map import refused_result, register_error_handlers
 from practice_api.http.gate import admit
 from practice_api.observability import logger, metrics
+from practice_api.phrasebook import routes as phrasebook
 from practice_api.profile import routes as profile
 from practice_api.progress import routes as progress
 from practice_api.sessions import routes as sessions
@@ -37,6 +38,7 @@ app.include_router(progress.router)
 app.include_router(account.router)
 app.include_router(courses.router)
 app.include_router(workload.router)
+app.include_router(phrasebook.router)
 register_error_handlers(app, logger)
 build_all()  # settings, client and service now: bad settings fail the cold start
 register_snapstart_hooks(app)  # deployed with SnapStart: prime before the snapshot, reseed after restore
@@ -48,7 +50,8 @@ gc.enable()
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     try:
-        admit(event, local_mode=app_settings().local_mode)
+        settings = app_settings()
+        admit(event, local_mode=settings.local_mode, min_app_version=settings.min_app_version)
     except PracticeError as refused:  # no identity, or a body that is not JSON: before validation
         return refused_result(refused, logger)
     budget = invocation_budget()

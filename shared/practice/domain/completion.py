@@ -12,7 +12,6 @@ from practice.domain.content import Course
 from practice.domain.learner import (
     CardSnapshot,
     CardState,
-    CourseProgress,
     LedgerDay,
     PracticeReport,
     Profile,
@@ -309,7 +308,7 @@ def _new_phrase_progress(
         ),
         key=course.position_of.__getitem__,
     )
-    moved = CourseProgress(
-        next_new_position=position, skipped_new_phrase_ids=tuple(skipped[:DAILY_NEW_LIMIT_MAX])
+    moved = progress.model_copy(
+        update={"next_new_position": position, "skipped_new_phrase_ids": tuple(skipped[:DAILY_NEW_LIMIT_MAX])}
     )
     return {"courses": {**profile.courses, session.course_id: moved}}

@@ -59,6 +59,10 @@ class CourseProgress(BaseModel):
 
     next_new_position: int = Field(0, ge=0)
     skipped_new_phrase_ids: tuple[str, ...] = Field((), max_length=DAILY_NEW_LIMIT_MAX)
+    # Writes that changed the course's cards so far: the position of the last entry of the
+    # phrasebook's sync log (domain/phrasebook.py), kept here so that the profile's version
+    # check orders the entries as their writes commit.
+    card_changes: int = Field(0, ge=0)
 
 
 class LearnerSettings(BaseModel):

@@ -3,9 +3,9 @@
 # Streak freezes a learner may hold at once; each one spent marks a missed day in the ledger.
 MAX_FREEZES = 2
 # DynamoDB transactions take at most 100 items; completion writes the session, the profile, the
-# day's ledger item, up to MAX_FREEZES frozen days, the cards due per day and one card per
-# phrase: 94 phrases at most.
-MAX_PHRASES_PER_PACK = 100 - 4 - MAX_FREEZES
+# day's ledger item, up to MAX_FREEZES frozen days, the cards due per day, the phrasebook's sync
+# log entry and one card per phrase: 93 phrases at most.
+MAX_PHRASES_PER_PACK = 100 - 5 - MAX_FREEZES
 # Due cards of phrases no longer in the course that one session start takes out of the due index
 # (in the same transaction as the session and the profile).
 MAX_RETIRED_PER_START = 25
@@ -36,6 +36,15 @@ STATS_DEFAULT_DAYS = 30
 # Learner days one forecast may cover, and the days it covers when none are given.
 FORECAST_MAX_DAYS = 90
 FORECAST_DEFAULT_DAYS = 30
+# Phrases one phrasebook page may hold, and the page size when none is given; a delta page holds
+# whole sync log entries until it holds this many phrases (an entry holds MAX_PHRASES_PER_PACK).
+PHRASEBOOK_PAGE_MAX = 200
+PHRASEBOOK_PAGE_DEFAULT = 50
+# A phrase failed this many times is a leech (Anki's default threshold).
+LEECH_LAPSES = 8
+# How long the phrasebook's sync log keeps an entry (DynamoDB TTL): a sync token unused longer
+# than this is refused (410), and the app lists the phrasebook again.
+SYNC_LOG_DAYS = 180
 # Sessions one history page may hold, and the page size when none is given.
 HISTORY_PAGE_MAX = 100
 HISTORY_PAGE_DEFAULT = 20

@@ -111,6 +111,16 @@ def retrievability(card: DueCard, at: datetime) -> float:
     return SCHEDULER.get_card_retrievability(fsrs_card, at)
 
 
+def strength(
+    card: CardState, at: datetime, desired_retention: float, parameters: tuple[float, ...] | None
+) -> float:
+    """The chance the learner recalls `card` at `at`, by their own FSRS `parameters` (their decay):
+    what the phrasebook shows as a phrase's strength (0 for a card never reviewed)."""
+    return scheduler(desired_retention, parameters).get_card_retrievability(
+        _to_fsrs(card), at.astimezone(UTC)
+    )
+
+
 def _to_fsrs(card: CardState) -> Card:
     return Card(
         card_id=0,

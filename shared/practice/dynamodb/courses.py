@@ -3,9 +3,10 @@ zlib-compressed in parts below DynamoDB's 400 KB item limit, so a long course is
 parse, not one item per phrase."""
 
 import hashlib
+import json
 import zlib
 
-from practice.domain.content import Course, CourseSummary
+from practice.domain.content import Course, CourseSummary, PhraseEdit
 from practice.dynamodb.codec import deserialize_item, serialize_item
 from practice.dynamodb.keys import CATALOG_PK, COURSE_META_SK, course_part_sk, course_parts_prefix, course_pk
 from practice.dynamodb.profile import ProfileReads
@@ -28,7 +29,11 @@ class DynamoCourseStore(ProfileReads):
         parts = [item["part"]["B"] for item in items if item["sk"]["S"].startswith(prefix)]
         if len(parts) != int(meta["parts"]["N"]):  # read while a reload replaced the revision
             raise StoreUnavailable("the course is being reloaded; try again")
-        return Course.model_validate_json(zlib.decompress(b"".join(parts)))
+        course = Course.model_validate_json(zlib.decompress(b"".join(parts)))
+        if "phrase_edits" not in meta:
+            return course
+        edits = json.loads(zlib.decompress(meta["phrase_edits"]["B"]))
+        return course.model_copy(update={"phrase_edits": tuple(PhraseEdit.model_validate(e) for e in edits)})
 
     def list_courses(self) -> list[CourseSummary]:
         items = self._table.query_all(
@@ -38,9 +43,11 @@ class DynamoCourseStore(ProfileReads):
 
     def put_course(self, course: Course) -> None:
         """Replace the course: its parts under a revision named by their content, then META naming
-        that revision (readers switch there), then its catalog entry, then whatever else is under
-        the course's key (an earlier revision). Loading the same course again writes the same items."""
+        that revision (readers switch there) with the edits of its phrases so far, then its
+        catalog entry, then whatever else is under the course's key (an earlier revision).
+        Loading the same course again writes the same items."""
         pk = course_pk(course.course_id)
+        edits = course.loaded_over(self.load_course(course.course_id)).phrase_edits
         document = zlib.compress(course.model_dump_json().encode())
         revision = hashlib.sha256(document).hexdigest()[:16]
         parts = [document[at : at + COURSE_PART_BYTES] for at in range(0, len(document), COURSE_PART_BYTES)]
@@ -50,7 +57,11 @@ class DynamoCourseStore(ProfileReads):
             for sk, part in zip(keys, parts, strict=True)
         ]
         self._table.batch_write(puts, _WRITE_FAILED)
-        self._table.put({"pk": pk, "sk": COURSE_META_SK, "revision": revision, "parts": len(parts)})
+        meta = {"pk": pk, "sk": COURSE_META_SK, "revision": revision, "parts": len(parts)}
+        if edits:  # compressed: an edit of a whole course names every phrase
+            dumped = json.dumps([edit.model_dump(mode="json") for edit in edits], separators=(",", ":"))
+            meta["phrase_edits"] = zlib.compress(dumped.encode())
+        self._table.put(meta)
         self._table.put({"pk": CATALOG_PK, "sk": pk, **course.summary().model_dump(mode="json")})
         stored = self._table.query_all(
             KeyConditionExpression="pk = :pk",

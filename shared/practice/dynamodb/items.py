@@ -15,6 +15,7 @@ from practice.domain.learner import (
     XpAward,
     utc_iso,
 )
+from practice.domain.phrasebook import SyncEntry
 from practice.domain.scheduling import is_learning
 from practice.dynamodb.keys import (
     LEARNING_QUEUE,
@@ -25,8 +26,10 @@ from practice.dynamodb.keys import (
     due_days_sk,
     due_queue_pk,
     fit_due_pk,
+    number_of_sync_entry,
     phrase_of_card,
     session_sk,
+    sync_sk,
     user_pk,
 )
 from practice.errors import AccountDeleting
@@ -157,15 +160,39 @@ def due_days_from_item(item: dict[str, Any] | None) -> dict[date, int]:
     }
 
 
+def sync_entry_item(user_id: str, course_id: str, entry: SyncEntry, expires_at: int) -> dict[str, Any]:
+    """An entry of the phrasebook's sync log; DynamoDB's TTL removes it at `expires_at`."""
+    item: dict[str, Any] = {
+        "pk": user_pk(user_id),
+        "sk": sync_sk(course_id, entry.number),
+        "entity": "sync",
+        "ttl": expires_at,
+    }
+    if entry.changed:
+        item["changed"] = list(entry.changed)
+    if entry.retired:
+        item["retired"] = list(entry.retired)
+    return item
+
+
+def sync_entry_from_item(item: dict[str, Any]) -> SyncEntry:
+    return SyncEntry(
+        number=number_of_sync_entry(item["sk"]),
+        changed=tuple(item.get("changed", ())),
+        retired=tuple(item.get("retired", ())),
+    )
+
+
 def ledger_day_from_item(item: dict[str, Any]) -> LedgerDay:
     return LedgerDay.model_validate({**item, "day": day_sk.value_of(item["sk"])})
 
 
 def learner_record(item: dict[str, Any]) -> LearnerRecord | None:
     """One of the learner's items (not the profile) as its domain object, by its `entity`; None
-    for what is derived from the others (the cards due per day: a recount of the cards)."""
+    for what is derived from the others (the cards due per day: a recount of the cards; the sync
+    log: a record of their writes)."""
     match item.get("entity"):
-        case "due_days":
+        case "due_days" | "sync":
             return None
         case "session":
             return session_from_item(item)

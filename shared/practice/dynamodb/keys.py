@@ -13,6 +13,8 @@
 | due per day  | USER#<user_id>    | DUE#<course>              | cards of the course due on each
                                                               learner day: one number attribute
                                                               per day, named by its date
+| sync entry   | USER#<user_id>    | SYNC#<course>#<n>         | the phrasebook's sync log: the
+                                                              phrases one write changed (TTL)
 | course       | COURSE#<course>   | META (revision, parts) / PART#<revision>#<n>: the course's
                                                               JSON, zlib-compressed, in parts
 | catalog      | CATALOG           | COURSE#<course>           | the course's summary: one query lists
@@ -58,6 +60,15 @@ course_pk = KeyPrefix("COURSE#")
 
 def card_key(course_id: str, phrase_id: str) -> str:
     return card_sk(f"{course_id}#{phrase_id}")
+
+
+def sync_sk(course_id: str, number: int) -> str:
+    """An entry of the course's sync log: numbers zero-padded, so entries sort in order."""
+    return f"SYNC#{course_id}#{number:010d}"
+
+
+def number_of_sync_entry(sk: str) -> int:
+    return int(sk.rpartition("#")[2])
 
 
 def phrase_of_card(sk: str) -> str:

@@ -1,6 +1,7 @@
 """The sessions feature's store: sessions, the cards they reschedule, and the ledger days their
 completions add to."""
 
+import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
@@ -17,6 +18,8 @@ from practice.domain.learner import (
     Session,
     utc_iso,
 )
+from practice.domain.limits import SYNC_LOG_DAYS
+from practice.domain.phrasebook import SyncEntry, with_card_change
 from practice.dynamodb import keys
 from practice.dynamodb.codec import deserialize_item, serialize_item
 from practice.dynamodb.items import (
@@ -28,6 +31,7 @@ from practice.dynamodb.items import (
     profile_item,
     session_from_item,
     session_item,
+    sync_entry_item,
 )
 from practice.dynamodb.profile import ProfileReads
 
@@ -66,7 +70,12 @@ class DynamoSessionStore(ProfileReads):
         session_put = {"TableName": self._table.name, "Item": serialize_item(session_item(session))}
         session_put["ConditionExpression"] = "attribute_not_exists(pk)"
         writes: list[dict[str, Any]] = [{"Put": session_put}]
-        if store_profile:
+        if retired:  # a change to the course's cards: the profile numbers its sync log entry
+            logged = with_card_change(profile, session.course_id)
+            writes.append({"Put": self._table.versioned_put(profile_item(logged), profile.version)})
+            entry = SyncEntry(logged.progress_in(session.course_id).card_changes, retired=tuple(retired))
+            writes.append({"Put": self._sync_put(session.user_id, session.course_id, entry)})
+        elif store_profile:
             writes.append({"Put": self._table.versioned_put(profile_item(profile), profile.version)})
         else:  # unchanged, but still the one read: a deletion begun meanwhile cancels the start
             writes.append({"ConditionCheck": self._still_version(profile)})
@@ -81,6 +90,16 @@ class DynamoSessionStore(ProfileReads):
             minus = {date.fromisoformat(day): -count for day, count in counted.items()}
             writes.append({"Update": self._count_due(session.user_id, session.course_id, minus, ())})
         self._table.transact(writes)
+
+    def _sync_put(self, user_id: str, course_id: str, entry: SyncEntry) -> dict[str, Any]:
+        """A new entry of the phrasebook's sync log (kept SYNC_LOG_DAYS from the write, by the
+        table's TTL, whose clock is DynamoDB's own)."""
+        expires_at = int(time.time()) + SYNC_LOG_DAYS * 86_400
+        return {
+            "TableName": self._table.name,
+            "Item": serialize_item(sync_entry_item(user_id, course_id, entry, expires_at)),
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
 
     def _still_version(self, profile: Profile) -> dict[str, Any]:
         return {
@@ -169,10 +188,15 @@ class DynamoSessionStore(ProfileReads):
             "ExpressionAttributeNames": {"#status": "status"},
             "ExpressionAttributeValues": {":open": {"S": "open"}},
         }
-        writes: list[dict[str, Any]] = [
-            {"Put": session_put},
-            {"Put": self._table.versioned_put(profile_item(profile), profile.version)},
-        ]
+        writes: list[dict[str, Any]] = [{"Put": session_put}]
+        if completion.cards:  # the cards' writes are the sync log's next entry
+            logged = with_card_change(profile, session.course_id)
+            writes.append({"Put": self._table.versioned_put(profile_item(logged), profile.version)})
+            changed = tuple(card.phrase_id for card in completion.cards)
+            entry = SyncEntry(logged.progress_in(session.course_id).card_changes, changed=changed)
+            writes.append({"Put": self._sync_put(user_id, session.course_id, entry)})
+        else:
+            writes.append({"Put": self._table.versioned_put(profile_item(profile), profile.version)})
         if completion.ledger is not None:
             writes.append({"Update": self._add_to_day(user_id, completion.ledger)})
         writes += [{"Update": self._freeze_day(user_id, day)} for day in completion.frozen_days]

@@ -46,7 +46,13 @@ class Listing:
         self._name = name
 
     def position(self, user_id: str, cursor: str | None) -> str | None:
-        return self._seal.open(user_id, self._name, cursor) if cursor is not None else None
+        return self.open(user_id, cursor) if cursor is not None else None
 
     def cursor(self, user_id: str, position: str | None) -> str | None:
-        return self._seal.seal(user_id, self._name, position) if position is not None else None
+        return self.seal(user_id, position) if position is not None else None
+
+    def open(self, user_id: str, cursor: str) -> str:
+        return self._seal.open(user_id, self._name, cursor)
+
+    def seal(self, user_id: str, position: str) -> str:
+        return self._seal.seal(user_id, self._name, position)

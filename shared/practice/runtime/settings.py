@@ -121,6 +121,10 @@ class Settings(FitSettings):
     aws_endpoint_url_s3: str = ""
     aws_region: str = "us-east-1"
 
+    # The oldest app version served (X-App-Version, dotted numbers; empty: all): older apps get
+    # 426 (practice_api/http/gate.py).
+    min_app_version: str = Field("", pattern=r"^(\d{1,6}(\.\d{1,6}){0,3})?$")
+
     # Review events (practice/domain/completion.py): how many, and how far a phone's clock is trusted.
     max_reviews_per_completion: int = Field(300, ge=1, le=MAX_REVIEWS_PER_COMPLETION)
     max_reviews_per_phrase: int = Field(MAX_REVIEWS_PER_PHRASE, ge=1, le=MAX_REVIEWS_PER_PHRASE)

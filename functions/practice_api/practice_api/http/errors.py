@@ -20,6 +20,24 @@ class UnsupportedMediaType(PracticeError):
     status = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
 
 
+class InvalidAppVersion(PracticeError):
+    """The X-App-Version header is not a version of dotted numbers, such as 3.2.0."""
+
+    code = "invalid_app_version"
+    status = HTTPStatus.BAD_REQUEST
+
+
+class AppUpgradeRequired(PracticeError):
+    """The app (X-App-Version) is older than the oldest version served: the learner must update it."""
+
+    code = "app_upgrade_required"
+    status = HTTPStatus.UPGRADE_REQUIRED
+
+    def __init__(self, minimum: str) -> None:
+        super().__init__(f"this version of the app is no longer supported; update it to {minimum} or later")
+        self.minimum = minimum
+
+
 class MethodNotAllowed(PracticeError):
     """The path exists, but not with this method (the Allow header lists those it has)."""
 

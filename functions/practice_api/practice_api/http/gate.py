@@ -1,6 +1,7 @@
 """What is refused before routing and validation, whatever else is wrong with the request, in
-this order: no usable identity (401), a body whose Content-Type is not JSON (415), a body that is
-not UTF-8 (400). Powertools validates a body before a route's dependencies run, so these checks
+this order: no usable identity (401), an app older than the oldest version served (426, or 400
+for an X-App-Version that is no version), a body whose Content-Type is not JSON (415), a body
+that is not UTF-8 (400). Powertools validates a body before a route's dependencies run, so these checks
 read the raw event first; what passes goes on to the resolver."""
 
 import base64
@@ -10,17 +11,20 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
-from practice_api.http.errors import InvalidJson, UnsupportedMediaType
+from practice_api.http.errors import AppUpgradeRequired, InvalidAppVersion, InvalidJson, UnsupportedMediaType
 from practice_api.http.identity import caller_id
 
 # application/json, with or without parameters (charset=utf-8)
 JSON_MEDIA_TYPE = re.compile(r"^application/json\s*(;|$)", re.IGNORECASE)
+APP_VERSION = re.compile(r"^\d{1,6}(\.\d{1,6}){0,3}$")  # 3, 3.2, 3.2.0, 3.2.0.1234
 
 
-def admit(raw_event: dict[str, Any], *, local_mode: bool) -> None:
+def admit(raw_event: dict[str, Any], *, local_mode: bool, min_app_version: str = "") -> None:
     """Raise the first reason to refuse the event before any validation; return to let it through."""
     event = APIGatewayProxyEventV2(raw_event)
     caller_id(event, local_mode=local_mode)
+    if min_app_version:
+        check_app_version(event.headers.get("x-app-version"), min_app_version)
     if not event.body:
         return
     content_type = event.headers.get("content-type")
@@ -34,3 +38,22 @@ def admit(raw_event: dict[str, Any], *, local_mode: bool) -> None:
             base64.b64decode(event.body, validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError) as error:
             raise InvalidJson("the request body is not UTF-8 encoded JSON") from error
+
+
+def check_app_version(sent: str | None, minimum: str) -> None:
+    """AppUpgradeRequired when the app says it is older than `minimum`. An app that sends no
+    version is served: the header is optional (scripts, and apps from before it)."""
+    if sent is None:
+        return
+    if not APP_VERSION.match(sent.strip()):
+        raise InvalidAppVersion(f"X-App-Version must be dotted numbers such as 3.2.0, not '{sent[:32]}'")
+    if _numbers(sent) < _numbers(minimum):
+        raise AppUpgradeRequired(minimum)
+
+
+def _numbers(version: str) -> tuple[int, ...]:
+    """3.2 and 3.2.0 are the same version: trailing zeros do not count."""
+    numbers = [int(part) for part in version.strip().split(".")]
+    while numbers and numbers[-1] == 0:
+        numbers.pop()
+    return tuple(numbers)

@@ -44,3 +44,11 @@ def route_responses(
         int(status): {"description": description, "content": {"application/json": {"model": model}}},
         **ERROR_RESPONSES,
     }
+
+
+def conditional_responses(model: type[BaseModel], description: str) -> dict[int, Any]:
+    """A conditional GET's responses (http/conditional.py): its 200 (with an ETag), 304 when
+    If-None-Match names the current ETag, and every error body."""
+    not_modified = {"description": "Not modified: the copy of If-None-Match's ETag is current (no body)."}
+    responses = route_responses(model, description)
+    return {200: responses.pop(200), 304: not_modified, **responses}

@@ -9,9 +9,10 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BeforeValidator, WithJsonSchema
 
 from practice_api.dependencies import Learner, Services
+from practice_api.http.conditional import conditional
 from practice_api.http.fields import Omittable
 from practice_api.http.methods import refuse_other_methods
-from practice_api.http.openapi import route_responses
+from practice_api.http.openapi import conditional_responses
 from practice_api.progress.models import StatsResponse
 from practice_api.progress.presenters import stats_response
 
@@ -34,7 +35,11 @@ FirstDay = Annotated[IsoDate | Omittable, Query(alias="from", description="First
 LastDay = Annotated[IsoDate | Omittable, Query(alias="to", description="Last learner day (default: today).")]
 
 
-@router.get(STATS, responses=route_responses(StatsResponse, "The caller's ledger and where they stand"))
+@router.get(
+    STATS,
+    responses=conditional_responses(StatsResponse, "The caller's ledger and where they stand"),
+    middlewares=[conditional(STATS)],
+)
 def get_stats(
     user_id: Learner,
     services: Services,

@@ -10,9 +10,10 @@ from pydantic import Field
 
 from practice.domain.limits import HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX
 from practice_api.dependencies import Learner, Services, Starter
+from practice_api.http.conditional import conditional
 from practice_api.http.fields import CursorText, Omittable, TimeZoneName
 from practice_api.http.methods import refuse_other_methods
-from practice_api.http.openapi import route_responses
+from practice_api.http.openapi import conditional_responses, route_responses
 from practice_api.observability import metrics
 from practice_api.sessions.models import (
     CompleteSessionRequest,
@@ -64,7 +65,11 @@ def complete_session(
     return session_response(outcome.session)
 
 
-@router.get(SESSION, responses=route_responses(SessionResponse, "The session"))
+@router.get(
+    SESSION,
+    responses=conditional_responses(SessionResponse, "The session"),
+    middlewares=[conditional(SESSION)],
+)
 def get_session(session_id: SessionId, user_id: Learner, services: Services) -> SessionResponse:
     """One of the caller's sessions, open or completed."""
     return session_response(services.sessions.get_session(user_id, session_id))

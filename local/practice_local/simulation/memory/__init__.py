@@ -11,6 +11,7 @@ from practice.courses.service import load_courses
 from practice_local.simulation.memory.account import MemoryAccountStore, MemoryErasureStore
 from practice_local.simulation.memory.courses import MemoryCourseStore
 from practice_local.simulation.memory.fitting import MemoryFitStore
+from practice_local.simulation.memory.phrasebook import MemoryPhrasebookStore
 from practice_local.simulation.memory.profile import MemoryProfileStore
 from practice_local.simulation.memory.progress import MemoryProgressStore
 from practice_local.simulation.memory.sessions import MemorySessionStore
@@ -29,6 +30,7 @@ def memory_stores(table: MemoryTable, courses: Path | None = None) -> ApiStores:
         account=MemoryAccountStore(table),
         courses=MemoryCourseStore(table),
         workload=MemoryWorkloadStore(table),
+        phrasebook=MemoryPhrasebookStore(table),
     )
     if courses is not None:
         load_courses(stores.courses, courses)

@@ -55,6 +55,12 @@ class MemoryErasureStore:
                 table.days.pop((user_id, date.fromisoformat(name)), None)
             elif kind == "DUE":
                 table.due_days.pop((user_id, name), None)
+            elif kind == "SYNC":
+                course, _, number = name.partition("#")
+                entries = table.sync_log.get((user_id, course), [])
+                table.sync_log[user_id, course] = [e for e in entries if e.number != int(number)]
+                if not table.sync_log[user_id, course]:
+                    del table.sync_log[user_id, course]
         table.writes += 1
 
     @atomic

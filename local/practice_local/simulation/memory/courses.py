@@ -15,4 +15,4 @@ class MemoryCourseStore(OnTable):
 
     @atomic
     def put_course(self, course: Course) -> None:
-        self.table.courses[course.course_id] = course
+        self.table.courses[course.course_id] = course.loaded_over(self.table.courses.get(course.course_id))

@@ -37,7 +37,9 @@ class MemorySessionStore(OnTable):
         if any(key not in table.cards for key in retiring):
             raise ConcurrentUpdate("a card to retire is gone")
         table.check_profile(profile)
-        if store_profile:
+        if retired:
+            table.log_card_change(profile, session.course_id, retired=retired)
+        elif store_profile:
             table.store_profile(profile)
         table.sessions[user_id, session.session_id] = session
         for key in retiring:
@@ -77,7 +79,11 @@ class MemorySessionStore(OnTable):
                 raise ConcurrentUpdate("the learner's data changed during the request; retry it")
         # every condition held: write all of it, as a transaction does
         table.sessions[session.user_id, session.session_id] = session
-        table.store_profile(profile)
+        if completion.cards:
+            changed = [card.phrase_id for card in completion.cards]
+            table.log_card_change(profile, session.course_id, changed=changed)
+        else:
+            table.store_profile(profile)
         for card in completion.cards:
             key = (profile.user_id, card_name(card.course_id, card.phrase_id))
             table.cards[key] = card.model_copy(update={"version": card.version + 1})

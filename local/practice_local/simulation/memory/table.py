@@ -9,6 +9,7 @@ from typing import Any
 
 from practice.domain.content import Course
 from practice.domain.learner import CardState, LearnerRecord, LedgerDay, Profile, Session
+from practice.domain.phrasebook import SyncEntry, with_card_change
 from practice.errors import AccountDeleting, ConcurrentUpdate
 
 
@@ -22,6 +23,8 @@ class MemoryTable:
         self.days: dict[tuple[str, date], LedgerDay] = {}
         # cards due per learner day, by learner and course (domain/workload.py)
         self.due_days: dict[tuple[str, str], dict[date, int]] = {}
+        # the phrasebook's sync log, by learner and course, oldest entry first (domain/phrasebook.py)
+        self.sync_log: dict[tuple[str, str], list[SyncEntry]] = {}
         self.courses: dict[str, Course] = {}
         self.tombstones: dict[str, datetime] = {}  # learners being erased, since when
         self.writes = 0  # successful write requests, to tell "refused" from "written"
@@ -51,6 +54,16 @@ class MemoryTable:
     def store_profile(self, profile: Profile) -> None:
         self.profiles[profile.user_id] = profile.model_copy(update={"version": profile.version + 1})
 
+    def log_card_change(
+        self, profile: Profile, course_id: str, *, changed: Iterable[str] = (), retired: Iterable[str] = ()
+    ) -> None:
+        """Store the profile with the course's sync log one entry longer, and that entry."""
+        logged = with_card_change(profile, course_id)
+        self.store_profile(logged)
+        number = logged.progress_in(course_id).card_changes
+        entry = SyncEntry(number, changed=tuple(changed), retired=tuple(retired))
+        self.sync_log.setdefault((profile.user_id, course_id), []).append(entry)
+
     def records_by_key(self, user_id: str) -> list[tuple[str, LearnerRecord]]:
         """The learner's records under the sort keys DynamoDB would hold them by, in its order."""
         records: list[tuple[str, LearnerRecord]] = []
@@ -63,7 +76,13 @@ class MemoryTable:
         """The sort keys of every item of the learner but the profile, in DynamoDB's order: the
         records, and what is derived from them (the cards due per day of each course)."""
         counts = [f"DUE#{course}" for uid, course in self.due_days if uid == user_id]
-        return sorted([key for key, _ in self.records_by_key(user_id)] + counts)
+        log = [
+            f"SYNC#{course}#{entry.number:010d}"
+            for (uid, course), entries in self.sync_log.items()
+            if uid == user_id
+            for entry in entries
+        ]
+        return sorted([key for key, _ in self.records_by_key(user_id)] + counts + log)
 
 
 def card_name(course_id: str, phrase_id: str) -> str:
