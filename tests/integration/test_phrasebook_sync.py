@@ -181,13 +181,13 @@ def test_filters_narrow_a_listing_to_a_state_or_to_leeches(repository: AllStores
     user = "filters"
     for day in range(5):
         practise(service, clock, user, day)  # every fifth phrase forgotten
-    everything = service.phrasebook.listing(user, limit=200).entries
+    everything = service.phrasebook.listing(user, limit=100).entries
     learning = service.phrasebook.listing(
-        user, limit=200, only=PhraseFilter(state=PhraseState.REVIEW)
+        user, limit=100, only=PhraseFilter(state=PhraseState.REVIEW)
     ).entries
     assert learning and all(entry.state == PhraseState.REVIEW for entry in learning)
     assert len(learning) == sum(entry.state == PhraseState.REVIEW for entry in everything) < len(everything)
-    assert service.phrasebook.listing(user, limit=200, only=PhraseFilter(leech=True)).entries == ()
+    assert service.phrasebook.listing(user, limit=100, only=PhraseFilter(leech=True)).entries == ()
 
 
 def test_a_token_of_another_learner_or_one_forged_is_refused(repository: AllStores, clock: FakeClock):

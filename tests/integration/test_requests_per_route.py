@@ -1,11 +1,10 @@
 """DynamoDB requests per call do not grow with a learner's history: a learner with 10 cards and
 10 past sessions and one with 10,000 of each (the cards in a real backlog's mix: relearning, due
 today, overdue, not due yet) cost the same requests for today's pack, for completing it, for a
-page of their history, for their stats, for a page of their export and for deleting their
-account; erasing them costs requests in proportion to their items, a bounded page at a time.
-Requests are counted through
-botocore's before-call hook on the function's own client. No timings here: those are
-`make bench`'s."""
+page of their history, for their stats, for a page of their export, for a page of their
+phrasebook and what changed in it, and for deleting their account; erasing them costs requests
+in proportion to their items, a bounded page at a time. Requests are counted through botocore's
+before-call hook on the function's own client. No timings here: those are `make bench`'s."""
 
 import json
 from collections.abc import Callable, Iterator
@@ -243,3 +242,49 @@ def test_an_erasure_costs_requests_in_proportion_to_the_items_a_bounded_page_at_
         )
         assert operations[-1] == "DeleteItem"
         assert keys_of(user_id) == []
+
+
+def phrases_event(user_id: str, query: dict[str, str]) -> dict[str, Any]:
+    event = load_event("get_phrases.json")
+    event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = user_id
+    event["queryStringParameters"] = query
+    event["rawQueryString"] = "&".join(f"{k}={v}" for k, v in query.items())
+    return event
+
+
+def test_a_phrasebook_page_and_a_delta_cost_the_same_with_10_and_10000_cards(
+    invoke, learners, dynamodb_requests
+):
+    # Given two learners, one with 10 cards and one with 10,000, each of whom listed the
+    # phrasebook once (the course in the function's cache, as after any first call)
+    tokens = {}
+    for user_id in learners:
+        tokens[user_id] = invoke(phrases_event(user_id, {"limit": "100"}))[1]["sync_token"]
+
+    # When each reads the largest page of their phrasebook, then asks what changed since (nothing),
+    # then completes today's pack and asks again
+    full, unchanged, delta, bodies = {}, {}, {}, {}
+    for user_id in learners:
+        full[user_id], bodies[user_id] = call(
+            invoke, phrases_event(user_id, {"limit": "100"}), dynamodb_requests
+        )
+        unchanged[user_id], _ = call(
+            invoke, phrases_event(user_id, {"since": tokens[user_id]}), dynamodb_requests
+        )
+        status, pack = invoke(daily_event(sub=user_id))
+        assert status == 200
+        assert invoke(completion_event(user_id, pack))[0] == 200
+        delta[user_id], bodies[user_id] = call(
+            invoke, phrases_event(user_id, {"since": tokens[user_id], "limit": "100"}), dynamodb_requests
+        )
+
+    # Then a page is the profile and one bounded query; nothing changed is the profile alone; a
+    # delta is the profile, the log and the changed cards, whatever the phrasebook's size
+    assert full["few-cards"] == full["many-cards"] == ["GetItem", "Query"]
+    assert unchanged["few-cards"] == unchanged["many-cards"] == ["GetItem"]
+    assert delta["few-cards"] == delta["many-cards"] == ["GetItem", "Query", "BatchGetItem"]
+    assert (
+        len(bodies["many-cards"]["phrases"])
+        == len({p["phrase_id"] for p in bodies["many-cards"]["phrases"]})
+        > len(bodies["few-cards"]["phrases"])
+    )

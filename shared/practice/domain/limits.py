@@ -36,9 +36,10 @@ STATS_DEFAULT_DAYS = 30
 # Learner days one forecast may cover, and the days it covers when none are given.
 FORECAST_MAX_DAYS = 90
 FORECAST_DEFAULT_DAYS = 30
-# Phrases one phrasebook page may hold, and the page size when none is given; a delta page holds
-# whole sync log entries until it holds this many phrases (an entry holds MAX_PHRASES_PER_PACK).
-PHRASEBOOK_PAGE_MAX = 200
+# Phrases one phrasebook page may hold, and the page size when none is given. A delta page takes
+# whole sync log entries while it stays within the page size (at least one entry, which holds at
+# most MAX_PHRASES_PER_PACK): its changed cards are always one BatchGetItem of at most 100 keys.
+PHRASEBOOK_PAGE_MAX = 100
 PHRASEBOOK_PAGE_DEFAULT = 50
 # A phrase failed this many times is a leech (Anki's default threshold).
 LEECH_LAPSES = 8
