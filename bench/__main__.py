@@ -120,6 +120,8 @@ def warm(
                 "emulator_ms": summary(raw[route]["emulator_ms"]),
                 "in_process_ms": summary(replayed["in_process_ms"][f"{route}@{learner}"]),
             }
+            if "phrases" in raw[route]:  # a phrasebook page's size
+                figures[learner][route]["phrases"] = raw[route]["phrases"]
     course = {"cards": cards[0], "course_phrases": max(cards) + BENCH_NEW_PHRASES}
     return figures, course | {key: summary(values) for key, values in first.items()}
 

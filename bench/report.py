@@ -11,6 +11,8 @@ ROUTES = {
     "export": "GET /export (first page)",
     "courses": "GET /courses",
     "forecast": "GET /forecast (30 days)",
+    "phrases": "GET /phrases?limit=50",
+    "phrases_delta": "GET /phrases?since= (one session changed)",
     "daily_switched": "GET /daily after a course switch",
 }
 # What grows with the learner for each route (the learners have as many sessions as cards).
@@ -22,6 +24,8 @@ GROWS_WITH = {
     "export": "cards and sessions",
     "courses": "cards",
     "forecast": "cards",
+    "phrases": "cards",
+    "phrases_delta": "cards",
     "daily_switched": "cards in the course left",
 }
 TARGET_COLD_RATIO = 1.3
@@ -29,7 +33,8 @@ TARGET_COLD_RATIO = 1.3
 # completion: the session and profile, the cards of the session's course, the write; history,
 # stats and export: the profile (is the learner being deleted?) and one bounded query; the
 # catalog: the profile (the catalog is cached by the container); the forecast: the profile and the
-# course's cards due per day (one item).
+# course's cards due per day (one item); a phrasebook page: the profile and one bounded query of
+# the cards; a delta: the profile, the sync log and the changed cards (one batch read).
 TARGET_REQUESTS = {
     "daily": 4,
     "completion": 3,
@@ -38,6 +43,8 @@ TARGET_REQUESTS = {
     "export": 2,
     "courses": 1,
     "forecast": 2,
+    "phrases": 2,
+    "phrases_delta": 3,
     "daily_switched": 4,
 }
 # Handler-only p50 at the larger learner (issue 14's goals)
@@ -139,6 +146,8 @@ def _route_rows(
         packs = ("2 courses", "2 courses")
     if route == "forecast":
         packs = ("30 days", "30 days")
+    if route in {"phrases", "phrases_delta"}:
+        packs = tuple(f"{x[route]['phrases']} phrases" for x in (small, large))
     if route == "daily_switched":
         packs = tuple(
             f"{x['pack_switched']['course']} pack: {x['pack_switched']['review']} to review"

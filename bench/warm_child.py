@@ -133,6 +133,13 @@ def succeeded(response: dict[str, Any]) -> None:
         raise AssertionError(f"{response['statusCode']}: {response['body'][:500]}")
 
 
+def phrase_page(response: dict[str, Any]) -> dict[str, Any]:
+    """A phrasebook page's size and sync token."""
+    succeeded(response)
+    page = json.loads(response["body"])
+    return {"phrases": len(page["phrases"]), "sync_token": page["sync_token"]}
+
+
 def accepted(response: dict[str, Any]) -> None:
     if response["statusCode"] != 202:
         raise AssertionError(f"{response['statusCode']}: {response['body'][:500]}")
@@ -200,6 +207,7 @@ READS = {
     "export": ("export_data.json", {}),
     "courses": ("list_courses.json", {}),
     "forecast": ("get_forecast.json", {"days": "30"}),
+    "phrases": ("get_phrases.json", {"limit": "50"}),
 }
 SWITCH_TO = "fr-en"  # GET /daily after a switch: the learner's cards stay in the bench course
 
@@ -242,6 +250,10 @@ def against_emulator() -> dict[str, Any]:
     # Before any completion, so that no learner has spent the day's review limit yet
     results |= after_a_switch(daily, invokes, warmup, results["warming"])
 
+    # The phrasebook's sync token before any completion: its delta is then the first one's phrases
+    listed = phrase_page(invoke(read_event("get_phrases.json", CONFIG["user_id"], {"limit": "1"}))[1])
+    reads = READS | {"phrases_delta": ("get_phrases.json", {"since": listed["sync_token"], "limit": "100"})}
+
     # Completion of the sessions opened above: identical packs, as nothing was completed meanwhile.
     _, response = invoke(completion_event(daily, packs[0]))
     if response["statusCode"] == 200:
@@ -254,7 +266,7 @@ def against_emulator() -> dict[str, Any]:
     else:  # the route is not there (yet)
         results["completion"] = {"unavailable": f"{response['statusCode']}: {response['body'][:200]}"}
 
-    for route, (name, query) in READS.items():
+    for route, (name, query) in reads.items():
         event = read_event(name, CONFIG["user_id"], query)
         # moto serialises an export page (1,000 items, or 1 MiB of sessions) in seconds: a tenth of
         # the calls for its (a) figure; (b), the handler's own cost, gets them all
@@ -262,11 +274,16 @@ def against_emulator() -> dict[str, Any]:
         if route == "courses":  # the first one reads the catalog
             results["warming"].append(recorded_call(event, succeeded)[0])
         timed([event] * min(warmup, count), succeeded)
-        call, outcome = recorded_call(event, export_page if route == "export" else succeeded)
+        check = (
+            export_page if route == "export" else phrase_page if route.startswith("phrases") else succeeded
+        )
+        call, outcome = recorded_call(event, check)
         timings, _ = timed([event] * count, succeeded)
         results[route] = call | {"emulator_ms": timings}
         if route == "export":
             results["export_page"] = outcome
+        if route.startswith("phrases"):
+            results[route]["phrases"] = outcome["phrases"]
     results["rss_after_init_mib"] = RSS_AFTER_INIT_MIB
     results["peak_rss_mib"] = rss_mib()
     results |= deletion(invokes, warmup)

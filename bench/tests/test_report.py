@@ -20,7 +20,7 @@ def timing(p50: float) -> dict[str, Any]:
 
 def results(**extra: Any) -> dict[str, Any]:
     """A bench run's figures: every route one GetItem, the same for both learners."""
-    route = {"requests": ["GetItem"], "emulator_ms": timing(9.0), "in_process_ms": timing(2.0)}
+    route = {"requests": ["GetItem"], "emulator_ms": timing(9.0), "in_process_ms": timing(2.0), "phrases": 50}
     learner = {
         "pack": {"review": 0, "new": 10},
         "pack_switched": {"course": "fr-en", "review": 0, "new": 3},
@@ -66,3 +66,12 @@ def test_the_table_has_a_row_for_the_catalog_and_for_a_pack_after_a_switch():
     switched = [line for line in table.splitlines() if line.startswith("| GET /daily after a course switch")]
     assert "1 -> 1 (GetItem) | identical | <= 4, constant: met" in switched[0]
     assert any("fr-en pack: 0 to review + 3 new" in line for line in switched)
+
+
+def test_the_table_has_rows_for_a_phrasebook_page_and_a_delta_with_their_sizes():
+    table = render_table(results())
+    page = [line for line in table.splitlines() if "GET /phrases?limit=50" in line]
+    delta = [line for line in table.splitlines() if "GET /phrases?since=" in line]
+    assert page and delta
+    assert any("50 phrases" in line for line in page + delta)
+    assert "<= 2, constant: met" in page[0] and "<= 3, constant: met" in delta[0]

@@ -51,6 +51,19 @@ def test_a_client_generated_from_the_spec_completes_a_session(local_server: Loca
     assert seen["history_ids"] == [seen["session_id"]]
     assert (seen["forged_status"], seen["forged_code"]) == (400, "invalid_cursor")
     assert seen["stats_days"] == 30
+    # the phrasebook holds the phrases the completion rated, once each; nothing changed since;
+    # and a conditional GET with the page's ETag is a 304 without a body
+    rated = seen["phrases"]
+    assert len(seen["book"]) == rated and len({row[0] for row in seen["book"]}) == rated
+    assert all(
+        state in {"learning", "review", "relearning"} and reps >= 1 for _, state, reps, _ in seen["book"]
+    )
+    assert all(0 <= strength <= 1 for strength in seen["book_strengths"])
+    assert seen["book_delta"] == [0, 0, False]
+    assert seen["book_tag"].startswith('"') and (seen["book_again_status"], seen["book_again_body"]) == (
+        304,
+        None,
+    )
     assert seen["stats_today"]["goal_xp"] == seen["goal_xp"] == 50
     assert seen["stats_today"]["xp"] == 0  # the instant completion earned nothing
     # the catalog, an unknown course refused, and a switch that the next pack follows

@@ -42,7 +42,10 @@ def test_every_operation_documents_its_success_body_and_errors_in_our_shape():
             success = responses[success_status]["content"]["application/json"]["schema"]["$ref"]
             assert success.startswith("#/components/schemas/"), (method, path)
             for status, response in responses.items():
-                if status != success_status:
+                if status == "304":  # a conditional GET's: no body, and the ETag it matched
+                    assert "content" not in response and "ETag" in response["headers"], (method, path)
+                    assert "ETag" in responses[success_status]["headers"], (method, path)
+                elif status != success_status:
                     body = response["content"]["application/json"]["schema"]
                     assert body == {"$ref": "#/components/schemas/ErrorResponse"}, (method, path, status)
     # what the server always sends is required, so generated clients need no fallbacks
@@ -50,3 +53,25 @@ def test_every_operation_documents_its_success_body_and_errors_in_our_shape():
     always_sent += ("ExportResponse", "ExportSession", "ExportCard", "ExportDay", "DeletionResponse")
     for name in always_sent:
         assert set(schemas[name]["required"]) == set(schemas[name]["properties"]), name
+
+
+def test_the_conditional_routes_and_the_app_version_header_are_in_the_spec():
+    spec = json.loads(SPEC_PATH.read_text(encoding="utf-8"))
+    conditional = {
+        (method, path)
+        for path, operations in spec["paths"].items()
+        for method, operation in operations.items()
+        if "304" in operation["responses"]
+    }
+    assert conditional == {
+        ("get", "/api/v2/practice/profile"),
+        ("get", "/api/v2/practice/stats"),
+        ("get", "/api/v2/practice/sessions/{session_id}"),
+        ("get", "/api/v2/practice/phrases"),
+    }
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+            assert "x-app-version" in headers, (method, path)
+            assert ("if-none-match" in headers) == ((method, path) in conditional), (method, path)
+            assert "426" in operation["responses"], (method, path)

@@ -238,3 +238,20 @@ def test_a_token_from_before_an_erasure_is_gone(repository: AllStores, clock: Fa
     practise(service, clock, "ana", 4)  # the learner signs up again with the same id
     with pytest.raises(SyncTokenExpired):
         service.phrasebook.changes("ana", token)
+
+
+def test_an_edit_too_large_for_a_page_lists_the_phrasebook_again(repository: AllStores, clock: FakeClock):
+    service = services_on(repository, clock, Settings(course_cache_seconds=0))
+    user = "release-day"
+    for day in range(3):
+        practise(service, clock, user, day)
+    copy = full_listing(service, user, "es-en")
+    known = sorted(copy.phrases)[:3]
+    unknown = [p.phrase_id for p in SPANISH.phrases if p.phrase_id not in copy.phrases][-120:]
+    repository.put_course(without(SPANISH, {*known, *unknown}))  # a release that drops 123 phrases
+
+    pages = sync(service, user, copy)
+
+    assert pages[0].reset and pages[0].removed == ()
+    assert copy.phrases == full_listing(service, user, "es-en", FRESH).phrases
+    assert not set(copy.phrases) & set(known)

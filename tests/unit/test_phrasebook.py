@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fsrs import Card, Scheduler, State
 
+from practice.domain.content import MAX_PHRASE_EDITS, Course, Phrase
 from practice.domain.learner import CardState, Profile
 from practice.domain.phrasebook import (
     PhraseFilter,
@@ -156,7 +157,15 @@ def test_each_change_to_a_courses_cards_numbers_the_next_entry_of_that_course_al
 
 @pytest.mark.parametrize(
     ("sent", "minimum"),
-    [(None, "3.0"), ("3.0", "3.0"), ("3", "3.0.0"), ("3.0.0", "3"), ("3.10", "3.9"), ("4", "3.99.99")],
+    [
+        (None, "3.0"),
+        ("3.0", "3.0"),
+        ("3", "3.0.0"),
+        ("3.0.0", "3"),
+        ("3.10", "3.9"),
+        ("4", "3.99.99"),
+        ("0.1", ""),
+    ],
 )
 def test_an_app_as_new_as_the_minimum_or_sending_no_version_is_served(sent, minimum):
     check_app_version(sent, minimum)
@@ -175,5 +184,61 @@ def test_an_app_version_that_is_no_version_is_refused(sent):
     if sent == "3.0 ":  # surrounding spaces are not part of a header value (RFC 9110)
         check_app_version(sent, "3.0")
         return
-    with pytest.raises(InvalidAppVersion):
-        check_app_version(sent, "1.0")
+    for minimum in ("1.0", ""):  # checked whether a minimum is set or not, as the spec says
+        with pytest.raises(InvalidAppVersion):
+            check_app_version(sent, minimum)
+
+
+# -- edits of a course's phrases, as the course keeps them ---------------------------------------
+
+
+def edited(
+    course: Course, *, drop: tuple[str, ...] = (), revise: tuple[str, ...] = (), add: tuple[Phrase, ...] = ()
+) -> Course:
+    """`course` reloaded with phrases dropped, translations revised or phrases added (validated
+    anew, as a course file is)."""
+    phrases = [
+        p.model_dump() | ({"translation": p.translation + " (revised)"} if p.phrase_id in revise else {})
+        for p in course.phrases
+        if p.phrase_id not in drop
+    ]
+    phrases += [p.model_dump() for p in add]
+    data = course.model_dump() | {"phrases": phrases, "dialogs": [], "drills": []}
+    return Course.model_validate(data)
+
+
+def test_a_reload_with_the_same_phrases_is_no_edit():
+    first = COURSE.loaded_over(None)
+    assert first.phrase_edits == () and COURSE.loaded_over(first).phrase_edits == ()
+
+
+def test_edits_add_up_from_any_kept_revision_and_a_phrase_back_after_a_removal_is_a_change():
+    a, b, c = (p.phrase_id for p in COURSE.phrases[:3])
+    v1 = COURSE.loaded_over(None)
+    v2 = edited(v1, drop=(a,), revise=(b,)).loaded_over(v1)
+    v3 = edited(v1, revise=(b, c)).loaded_over(v2)  # `a` is back, `b` as in v2, `c` revised
+    assert [(e.changed, e.removed) for e in v3.phrase_edits] == [((b,), (a,)), ((a, c), ())]
+    since_v1 = v3.edit_since(v1.phrases_revision)
+    assert since_v1 is not None and (set(since_v1.changed), since_v1.removed) == ({a, b, c}, ())
+    since_v2 = v3.edit_since(v2.phrases_revision)
+    assert since_v2 is not None and (set(since_v2.changed), since_v2.removed) == ({a, c}, ())
+    assert v3.edit_since("no-such-revision") is None
+
+
+def test_a_phrase_never_seen_before_is_no_change_for_any_learner():
+    extra = COURSE.phrases[0].model_copy(update={"phrase_id": "brand-new-phrase"})
+    v1 = COURSE.loaded_over(None)
+    v2 = edited(v1, add=(extra,)).loaded_over(v1)
+    edit = v2.edit_since(v1.phrases_revision)
+    assert edit is not None and (edit.changed, edit.removed) == ((), ())
+
+
+def test_a_course_keeps_its_latest_edits_only():
+    course = COURSE.loaded_over(None)
+    revisions = [course.phrases_revision]
+    for n in range(MAX_PHRASE_EDITS + 3):
+        course = edited(course, revise=(COURSE.phrases[n].phrase_id,)).loaded_over(course)
+        revisions.append(course.phrases_revision)
+    assert len(course.phrase_edits) == MAX_PHRASE_EDITS
+    assert course.edit_since(revisions[2]) is None  # older than the edits kept
+    assert course.edit_since(revisions[3]) is not None

@@ -55,7 +55,7 @@ def openapi_spec(resolver: APIGatewayHttpResolver) -> dict[str, Any]:
             security=[{SECURITY_SCHEME: []}],
         )
     )
-    return with_our_server_errors(spec)
+    return with_headers(with_our_server_errors(spec))
 
 
 def with_our_server_errors(spec: dict[str, Any]) -> dict[str, Any]:
@@ -71,6 +71,47 @@ def with_our_server_errors(spec: dict[str, Any]) -> dict[str, Any]:
         for operation in operations.values():
             operation["responses"]["500"] = ours
     spec["components"]["schemas"].pop("ResponseValidationError", None)
+    return spec
+
+
+APP_VERSION_HEADER = {
+    "name": "x-app-version",
+    "in": "header",
+    "required": False,
+    "description": "The app's version, dotted numbers such as 3.2.0. Below the oldest version the"
+    " API serves (its MinAppVersion; none by default) every route answers 426 app_upgrade_required,"
+    " and the app asks the learner to update. Without it, the app is served.",
+    "schema": {"type": "string", "pattern": r"^\d{1,6}(\.\d{1,6}){0,3}$"},
+}
+IF_NONE_MATCH_HEADER = {
+    "name": "if-none-match",
+    "in": "header",
+    "required": False,
+    "description": "The ETag of the copy the app holds: 304 with no body while it is current.",
+    "schema": {"type": "string"},
+}
+RESPONSE_HEADERS = {
+    "ETag": {
+        "description": "Tags what this answer returned; send it as If-None-Match.",
+        "schema": {"type": "string"},
+    },
+    "Cache-Control": {"description": "private, no-cache", "schema": {"type": "string"}},
+}
+
+
+def with_headers(spec: dict[str, Any]) -> dict[str, Any]:
+    """The headers the gate and the conditional routes read (practice_api/http/gate.py and
+    conditional.py) and those they answer with, which no route's signature declares."""
+    from practice_api.http.conditional import CONDITIONAL_ROUTES  # noqa: PLC0415 - after the environment is set
+
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            operation.setdefault("parameters", []).append(APP_VERSION_HEADER)
+            if (method, path) in CONDITIONAL_ROUTES:
+                operation["parameters"].append(IF_NONE_MATCH_HEADER)
+                operation["responses"]["200"]["headers"] = RESPONSE_HEADERS
+                operation["responses"]["304"]["headers"] = RESPONSE_HEADERS
+                operation["responses"]["304"].pop("content", None)  # Powertools gives it the route's body
     return spec
 
 

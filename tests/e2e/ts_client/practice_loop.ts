@@ -41,6 +41,16 @@ const goal = await api.PATCH("/api/v2/practice/profile", { body: { daily_goal_xp
 const history = await api.GET("/api/v2/practice/sessions", { params: { query: { limit: 1 } } });
 const forged = await api.GET("/api/v2/practice/sessions", { params: { query: { cursor: "forged" } } });
 const stats = await api.GET("/api/v2/practice/stats", {});
+// The phrasebook: a page, what changed since it (nothing), and the page again while the app's
+// copy is current: a 304 with no body
+const book = await api.GET("/api/v2/practice/phrases", {
+  params: { query: { limit: 100 }, header: { "x-app-version": "2.4.0" } },
+});
+const bookDelta = await api.GET("/api/v2/practice/phrases", { params: { query: { since: book.data?.sync_token ?? "" } } });
+const bookTag = book.response.headers.get("etag") ?? "";
+const bookAgain = await api.GET("/api/v2/practice/phrases", {
+  params: { query: { limit: 100 }, header: { "if-none-match": bookTag } },
+});
 // The catalog, a course that is not there, and a switch: the next pack is the new course's
 const catalog = await api.GET("/api/v2/practice/courses", {});
 const unknownCourse = await api.PATCH("/api/v2/practice/profile", { body: { course_id: "xx-en" } });
@@ -76,6 +86,12 @@ console.log(
     forged_code: forged.error?.error.code ?? null,
     stats_days: stats.data?.days.length ?? null,
     stats_today: stats.data?.today ?? null,
+    book: book.data?.phrases.map((p) => [p.phrase_id, p.state, p.reps, p.leech]) ?? null,
+    book_strengths: book.data?.phrases.map((p) => p.strength) ?? null,
+    book_delta: bookDelta.data ? [bookDelta.data.phrases.length, bookDelta.data.removed.length, bookDelta.data.has_more] : null,
+    book_tag: bookTag,
+    book_again_status: bookAgain.response.status,
+    book_again_body: bookAgain.data ?? null,
     courses: catalog.data?.courses.map((c) => [c.course_id, c.phrases, c.active, c.phrases_introduced]) ?? null,
     unknown_course_status: unknownCourse.response.status,
     unknown_course_code: unknownCourse.error?.error.code ?? null,

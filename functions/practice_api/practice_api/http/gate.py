@@ -1,6 +1,6 @@
 """What is refused before routing and validation, whatever else is wrong with the request, in
-this order: no usable identity (401), an app older than the oldest version served (426, or 400
-for an X-App-Version that is no version), a body whose Content-Type is not JSON (415), a body
+this order: no usable identity (401), an X-App-Version that is no version (400) or older than
+the oldest version served (426), a body whose Content-Type is not JSON (415), a body
 that is not UTF-8 (400). Powertools validates a body before a route's dependencies run, so these checks
 read the raw event first; what passes goes on to the resolver."""
 
@@ -23,8 +23,7 @@ def admit(raw_event: dict[str, Any], *, local_mode: bool, min_app_version: str =
     """Raise the first reason to refuse the event before any validation; return to let it through."""
     event = APIGatewayProxyEventV2(raw_event)
     caller_id(event, local_mode=local_mode)
-    if min_app_version:
-        check_app_version(event.headers.get("x-app-version"), min_app_version)
+    check_app_version(event.headers.get("x-app-version"), min_app_version)
     if not event.body:
         return
     content_type = event.headers.get("content-type")
@@ -41,13 +40,14 @@ def admit(raw_event: dict[str, Any], *, local_mode: bool, min_app_version: str =
 
 
 def check_app_version(sent: str | None, minimum: str) -> None:
-    """AppUpgradeRequired when the app says it is older than `minimum`. An app that sends no
-    version is served: the header is optional (scripts, and apps from before it)."""
+    """InvalidAppVersion for a header that is no version; AppUpgradeRequired when the app says it
+    is older than `minimum` (empty: none). An app that sends no version is served: the header is
+    optional (scripts, and apps from before it)."""
     if sent is None:
         return
     if not APP_VERSION.match(sent.strip()):
         raise InvalidAppVersion(f"X-App-Version must be dotted numbers such as 3.2.0, not '{sent[:32]}'")
-    if _numbers(sent) < _numbers(minimum):
+    if minimum and _numbers(sent) < _numbers(minimum):
         raise AppUpgradeRequired(minimum)
 
 
