@@ -23,6 +23,11 @@ def longer_course(phrases: int) -> Course:
     return bench_course(ES_EN, phrases).model_copy(update={"course_id": ES_EN.course_id})
 
 
+def content(course: Course | None) -> dict[str, Any] | None:
+    """What a course file holds: a loaded course also carries the edits of its phrases."""
+    return course.model_dump() if course is not None else None
+
+
 def course_items(dynamodb: Any) -> list[dict[str, Any]]:
     return dynamodb.query(
         TableName=TABLE, KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": PK}
@@ -39,7 +44,7 @@ def test_a_long_course_comes_back_as_it_was_put_from_several_parts(dynamodb, mon
     parts = [item for item in course_items(dynamodb) if item["sk"]["S"].startswith("PART#")]
     assert len(parts) > 1
     assert all(len(item["part"]["B"]) <= 20_000 for item in parts)
-    assert repository.load_course(ES_EN.course_id) == long_course
+    assert content(repository.load_course(ES_EN.course_id)) == content(long_course)
 
 
 def test_a_ten_thousand_phrase_course_is_read_with_one_query(dynamodb):
@@ -67,7 +72,7 @@ def test_reloading_a_shorter_course_leaves_only_its_own_items(dynamodb):
     parts = range(int(meta["parts"]["N"]))
     assert keys == {"META"} | {f"PART#{meta['revision']['S']}#{n:04d}" for n in parts}
     assert not (keys - {"META"}) & longer
-    assert repository.load_course(ES_EN.course_id) == ES_EN
+    assert content(repository.load_course(ES_EN.course_id)) == content(ES_EN)
 
 
 def test_loading_the_same_course_again_writes_the_same_items(dynamodb):
@@ -111,7 +116,29 @@ def test_a_read_that_meets_a_half_replaced_course_is_unavailable_not_a_wrong_cou
     with pytest.raises(StoreUnavailable):
         catalog.get(ES_EN.course_id)
     repository.put_course(ES_EN)
-    assert catalog.get(ES_EN.course_id) == ES_EN
+    reloaded = catalog.get(ES_EN.course_id)
+    assert content(reloaded) == content(ES_EN)
+    assert reloaded.phrase_edits == ()  # what the broken course held is unknown: the edits begin again
+
+
+def test_a_reload_keeps_the_edits_of_the_phrases_with_the_course(dynamodb):
+    repository = on_dynamodb(dynamodb, TABLE)
+    first, second, third = (p.phrase_id for p in ES_EN.phrases[:3])
+    revised = [
+        p.model_dump() | ({"translation": "(revised)"} if p.phrase_id == third else {}) for p in ES_EN.phrases
+    ]
+    kept = [p for p in revised if p["phrase_id"] not in {first, second}]
+    edited = Course.model_validate(ES_EN.model_dump() | {"phrases": kept, "dialogs": [], "drills": []})
+
+    repository.put_course(edited)
+    repository.put_course(edited)  # the same again: no edit
+
+    loaded = repository.load_course(ES_EN.course_id)
+    assert loaded is not None and content(loaded) == content(edited)
+    [edit] = loaded.phrase_edits
+    assert (edit.before, edit.after) == (ES_EN.phrases_revision, edited.phrases_revision)
+    assert (edit.changed, edit.removed) == ((third,), (first, second))
+    assert loaded.edit_since(ES_EN.phrases_revision) == edit
 
 
 class Monotonic:
@@ -136,7 +163,7 @@ def test_a_course_replaced_under_a_running_container_is_served_once_its_cache_ag
     repository, clock = on_dynamodb(dynamodb, TABLE), Monotonic()
     repository.put_course(ES_EN)
     catalog = CourseCatalog(repository, max_age_seconds=300, clock=clock)
-    assert catalog.get("es-en") == ES_EN
+    assert content(catalog.get("es-en")) == content(ES_EN)
     spanish = [c.course_id for c in catalog.listing()].index("es-en")
     assert catalog.listing()[spanish].phrases == len(ES_EN.phrases)
 
@@ -148,10 +175,10 @@ def test_a_course_replaced_under_a_running_container_is_served_once_its_cache_ag
     # Then within the cache's age the container keeps serving what it read (no request), but a
     # switch to the new course finds it at once (the catalog is read again for an unknown id)
     clock.now += 299
-    assert catalog.get("es-en") == ES_EN
+    assert content(catalog.get("es-en")) == content(ES_EN)
     assert catalog.require("es-es").title == "Spanish in Spanish"
     # And once the cache is older than its age, the replaced course is served
     clock.now += 2
-    assert catalog.get("es-en") == longer
+    assert content(catalog.get("es-en")) == content(longer)
     phrases = {c.course_id: c.phrases for c in catalog.listing()}
     assert (phrases["es-en"], phrases["es-es"]) == (len(longer.phrases), len(ES_EN.phrases))

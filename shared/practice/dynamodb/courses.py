@@ -47,7 +47,11 @@ class DynamoCourseStore(ProfileReads):
         catalog entry, then whatever else is under the course's key (an earlier revision).
         Loading the same course again writes the same items."""
         pk = course_pk(course.course_id)
-        edits = course.loaded_over(self.load_course(course.course_id)).phrase_edits
+        try:
+            before = self.load_course(course.course_id)
+        except StoreUnavailable:  # a half-replaced course: what its phrases were is unknown, so
+            before = None  # the edits start again (a phrasebook token from before lists anew)
+        edits = course.loaded_over(before).phrase_edits
         document = zlib.compress(course.model_dump_json().encode())
         revision = hashlib.sha256(document).hexdigest()[:16]
         parts = [document[at : at + COURSE_PART_BYTES] for at in range(0, len(document), COURSE_PART_BYTES)]
