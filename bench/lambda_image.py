@@ -3,6 +3,7 @@ wheels), the packages the python3.13 runtime provides, and the environment it ru
 
 import importlib.util
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -107,6 +108,11 @@ def runtime_directory(directory: Path) -> Path:
     return directory
 
 
+# One cursor key for every child of a bench run, as one deployed stack has: a sync token recorded
+# against the emulator is replayed in another process, which must open it.
+_CURSOR_KEY = secrets.token_urlsafe(48)
+
+
 def lambda_environment(work: Path, endpoint_url: str = UNUSED_LOOPBACK_ENDPOINT) -> dict[str, str]:
     """The function's environment from template.yaml, plus what Lambda sets, and nothing from the
     caller's shell (no AWS profile, no config files), so no credential lookup leaves the machine."""
@@ -134,6 +140,7 @@ def lambda_environment(work: Path, endpoint_url: str = UNUSED_LOOPBACK_ENDPOINT)
             FUNCTION,
             {**TABLE_NAMES, "ErasureQueue": ERASURE_QUEUE_URL, "AudioBucket": "practice-audio-bench"},
         ),
+        "CURSOR_KEY": _CURSOR_KEY,
     }
 
 

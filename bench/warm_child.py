@@ -137,7 +137,7 @@ def phrase_page(response: dict[str, Any]) -> dict[str, Any]:
     """A phrasebook page's size and sync token."""
     succeeded(response)
     page = json.loads(response["body"])
-    return {"phrases": len(page["phrases"]), "sync_token": page["sync_token"]}
+    return {"phrases": len(page["phrases"]), "sync_token": page["sync_token"], "course_id": page["course_id"]}
 
 
 def accepted(response: dict[str, Any]) -> None:
@@ -207,7 +207,6 @@ READS = {
     "export": ("export_data.json", {}),
     "courses": ("list_courses.json", {}),
     "forecast": ("get_forecast.json", {"days": "30"}),
-    "phrases": ("get_phrases.json", {"limit": "50"}),
 }
 SWITCH_TO = "fr-en"  # GET /daily after a switch: the learner's cards stay in the bench course
 
@@ -247,12 +246,16 @@ def against_emulator() -> dict[str, Any]:
     results["daily"] = call | {"emulator_ms": timings}
     results["pack"] = {"review": len(pack.review), "new": len(pack.new)}
     results["rss_after_daily_mib"] = rss_mib()
+    # The phrasebook of the learner's course (a page of 50), and what changed in it since before the
+    # completions below (a delta: the first completion's phrases). Read before the switch below,
+    # which makes another course the active one.
+    listed = phrase_page(invoke(read_event("get_phrases.json", CONFIG["user_id"], {"limit": "1"}))[1])
+    reads = READS | {
+        "phrases": ("get_phrases.json", {"limit": "50", "course_id": listed["course_id"]}),
+        "phrases_delta": ("get_phrases.json", {"since": listed["sync_token"], "limit": "100"}),
+    }
     # Before any completion, so that no learner has spent the day's review limit yet
     results |= after_a_switch(daily, invokes, warmup, results["warming"])
-
-    # The phrasebook's sync token before any completion: its delta is then the first one's phrases
-    listed = phrase_page(invoke(read_event("get_phrases.json", CONFIG["user_id"], {"limit": "1"}))[1])
-    reads = READS | {"phrases_delta": ("get_phrases.json", {"since": listed["sync_token"], "limit": "100"})}
 
     # Completion of the sessions opened above: identical packs, as nothing was completed meanwhile.
     _, response = invoke(completion_event(daily, packs[0]))

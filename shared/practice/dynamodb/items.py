@@ -161,7 +161,9 @@ def due_days_from_item(item: dict[str, Any] | None) -> dict[date, int]:
 
 
 def sync_entry_item(user_id: str, course_id: str, entry: SyncEntry, expires_at: int) -> dict[str, Any]:
-    """An entry of the phrasebook's sync log; DynamoDB's TTL removes it at `expires_at`."""
+    """An entry of the phrasebook's sync log; DynamoDB's TTL removes it at `expires_at`. Its phrase
+    ids are one string each (ids are slugs: never a space): a delta reads up to 101 entries, and
+    botocore parses a list element by element."""
     item: dict[str, Any] = {
         "pk": user_pk(user_id),
         "sk": sync_sk(course_id, entry.number),
@@ -169,17 +171,21 @@ def sync_entry_item(user_id: str, course_id: str, entry: SyncEntry, expires_at: 
         "ttl": expires_at,
     }
     if entry.changed:
-        item["changed"] = list(entry.changed)
+        item["changed"] = " ".join(entry.changed)
     if entry.retired:
-        item["retired"] = list(entry.retired)
+        item["retired"] = " ".join(entry.retired)
     return item
+
+
+# What a delta reads of a sync log entry
+SYNC_ENTRY_PROJECTION = "sk, changed, retired"
 
 
 def sync_entry_from_item(item: dict[str, Any]) -> SyncEntry:
     return SyncEntry(
         number=number_of_sync_entry(item["sk"]),
-        changed=tuple(item.get("changed", ())),
-        retired=tuple(item.get("retired", ())),
+        changed=tuple(item.get("changed", "").split()),
+        retired=tuple(item.get("retired", "").split()),
     )
 
 

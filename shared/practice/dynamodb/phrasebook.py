@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from practice.domain.learner import CardState
 from practice.domain.phrasebook import SyncEntry
 from practice.dynamodb.codec import deserialize_item
-from practice.dynamodb.items import sync_entry_from_item
+from practice.dynamodb.items import SYNC_ENTRY_PROJECTION, sync_entry_from_item
 from practice.dynamodb.keys import card_key, card_sk, phrase_of_card, sync_sk, user_pk
 from practice.dynamodb.profile import ProfileReads
 
@@ -42,6 +42,7 @@ class DynamoPhrasebookStore(ProfileReads):
                 ":first": {"S": sync_sk(course_id, after + 1)},
                 ":last": {"S": sync_sk(course_id, _LAST_ENTRY)},
             },
+            ProjectionExpression=SYNC_ENTRY_PROJECTION,
             Limit=limit,
             ConsistentRead=True,
         )
