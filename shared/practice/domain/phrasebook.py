@@ -93,11 +93,35 @@ def phrase_entries(
 
 
 def with_card_change(profile: Profile, course_id: str) -> Profile:
-    """The profile with the course's sync log one entry longer: what a write that changes the
-    course's cards stores (its entry's number is the course's new `card_changes`)."""
+    """The profile with the course's sync log one entry longer (its number is the course's new
+    `card_changes`)."""
     progress = profile.progress_in(course_id)
     moved = progress.model_copy(update={"card_changes": progress.card_changes + 1})
     return profile.model_copy(update={"courses": {**profile.courses, course_id: moved}})
+
+
+def card_change(
+    profile: Profile, course_id: str, *, changed: Iterable[str] = (), retired: Iterable[str] = ()
+) -> tuple[Profile, SyncEntry]:
+    """What a write that changes the course's cards stores besides them, in the same transaction:
+    the profile with the log one entry longer, and that entry."""
+    logged = with_card_change(profile, course_id)
+    number = logged.progress_in(course_id).card_changes
+    return logged, SyncEntry(number, changed=tuple(changed), retired=tuple(retired))
+
+
+def whole_entries(entries: Iterable[SyncEntry], limit: int) -> tuple[list[SyncEntry], bool]:
+    """The entries a delta page takes: whole ones, in order, while the page stays within `limit`
+    phrases (always at least one); and whether it left any out."""
+    taken: list[SyncEntry] = []
+    phrases = 0
+    for entry in entries:
+        size = len(entry.changed) + len(entry.retired)
+        if taken and phrases + size > limit:
+            return taken, True
+        taken.append(entry)
+        phrases += size
+    return taken, False
 
 
 @dataclass(frozen=True, slots=True)

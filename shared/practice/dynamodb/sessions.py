@@ -19,7 +19,7 @@ from practice.domain.learner import (
     utc_iso,
 )
 from practice.domain.limits import SYNC_LOG_DAYS
-from practice.domain.phrasebook import SyncEntry, with_card_change
+from practice.domain.phrasebook import card_change
 from practice.dynamodb import keys
 from practice.dynamodb.codec import deserialize_item, serialize_item
 from practice.dynamodb.items import (
@@ -71,10 +71,7 @@ class DynamoSessionStore(ProfileReads):
         session_put["ConditionExpression"] = "attribute_not_exists(pk)"
         writes: list[dict[str, Any]] = [{"Put": session_put}]
         if retired:  # a change to the course's cards: the profile numbers its sync log entry
-            logged = with_card_change(profile, session.course_id)
-            writes.append({"Put": self._table.versioned_put(profile_item(logged), profile.version)})
-            entry = SyncEntry(logged.progress_in(session.course_id).card_changes, retired=tuple(retired))
-            writes.append({"Put": self._sync_put(session.user_id, session.course_id, entry)})
+            writes += self._logged_change(profile, session.course_id, retired=retired)
         elif store_profile:
             writes.append({"Put": self._table.versioned_put(profile_item(profile), profile.version)})
         else:  # unchanged, but still the one read: a deletion begun meanwhile cancels the start
@@ -91,15 +88,19 @@ class DynamoSessionStore(ProfileReads):
             writes.append({"Update": self._count_due(session.user_id, session.course_id, minus, ())})
         self._table.transact(writes)
 
-    def _sync_put(self, user_id: str, course_id: str, entry: SyncEntry) -> dict[str, Any]:
-        """A new entry of the phrasebook's sync log (kept SYNC_LOG_DAYS from the write, by the
-        table's TTL, whose clock is DynamoDB's own)."""
+    def _logged_change(
+        self, profile: Profile, course_id: str, *, changed: Sequence[str] = (), retired: Sequence[str] = ()
+    ) -> list[dict[str, Any]]:
+        """The profile, with the course's sync log one entry longer, and that entry (kept
+        SYNC_LOG_DAYS from the write by the table's TTL, whose clock is DynamoDB's own)."""
+        logged, entry = card_change(profile, course_id, changed=changed, retired=retired)
         expires_at = int(time.time()) + SYNC_LOG_DAYS * 86_400
-        return {
+        entry_put = {
             "TableName": self._table.name,
-            "Item": serialize_item(sync_entry_item(user_id, course_id, entry, expires_at)),
+            "Item": serialize_item(sync_entry_item(profile.user_id, course_id, entry, expires_at)),
             "ConditionExpression": "attribute_not_exists(pk)",
         }
+        return [{"Put": self._table.versioned_put(profile_item(logged), profile.version)}, {"Put": entry_put}]
 
     def _still_version(self, profile: Profile) -> dict[str, Any]:
         return {
@@ -190,11 +191,8 @@ class DynamoSessionStore(ProfileReads):
         }
         writes: list[dict[str, Any]] = [{"Put": session_put}]
         if completion.cards:  # the cards' writes are the sync log's next entry
-            logged = with_card_change(profile, session.course_id)
-            writes.append({"Put": self._table.versioned_put(profile_item(logged), profile.version)})
-            changed = tuple(card.phrase_id for card in completion.cards)
-            entry = SyncEntry(logged.progress_in(session.course_id).card_changes, changed=changed)
-            writes.append({"Put": self._sync_put(user_id, session.course_id, entry)})
+            changed = [card.phrase_id for card in completion.cards]
+            writes += self._logged_change(profile, session.course_id, changed=changed)
         else:
             writes.append({"Put": self._table.versioned_put(profile_item(profile), profile.version)})
         if completion.ledger is not None:

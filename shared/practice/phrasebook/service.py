@@ -11,7 +11,7 @@ from practice.courses.service import CourseCatalog
 from practice.domain.content import Course
 from practice.domain.learner import Profile
 from practice.domain.limits import PHRASEBOOK_PAGE_DEFAULT, PHRASEBOOK_PAGE_MAX
-from practice.domain.phrasebook import PhraseFilter, SyncEntry, phrase_entries, sync_delta
+from practice.domain.phrasebook import PhraseFilter, SyncEntry, phrase_entries, sync_delta, whole_entries
 from practice.errors import InvalidCursor, InvalidSyncToken, SyncTokenExpired
 from practice.phrasebook.results import PhrasebookPage
 from practice.phrasebook.store import PhrasebookStore
@@ -105,15 +105,7 @@ class PhrasebookService:
             entries, more = self._store.sync_entries(user_id, point.course_id, point.number, limit + 1)
             if not entries or entries[0].number != point.number + 1:
                 raise SyncTokenExpired("what changed since this sync token is no longer kept; list it again")
-        taken: list[SyncEntry] = []
-        phrases = 0
-        for entry in entries:
-            size = len(entry.changed) + len(entry.retired)
-            if taken and phrases + size > limit:
-                more = True
-                break
-            taken.append(entry)
-            phrases += size
+        taken, cut = whole_entries(entries, limit)
         delta = sync_delta(taken)
         cards = self._store.phrase_cards(user_id, point.course_id, delta.changed) if delta.changed else []
         shown = tuple(phrase_entries(course, cards, profile, self._clock()))
@@ -121,7 +113,11 @@ class PhrasebookService:
         removed = (*delta.retired, *(pid for pid in delta.changed if pid not in still))
         reached = SyncPoint(point.course_id, taken[-1].number if taken else point.number, point.revision)
         return PhrasebookPage(
-            point.course_id, shown, removed, self._tokens.seal(user_id, reached.position()), has_more=more
+            point.course_id,
+            shown,
+            removed,
+            self._tokens.seal(user_id, reached.position()),
+            has_more=more or cut,
         )
 
     def _edited(

@@ -9,7 +9,7 @@ from typing import Any
 
 from practice.domain.content import Course
 from practice.domain.learner import CardState, LearnerRecord, LedgerDay, Profile, Session
-from practice.domain.phrasebook import SyncEntry, with_card_change
+from practice.domain.phrasebook import SyncEntry, card_change
 from practice.errors import AccountDeleting, ConcurrentUpdate
 
 
@@ -58,10 +58,8 @@ class MemoryTable:
         self, profile: Profile, course_id: str, *, changed: Iterable[str] = (), retired: Iterable[str] = ()
     ) -> None:
         """Store the profile with the course's sync log one entry longer, and that entry."""
-        logged = with_card_change(profile, course_id)
+        logged, entry = card_change(profile, course_id, changed=changed, retired=retired)
         self.store_profile(logged)
-        number = logged.progress_in(course_id).card_changes
-        entry = SyncEntry(number, changed=tuple(changed), retired=tuple(retired))
         self.sync_log.setdefault((profile.user_id, course_id), []).append(entry)
 
     def records_by_key(self, user_id: str) -> list[tuple[str, LearnerRecord]]:
