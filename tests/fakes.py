@@ -34,6 +34,7 @@ class AllStores:
             stores.courses,
             stores.workload,
             stores.phrasebook,
+            stores.reminders,
         )
 
     def cards_of(self, user_id: str, course_id: str = "es-en") -> dict[str, CardState]:
@@ -121,15 +122,17 @@ def services_on(
     *,
     erasures: Any = None,
     fits: Any = None,
+    push: Any = None,
 ) -> ApiServices:
     """The API's services from the composition root, every feature on `stores` (an AllStores, or
     one wrapped in Interleaved), with no pause between retries."""
-    every = ApiStores(stores, stores, stores, stores, stores, stores, stores)  # type: ignore[arg-type]
+    every = ApiStores(*[stores] * len(ApiStores.__dataclass_fields__))  # type: ignore[arg-type]
     return build_api(
         settings or Settings(),
         every,
         erasures=erasures if erasures is not None else RecordingQueue(),
         fits=fits,
+        push=push,
         clock=clock,
         pause=lambda _: None,
     )

@@ -14,6 +14,7 @@ from practice.courses.audio import AudioLinks, NoAudio, PresignedAudio
 from practice.courses.service import CourseCatalog, CourseService
 from practice.courses.store import CourseStore
 from practice.domain.completion import TimeRules
+from practice.domain.learner import LearnerSettings
 from practice.domain.packs import PackLimits
 from practice.dynamodb.account import DynamoAccountStore, DynamoErasureStore
 from practice.dynamodb.courses import DynamoCourseStore
@@ -21,6 +22,7 @@ from practice.dynamodb.fitting import DynamoFitStore
 from practice.dynamodb.phrasebook import DynamoPhrasebookStore
 from practice.dynamodb.profile import DynamoProfileStore
 from practice.dynamodb.progress import DynamoProgressStore
+from practice.dynamodb.reminders import DynamoReminderStore
 from practice.dynamodb.sessions import DynamoSessionStore
 from practice.dynamodb.table import Table
 from practice.dynamodb.workload import DynamoWorkloadStore
@@ -33,11 +35,14 @@ from practice.profile.service import NewProfiles, ProfileService
 from practice.profile.store import ProfileStore
 from practice.progress.service import ProgressService
 from practice.progress.store import ProgressStore
-from practice.runtime.clients import aws_credentials, dynamodb_client, sqs_client
+from practice.reminders.push import NoPush, PushChannel, SnsPush
+from practice.reminders.service import DeviceService, ReminderSender
+from practice.reminders.store import ReminderStore
+from practice.runtime.clients import aws_credentials, dynamodb_client, sns_client, sqs_client
 from practice.runtime.clock import Clock, utc_now
 from practice.runtime.cursors import CursorSeal, Listing
 from practice.runtime.retry import Pause
-from practice.runtime.settings import Settings
+from practice.runtime.settings import PushSettings, ReminderSettings, Settings
 from practice.sessions.service import SessionRules, SessionService
 from practice.sessions.store import SessionStore
 from practice.workload.service import WorkloadService
@@ -62,6 +67,7 @@ class ApiStores:
     courses: CourseStore
     workload: WorkloadStore
     phrasebook: PhrasebookStore
+    reminders: ReminderStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +82,7 @@ class ApiServices:
     audio: AudioLinks
     workload: WorkloadService
     phrasebook: PhrasebookService
+    devices: DeviceService
 
 
 def build_api(
@@ -84,10 +91,12 @@ def build_api(
     *,
     erasures: ErasureQueue,
     fits: FitQueue | None,
+    push: PushChannel | None = None,
     clock: Clock = utc_now,
     pause: Pause = time.sleep,
 ) -> ApiServices:
-    """The API's services on `stores`; `fits` None leaves fits due to the optimizer's sweep."""
+    """The API's services on `stores`; `fits` None leaves fits due to the optimizer's sweep, and
+    `push` None keeps devices without pushing to them."""
     profiles = NewProfiles(settings.profile_defaults, settings.default_course_id)
     seal = CursorSeal(settings.cursor_key.get_secret_value().encode())
     catalog = CourseCatalog(stores.courses, settings.course_cache_seconds)
@@ -119,6 +128,7 @@ def build_api(
         account=AccountService(
             stores.account, erasures, Listing(seal, EXPORT_LISTING), clock, settings.export_page_bytes
         ),
+        devices=DeviceService(stores.reminders, push or NoPush(), profiles, clock, pause),
     )
 
 
@@ -162,7 +172,12 @@ def api_services(
     stores = dynamodb_stores(client or dynamodb_client(), settings.table_name)
     erasures = SqsErasureQueue(settings.erasure_queue_url, sqs_client)
     fits = SqsFitQueue(settings.fit_queue_url, sqs_client) if settings.fit_queue_url else None
-    return build_api(settings, stores, erasures=erasures, fits=fits, clock=clock)
+    return build_api(settings, stores, erasures=erasures, fits=fits, push=sns_push(settings), clock=clock)
+
+
+def sns_push(settings: PushSettings) -> SnsPush:
+    """Mobile push through the stack's SNS platform applications (its client made on first use)."""
+    return SnsPush(settings.push_applications, sns_client)
 
 
 def dynamodb_stores(client: "DynamoDBClient", table_name: str) -> ApiStores:
@@ -176,6 +191,7 @@ def dynamodb_stores(client: "DynamoDBClient", table_name: str) -> ApiStores:
         courses=DynamoCourseStore(table),
         workload=DynamoWorkloadStore(table),
         phrasebook=DynamoPhrasebookStore(table),
+        reminders=DynamoReminderStore(table),
     )
 
 
@@ -187,3 +203,29 @@ def erasure_store(client: "DynamoDBClient", table_name: str) -> ErasureStore:
 def fit_store(client: "DynamoDBClient", table_name: str) -> FitStore:
     """The optimizer's and its sweep's store."""
     return DynamoFitStore(Table(client, table_name))
+
+
+def reminder_sender(
+    store: ReminderStore,
+    push: PushChannel,
+    *,
+    workers: int = 8,
+    clock: Clock = utc_now,
+    pause: Pause = time.sleep,
+) -> ReminderSender:
+    """The reminder sender's service; the sender never creates a profile, so its device service
+    needs no defaults."""
+    devices = DeviceService(store, push, NewProfiles(LearnerSettings(), ""), clock, pause)
+    return ReminderSender(store, push, devices, clock, pause, workers)
+
+
+def reminder_store(client: "DynamoDBClient", table_name: str) -> ReminderStore:
+    """The reminder sender's store."""
+    return DynamoReminderStore(Table(client, table_name))
+
+
+def reminders_function(settings: ReminderSettings, client: "DynamoDBClient") -> ReminderSender:
+    """The reminder sender function's service: the table, SNS mobile push."""
+    return reminder_sender(
+        reminder_store(client, settings.table_name), sns_push(settings), workers=settings.reminder_workers
+    )

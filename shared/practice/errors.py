@@ -91,6 +91,13 @@ class SessionNotFound(PracticeError):
     status = HTTPStatus.NOT_FOUND
 
 
+class DeviceNotFound(PracticeError):
+    """The caller has no device with this id."""
+
+    code = "device_not_found"
+    status = HTTPStatus.NOT_FOUND
+
+
 class SessionAlreadyCompleted(PracticeError):
     """The session was already completed with other results."""
 

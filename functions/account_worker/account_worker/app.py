@@ -15,7 +15,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from practice.account.queue import ErasureRequest
 from practice.account.service import erase_learner
 from practice.account.store import ErasureStore
-from practice.compose import erasure_store
+from practice.compose import erasure_store, sns_push
+from practice.reminders.push import SnsPush
 from practice.runtime.clients import dynamodb_client
 from practice.runtime.settings import WorkerSettings
 
@@ -35,6 +36,11 @@ def store() -> ErasureStore:
     return erasure_store(dynamodb_client(settings().dynamodb_timeouts), settings().table_name)
 
 
+@cache
+def push() -> SnsPush:
+    return sns_push(settings())  # its client is made on the first endpoint to delete
+
+
 store()  # settings and client at init: bad settings fail the cold start
 
 
@@ -45,6 +51,7 @@ def erase(record: SQSRecord, lambda_context: LambdaContext) -> int:
     deleted = erase_learner(
         store(),
         request.user_id,
+        delete_endpoint=push().delete,
         time_left=lambda: lambda_context.get_remaining_time_in_millis() / 1000,
         stop_seconds=settings().erasure_stop_seconds,
     )

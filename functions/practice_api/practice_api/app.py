@@ -1,7 +1,7 @@
 """The Lambda entry point of the Practice API (`practice_api.app.lambda_handler`): the resolver,
 its routers and its error map. Each feature's routes live in its folder (sessions/, profile/,
-progress/, account/, courses/, workload/, phrasebook/), what they depend on in dependencies.py, what they
-share in http/."""
+progress/, account/, courses/, workload/, phrasebook/, reminders/), what they depend on in
+dependencies.py, what they share in http/."""
 
 import gc
 
@@ -24,6 +24,7 @@ from practice_api.observability import logger, metrics
 from practice_api.phrasebook import routes as phrasebook
 from practice_api.profile import routes as profile
 from practice_api.progress import routes as progress
+from practice_api.reminders import routes as reminders
 from practice_api.sessions import routes as sessions
 from practice_api.snapstart import register as register_snapstart_hooks
 from practice_api.workload import routes as workload
@@ -39,6 +40,7 @@ app.include_router(account.router)
 app.include_router(courses.router)
 app.include_router(workload.router)
 app.include_router(phrasebook.router)
+app.include_router(reminders.router)
 register_error_handlers(app, logger)
 build_all()  # settings, client and service now: bad settings fail the cold start
 register_snapstart_hooks(app)  # deployed with SnapStart: prime before the snapshot, reseed after restore

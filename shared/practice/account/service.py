@@ -49,13 +49,23 @@ class AccountService:
 
 
 def erase_learner(
-    store: ErasureStore, user_id: str, *, time_left: Callable[[], float], stop_seconds: float
+    store: ErasureStore,
+    user_id: str,
+    *,
+    delete_endpoint: Callable[[str], None] | None = None,
+    time_left: Callable[[], float],
+    stop_seconds: float,
 ) -> int:
-    """Delete every item under the learner's key, a page at a time, then the tombstone; the
-    number of items deleted. Only while the tombstone is there: a request queued twice, or
-    retried after the learner was erased and came back as a new learner, deletes nothing.
+    """Delete the push endpoints of the learner's devices (the push service's copy of their
+    tokens; the account worker passes `delete_endpoint`, None: no push service), then every item
+    under the learner's key, a page at a time, then the tombstone; the number of items deleted.
+    Only while the tombstone is there: a request queued twice, or retried after the learner was
+    erased and came back as a new learner, deletes nothing.
     Raises ErasureIncomplete when fewer than `stop_seconds` are left after a page."""
     deleted = 0
+    if delete_endpoint is not None and store.is_deleting(user_id):
+        for endpoint in store.push_endpoints(user_id):
+            delete_endpoint(endpoint)
     while store.is_deleting(user_id):
         positions = store.erasable_keys(user_id)
         if not positions:

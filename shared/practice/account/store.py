@@ -30,6 +30,10 @@ class ErasureStore(Protocol):
         """Positions of a page of the learner's items left to erase (the tombstone aside)."""
         ...
 
+    def push_endpoints(self, user_id: str) -> list[str]:
+        """The push endpoints of the learner's devices, which the erasure deletes first."""
+        ...
+
     def delete_items(self, user_id: str, positions: Sequence[str]) -> None: ...
 
     def remove_tombstone(self, user_id: str) -> None:

@@ -22,6 +22,7 @@ from practice.domain.limits import (
     FSRS_PARAMETER_COUNT,
     MAX_FREEZES,
 )
+from practice.domain.reminders import Device, ReminderChoice, ReminderState
 from practice.domain.workload import DayLoad, Weekday
 
 UserId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:@|+-]{1,128}$")]
@@ -83,6 +84,8 @@ class LearnerSettings(BaseModel):
     )
     # Weekdays the learner wants lighter (domain/workload.py); the others are normal
     easy_days: dict[Weekday, DayLoad] = Field(default_factory=dict)
+    # Practice reminders: on or off, at a local time or "auto" (domain/reminders.py)
+    reminders: ReminderChoice = ReminderChoice()
 
     @field_validator("easy_days")
     @classmethod
@@ -135,6 +138,8 @@ class Profile(LearnerSettings):
     reviews_logged: int = 0
     fit_checked_at: int = 0
     fit_due_since: AwareDatetime | None = None
+    # Devices, usual practice time, the last reminder and the next (domain/reminders.py)
+    reminder_state: ReminderState = ReminderState()
     version: int = 0
 
     def progress_in(self, course_id: str) -> CourseProgress:
@@ -332,7 +337,7 @@ class CardState(BaseModel):
 
 
 # What a learner's data is made of besides the profile: what the export lists
-LearnerRecord = Session | CardState | LedgerDay
+LearnerRecord = Session | CardState | LedgerDay | Device
 
 
 class DueCard(BaseModel):

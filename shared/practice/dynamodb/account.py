@@ -9,7 +9,7 @@ from practice.domain.learner import LearnerRecord, utc_iso
 from practice.domain.limits import ITEMS_PER_QUERY
 from practice.dynamodb.codec import deserialize_item
 from practice.dynamodb.items import expanded, learner_record
-from practice.dynamodb.keys import PROFILE_SK, key, user_pk
+from practice.dynamodb.keys import PROFILE_SK, device_sk, key, user_pk
 from practice.dynamodb.profile import ProfileReads
 from practice.dynamodb.table import Table
 
@@ -49,7 +49,7 @@ class DynamoAccountStore(ProfileReads):
             {
                 "Key": key(user_pk(user_id), PROFILE_SK),
                 "UpdateExpression": "SET deleted_at = if_not_exists(deleted_at, :at), entity = :entity "
-                "ADD version :one",
+                "REMOVE remind_pk, remind_at ADD version :one",  # no reminder for one gone
                 "ExpressionAttributeValues": {
                     ":at": {"S": utc_iso(at)},
                     ":entity": {"S": "profile"},
@@ -79,6 +79,16 @@ class DynamoErasureStore:
             Limit=ITEMS_PER_QUERY,
         )
         return [item["sk"]["S"] for item in items if item["sk"]["S"] != PROFILE_SK]
+
+    def push_endpoints(self, user_id: str) -> list[str]:
+        """The push endpoints of the learner's devices (at most MAX_DEVICES)."""
+        items = self._table.query_all(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues={":pk": {"S": user_pk(user_id)}, ":prefix": {"S": device_sk.prefix}},
+            ProjectionExpression="endpoint_arn",
+            ConsistentRead=True,
+        )
+        return [item["endpoint_arn"]["S"] for item in items if "endpoint_arn" in item]
 
     def delete_items(self, user_id: str, positions: Sequence[str]) -> None:
         failure = "the learner's items could not all be deleted; the erasure goes on at its next attempt"

@@ -16,6 +16,7 @@ from practice.domain.learner import (
     utc_iso,
 )
 from practice.domain.phrasebook import SyncEntry
+from practice.domain.reminders import Device
 from practice.domain.scheduling import is_learning
 from practice.dynamodb.keys import (
     LEARNING_QUEUE,
@@ -23,17 +24,20 @@ from practice.dynamodb.keys import (
     REVIEW_QUEUE,
     card_key,
     day_sk,
+    device_sk,
     due_days_sk,
     due_queue_pk,
     fit_due_pk,
     number_of_sync_entry,
     phrase_of_card,
+    reminder_pk,
     session_sk,
     sync_sk,
     user_pk,
 )
 from practice.errors import AccountDeleting
 from practice.fitting.store import LoggedReview, fit_due_shard
+from practice.reminders.store import reminder_shard
 
 _RATING_NUMBER = {"again": 1, "hard": 2, "good": 3, "easy": 4}
 # What a due-index query reads back: what ranking needs (botocore parses every attribute of
@@ -58,7 +62,23 @@ def profile_item(profile: Profile) -> dict[str, Any]:
     if profile.fit_due_since is not None:  # in the sparse index the optimizer's sweep reads
         item["fit_due_pk"] = fit_due_pk(fit_due_shard(profile.user_id))
         item["fit_due_at"] = utc_iso(profile.fit_due_since)
+    if (remind_at := profile.reminder_state.next_at) is not None:  # in the reminder sender's
+        item["remind_pk"] = reminder_pk(reminder_shard(profile.user_id))
+        item["remind_at"] = utc_iso(remind_at)
     return item
+
+
+def device_item(user_id: str, device: Device) -> dict[str, Any]:
+    return {
+        "pk": user_pk(user_id),
+        "sk": device_sk(device.device_id),
+        "entity": "device",
+        **device.model_dump(mode="json", exclude_none=True),
+    }
+
+
+def device_from_item(item: dict[str, Any]) -> Device:
+    return Device.model_validate(item)
 
 
 def session_item(session: Session) -> dict[str, Any]:
@@ -204,6 +224,8 @@ def learner_record(item: dict[str, Any]) -> LearnerRecord | None:
             return session_from_item(item)
         case "card":
             return CardState.model_validate(item)
+        case "device":
+            return device_from_item(item)
         case "day":
             return ledger_day_from_item(item)
     raise TypeError(f"no export shape for the item {item['sk']} (entity {item.get('entity')!r})")

@@ -5,7 +5,9 @@
 | profile      | USER#<user_id>    | PROFILE                   | with `deleted_at`: the tombstone
                                                               of a learner being erased;
                                                               fit-due-index: FITDUE#<shard>,
-                                                              fit_due_at, while a fit is due
+                                                              fit_due_at, while a fit is due;
+                                                              reminder-index: REMIND#<shard>,
+                                                              remind_at, while a reminder is planned
 | session      | USER#<user_id>    | SESSION#<ulid>            |
 | card         | USER#<user_id>    | CARD#<course>#<phrase_id> | due-index: USER#<user_id>#<course>#<queue>,
                                                               due_at
@@ -13,6 +15,7 @@
 | due per day  | USER#<user_id>    | DUE#<course>              | cards of the course due on each
                                                               learner day: one number attribute
                                                               per day, named by its date
+| device       | USER#<user_id>    | DEVICE#<device_id>        | a push token and its SNS endpoint
 | sync entry   | USER#<user_id>    | SYNC#<course>#<n>         | the phrasebook's sync log: the
                                                               phrases one write changed (TTL)
 | course       | COURSE#<course>   | META (revision, parts) / PART#<revision>#<n>: the course's
@@ -34,6 +37,9 @@ DUE_INDEX = "due-index"
 LEARNING_QUEUE, REVIEW_QUEUE = "learning", "review"
 # Learners due a fit (sparse: only marked profiles carry its keys), sharded (fitting/store.py).
 FIT_DUE_INDEX = "fit-due-index"
+# Learners by the time of their next reminder (sparse: only profiles with one planned), sharded
+# (reminders/store.py)
+REMINDER_INDEX = "reminder-index"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +61,8 @@ card_sk = KeyPrefix("CARD#")  # <course>#<phrase>: a learner's cards of one cour
 day_sk = KeyPrefix("DAY#")  # a date, ISO 8601: days sort in order
 due_days_sk = KeyPrefix("DUE#")  # a course id
 fit_due_pk = KeyPrefix("FITDUE#")  # a shard number
+reminder_pk = KeyPrefix("REMIND#")  # a shard number
+device_sk = KeyPrefix("DEVICE#")  # a device id
 course_pk = KeyPrefix("COURSE#")
 
 

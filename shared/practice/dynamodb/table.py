@@ -75,6 +75,22 @@ class Table:
                 time.sleep(0.02 * 2**attempt)
         raise StoreUnavailable("DynamoDB kept part of a read unprocessed; try again")
 
+    def batch_get_items(self, keys: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+        """The items of up to 100 (pk, sk) keys of any partitions that exist, in no order: one
+        request, unless DynamoDB leaves part of it unprocessed."""
+        request: Any = {"Keys": [key(pk, sk) for pk, sk in dict.fromkeys(keys)], "ConsistentRead": True}
+        found: list[dict[str, Any]] = []
+        with dynamodb_errors():
+            for attempt in range(_BATCH_ATTEMPTS):
+                response = self.client.batch_get_item(RequestItems={self.name: request})
+                found += [deserialize_item(raw) for raw in response["Responses"].get(self.name, [])]
+                unprocessed: dict[str, Any] = dict(response.get("UnprocessedKeys") or {})
+                request["Keys"] = unprocessed.get(self.name, {}).get("Keys", [])
+                if not request["Keys"]:
+                    return found
+                time.sleep(0.02 * 2**attempt)
+        raise StoreUnavailable("DynamoDB kept part of a read unprocessed; try again")
+
     def put(self, item: dict[str, Any]) -> None:
         with dynamodb_errors():
             self.client.put_item(TableName=self.name, Item=serialize_item(item))

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from practice.domain.learner import SETTING_NAMES, LearnerSettings, Profile
 from practice.domain.learner_day import parse_time_zone
+from practice.domain.reminders import replanned
 from practice.errors import AccountDeleting
 from practice.profile.results import ProfileStatus
 from practice.profile.store import ProfileReader, ProfileStore
@@ -82,8 +83,13 @@ class ProfileService:
 
         def save() -> ProfileStatus:
             stored = self._store.get_profile(user_id) or self._profiles.new(user_id)
-            # validated whole, so a change arrives in the stored types (easy days as enums)
-            profile = Profile.model_validate(stored.model_dump() | update)
+            changes = dict(update)
+            if isinstance(reminders := changes.get("reminders"), Mapping):  # the fields given change
+                given = {name: value for name, value in reminders.items() if value is not None}
+                changes["reminders"] = stored.reminders.model_dump() | given
+            # validated whole, so a change arrives in the stored types (easy days as enums), and
+            # the next reminder planned with the new settings
+            profile = replanned(Profile.model_validate(stored.model_dump() | changes), self._clock())
             if profile != stored or stored.version == 0:
                 self._store.save_profile(profile)
             return ProfileStatus(profile, self._clock())

@@ -1,5 +1,6 @@
-"""The botocore clients the functions make: one DynamoDB client per container, and the SQS client
-of the erasure and optimizer queues (made when a message first needs it: runtime/sqs.py)."""
+"""The botocore clients the functions make: one DynamoDB client per container, the SQS client of
+the erasure and optimizer queues (made when a message first needs it: runtime/sqs.py), and the
+SNS client of reminders' mobile push (reminders/push.py)."""
 
 import os
 from typing import TYPE_CHECKING
@@ -13,11 +14,12 @@ from practice.runtime.budget import DynamoTimeouts, InvocationBudget
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
+    from mypy_boto3_sns.client import SNSClient
     from mypy_boto3_sqs.client import SQSClient
 
 
 DEFAULT_TIMEOUTS = DynamoTimeouts()
-SERVICES = ("dynamodb", "sqs")  # every client these functions make
+SERVICES = ("dynamodb", "sqs", "sns")  # every client these functions make
 
 
 class _KnownServicesLoader(botocore.loaders.Loader):
@@ -83,5 +85,18 @@ def sqs_client() -> "SQSClient":
     config = Config(retries={"mode": "standard"}, connect_timeout=1.0, read_timeout=3.0)
     client: SQSClient = _session().create_client(  # type: ignore[assignment]
         "sqs", region_name=os.environ.get("AWS_REGION"), config=config
+    )
+    return client
+
+
+def sns_client() -> "SNSClient":
+    """A botocore SNS client (AWS_ENDPOINT_URL_SNS points it at a local emulator). One attempt
+    per publish: SNS does not deduplicate mobile pushes, and a retry of one whose answer was lost
+    would push twice (throttling is retried by the sender's next run instead)."""
+    config = Config(
+        retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=1.0, read_timeout=3.0
+    )
+    client: SNSClient = _session().create_client(  # type: ignore[assignment]
+        "sns", region_name=os.environ.get("AWS_REGION"), config=config
     )
     return client

@@ -14,6 +14,7 @@ from practice.domain.limits import (
     MAX_REVIEWS_PER_COMPLETION,
     MAX_REVIEWS_PER_PHRASE,
 )
+from practice.domain.reminders import Platform
 from practice.domain.workload import SpreadMode
 from practice.runtime.budget import DynamoTimeouts
 
@@ -39,7 +40,32 @@ class StoreSettings(BaseSettings):
         )
 
 
-class WorkerSettings(StoreSettings):
+class PushSettings(BaseSettings):
+    """The SNS platform applications that reminders are pushed through (ARNs; empty: push is off
+    for that platform, devices are kept and nothing is sent)."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore")
+
+    apns_platform_application_arn: str = ""
+    fcm_platform_application_arn: str = ""
+
+    @property
+    def push_applications(self) -> dict[Platform, str]:
+        return {
+            Platform.IOS: self.apns_platform_application_arn,
+            Platform.ANDROID: self.fcm_platform_application_arn,
+        }
+
+
+class ReminderSettings(StoreSettings, PushSettings):
+    """The reminder sender's environment: learners reminded at once, and when to stop starting
+    pages before the invocation's timeout (the next window's run goes on)."""
+
+    reminder_workers: int = Field(8, ge=1, le=64)
+    reminder_stop_seconds: float = Field(30.0, ge=1)
+
+
+class WorkerSettings(StoreSettings, PushSettings):
     """The account worker's environment: the table, and when to hand a long erasure back to SQS."""
 
     # Stop starting pages this long before the invocation's timeout: the message comes back and
@@ -73,7 +99,7 @@ class OptimizerSettings(FitSettings):
     fit_min_held_out_items: int = Field(50, ge=1)
 
 
-class Settings(FitSettings):
+class Settings(FitSettings, PushSettings):
     """Environment variables of the API function."""
 
     idempotency_table_name: str = Field(min_length=3)

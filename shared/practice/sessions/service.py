@@ -11,6 +11,7 @@ from practice.domain.completion import TimeRules, complete, results_digest
 from practice.domain.learner import PracticeReport, Profile, Session
 from practice.domain.learner_day import parse_time_zone
 from practice.domain.packs import PackLimits, build_daily_pack
+from practice.domain.reminders import replanned, with_practice_time
 from practice.domain.workload import SpreadMode
 from practice.errors import (
     AccountDeleting,
@@ -81,6 +82,8 @@ class SessionService:
         profile = stored or self._profiles.new(user_id, time_zone)
         if time_zone is not None and time_zone != profile.time_zone:
             profile = profile.model_copy(update={"time_zone": time_zone})
+        if profile != stored:  # stored with the session: its next reminder in its zone
+            profile = replanned(profile, now)
         course = self._catalog.get(profile.course_id)
         day = profile.day_at(now)
         due = self._store.due_cards(
@@ -162,7 +165,10 @@ class SessionService:
             due_per_day=due_per_day,
             spread=self._rules.spread,
         )
-        completion = replace(completion, profile=self._fits.mark(completion.profile, now))
+        # a fit due is marked, and the next reminder planned after this practice, learning when
+        # the learner usually practises (domain/reminders.py)
+        practised = with_practice_time(self._fits.mark(completion.profile, now), session.started_at)
+        completion = replace(completion, profile=replanned(practised, now))
         try:
             self._store.complete_session(completion)
         except SessionNotOpen:  # a concurrent completion won the race: answer as a retry would

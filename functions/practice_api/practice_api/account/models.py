@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from practice_api.profile.models import ProfileResponse
 from practice_api.progress.models import DayItem
+from practice_api.reminders.models import DeviceResponse
 from practice_api.sessions.models import SessionResponse
 
 
@@ -48,12 +49,20 @@ class ExportDay(DayItem):
     learned_again: int = Field(description="Of those, rated again.")
 
 
-ExportItem = Annotated[ExportSession | ExportCard | ExportDay, Field(discriminator="type")]
+class ExportDevice(DeviceResponse):
+    """A device registered for practice reminders (its push token is the push service's, not shown)."""
+
+    type: Literal["device"]
+
+
+ExportItem = Annotated[ExportSession | ExportCard | ExportDay | ExportDevice, Field(discriminator="type")]
 
 
 class ExportResponse(BaseModel):
     """A page of everything kept about the caller. Concatenate `items` over the pages."""
 
     profile: ProfileResponse | None = Field(description="null: no profile (never practised, or deleted).")
-    items: list[ExportItem] = Field(description="Sessions, cards and ledger days, in a stable order.")
+    items: list[ExportItem] = Field(
+        description="Sessions, cards, ledger days and devices, in a stable order."
+    )
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last one.")

@@ -2,9 +2,18 @@
 
 from practice.account.results import ExportPage
 from practice.domain.learner import CardState, LearnerRecord, Session
-from practice_api.account.models import ExportCard, ExportDay, ExportItem, ExportResponse, ExportSession
+from practice.domain.reminders import Device
+from practice_api.account.models import (
+    ExportCard,
+    ExportDay,
+    ExportDevice,
+    ExportItem,
+    ExportResponse,
+    ExportSession,
+)
 from practice_api.profile.presenters import profile_response
 from practice_api.progress.presenters import day_item
+from practice_api.reminders.presenters import device_response
 from practice_api.sessions.presenters import session_response
 
 
@@ -13,6 +22,8 @@ def export_item(record: LearnerRecord) -> ExportItem:
         return ExportSession(type="session", **session_response(record).model_dump())
     if isinstance(record, CardState):
         return ExportCard(type="card", **record.model_dump(exclude={"version"}))
+    if isinstance(record, Device):
+        return ExportDevice(type="device", **device_response(record).model_dump())
     return ExportDay(  # a LedgerDay: the same fields as the stats' day, and what it adds up from
         type="day",
         **day_item(record).model_dump(),

@@ -30,6 +30,7 @@ from practice.domain.limits import (
 )
 from practice.domain.workload import DayLoad, Weekday
 from practice_api.http.fields import Omittable, RequestBody, TimeZoneName, _integral_number, body_schema
+from practice_api.reminders.models import RemindersItem, RemindersUpdate
 
 # Integers as JSON means them: 3 or 3.0, never "3" or true. (The bounds come first, so that they
 # stay in the spec as minimum and maximum.)
@@ -127,6 +128,7 @@ class ProfileResponse(BaseModel):
     easy_days: dict[Weekday, DayLoad] = Field(
         description="Each weekday's share of the reviews: normal, reduced or minimum (see PATCH)."
     )
+    reminders: RemindersItem
     course_id: str = Field(description="The active course: the next pack comes from it.")
     streak: int
     best_streak: int
@@ -155,6 +157,7 @@ class ProfileUpdate(RequestBody):
     daily_goal_xp: DailyGoalXp | Omittable = None
     desired_retention: DesiredRetention | Omittable = None
     easy_days: EasyDays | Omittable = None
+    reminders: RemindersUpdate | Omittable = None
     course_id: CourseId | Omittable = None
 
     @model_validator(mode="after")

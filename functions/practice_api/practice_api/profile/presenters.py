@@ -4,14 +4,16 @@ from practice.domain.learner import SETTING_NAMES, Profile
 from practice.domain.workload import DayLoad, Weekday
 from practice.profile.results import ProfileStatus
 from practice_api.profile.models import CourseProgressItem, ProfileResponse, SchedulingItem, TodayItem
+from practice_api.reminders.presenters import reminders_item
 
 
 def profile_response(status: ProfileStatus) -> ProfileResponse:
     profile = status.profile
     return ProfileResponse(
         user_id=profile.user_id,
-        **profile.model_dump(include=set(SETTING_NAMES) - {"easy_days"}),
+        **profile.model_dump(include=set(SETTING_NAMES) - {"easy_days", "reminders"}),
         easy_days={weekday: profile.easy_days.get(weekday, DayLoad.NORMAL) for weekday in Weekday},
+        reminders=reminders_item(profile),
         course_id=profile.course_id,
         streak=status.live_streak,
         best_streak=profile.best_streak,

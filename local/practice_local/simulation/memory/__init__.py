@@ -14,11 +14,12 @@ from practice_local.simulation.memory.fitting import MemoryFitStore
 from practice_local.simulation.memory.phrasebook import MemoryPhrasebookStore
 from practice_local.simulation.memory.profile import MemoryProfileStore
 from practice_local.simulation.memory.progress import MemoryProgressStore
+from practice_local.simulation.memory.reminders import MemoryReminderStore, RecordingPush
 from practice_local.simulation.memory.sessions import MemorySessionStore
 from practice_local.simulation.memory.table import MemoryTable
 from practice_local.simulation.memory.workload import MemoryWorkloadStore
 
-__all__ = ["MemoryErasureStore", "MemoryFitStore", "MemoryTable", "memory_stores"]
+__all__ = ["MemoryErasureStore", "MemoryFitStore", "MemoryTable", "RecordingPush", "memory_stores"]
 
 
 def memory_stores(table: MemoryTable, courses: Path | None = None) -> ApiStores:
@@ -31,6 +32,7 @@ def memory_stores(table: MemoryTable, courses: Path | None = None) -> ApiStores:
         courses=MemoryCourseStore(table),
         workload=MemoryWorkloadStore(table),
         phrasebook=MemoryPhrasebookStore(table),
+        reminders=MemoryReminderStore(table),
     )
     if courses is not None:
         load_courses(stores.courses, courses)

@@ -26,6 +26,9 @@ class MemoryAccountStore(OnTable):
     @atomic
     def mark_deleting(self, user_id: str, at: datetime) -> None:
         self.table.tombstones.setdefault(user_id, at)
+        if (profile := self.table.profiles.get(user_id)) is not None:  # out of the reminder index
+            state = profile.reminder_state.model_copy(update={"next_at": None})
+            self.table.profiles[user_id] = profile.model_copy(update={"reminder_state": state})
         self.table.writes += 1
 
 
@@ -42,6 +45,11 @@ class MemoryErasureStore:
         return self.table.item_keys(user_id)[:ITEMS_PER_QUERY]
 
     @atomic
+    def push_endpoints(self, user_id: str) -> list[str]:
+        devices = [d for (uid, _), d in self.table.registered_devices.items() if uid == user_id]
+        return [d.endpoint_arn for d in devices if d.endpoint_arn is not None]
+
+    @atomic
     def delete_items(self, user_id: str, positions: Sequence[str]) -> None:
         table = self.table
         for position in positions:
@@ -53,6 +61,8 @@ class MemoryErasureStore:
                 table.retired.discard((user_id, name))
             elif kind == "DAY":
                 table.days.pop((user_id, date.fromisoformat(name)), None)
+            elif kind == "DEVICE":
+                table.registered_devices.pop((user_id, name), None)
             elif kind == "DUE":
                 table.due_days.pop((user_id, name), None)
             elif kind == "SYNC":

@@ -10,6 +10,7 @@ from typing import Any
 from practice.domain.content import Course
 from practice.domain.learner import CardState, LearnerRecord, LedgerDay, Profile, Session
 from practice.domain.phrasebook import SyncEntry, card_change
+from practice.domain.reminders import Device
 from practice.errors import AccountDeleting, ConcurrentUpdate
 
 
@@ -25,6 +26,7 @@ class MemoryTable:
         self.due_days: dict[tuple[str, str], dict[date, int]] = {}
         # the phrasebook's sync log, by learner and course, oldest entry first (domain/phrasebook.py)
         self.sync_log: dict[tuple[str, str], list[SyncEntry]] = {}
+        self.registered_devices: dict[tuple[str, str], Device] = {}  # by learner and device id
         self.courses: dict[str, Course] = {}
         self.tombstones: dict[str, datetime] = {}  # learners being erased, since when
         self.writes = 0  # successful write requests, to tell "refused" from "written"
@@ -68,6 +70,7 @@ class MemoryTable:
         records += [(f"CARD#{name}", card) for (uid, name), card in self.cards.items() if uid == user_id]
         records += [(f"DAY#{on.isoformat()}", day) for (uid, on), day in self.days.items() if uid == user_id]
         records += [(f"SESSION#{sid}", s) for (uid, sid), s in self.sessions.items() if uid == user_id]
+        records += [(f"DEVICE#{did}", d) for (uid, did), d in self.registered_devices.items() if uid == user_id]
         return sorted(records, key=lambda pair: pair[0])
 
     def item_keys(self, user_id: str) -> list[str]:

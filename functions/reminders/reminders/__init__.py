@@ -1,0 +1,1 @@
+"""The reminder sender function: every quarter hour, the practice reminders that fall in it."""

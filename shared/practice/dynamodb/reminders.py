@@ -1,0 +1,91 @@
+"""The reminders feature's store: the learner's DEVICE# items, written with the profile that
+counts them, and the sparse reminder index the sender reads."""
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from practice.domain.learner import Profile, utc_iso
+from practice.domain.limits import ITEMS_PER_QUERY
+from practice.domain.reminders import Device
+from practice.dynamodb.codec import deserialize_item, serialize_item
+from practice.dynamodb.items import device_from_item, device_item, profile_from_item, profile_item
+from practice.dynamodb.keys import PROFILE_SK, REMINDER_INDEX, device_sk, key, reminder_pk, user_pk
+from practice.dynamodb.profile import DynamoProfileStore
+from practice.errors import AccountDeleting
+
+
+class DynamoReminderStore(DynamoProfileStore):
+    def devices(self, user_id: str) -> list[Device]:
+        pk = user_pk(user_id)
+        items = self._table.query_all(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues={":pk": {"S": pk}, ":prefix": {"S": device_sk.prefix}},
+            ConsistentRead=True,
+        )
+        devices = [device_from_item(deserialize_item(item)) for item in items]
+        return sorted(devices, key=lambda device: device.registered_at)
+
+    def add_device(self, profile: Profile, device: Device, replaced: Device | None) -> None:
+        writes: list[dict[str, Any]] = [
+            {"Put": self._table.versioned_put(profile_item(profile), profile.version)},
+            {
+                "Put": {
+                    "TableName": self._table.name,
+                    "Item": serialize_item(device_item(profile.user_id, device)),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+        ]
+        if replaced is not None:
+            writes.append(self._delete(profile.user_id, replaced.device_id))
+        self._table.transact(writes)
+
+    def touch_device(self, user_id: str, device: Device) -> None:
+        put = {
+            "Item": serialize_item(device_item(user_id, device)),
+            "ConditionExpression": "attribute_exists(pk)",
+        }
+        self._table.write("put_item", put, conflict="the device was removed during the request")
+
+    def remove_device(self, profile: Profile, device_id: str) -> None:
+        self._table.transact(
+            [
+                {"Put": self._table.versioned_put(profile_item(profile), profile.version)},
+                self._delete(profile.user_id, device_id),
+            ]
+        )
+
+    def _delete(self, user_id: str, device_id: str) -> dict[str, Any]:
+        return {
+            "Delete": {
+                "TableName": self._table.name,
+                "Key": key(user_pk(user_id), device_sk(device_id)),
+                "ConditionExpression": "attribute_exists(pk)",
+            }
+        }
+
+    def reminders_due(self, shard: int, before: datetime, after: str | None) -> tuple[list[str], str | None]:
+        items, last_key = self._table.query(
+            json.loads(after) if after is not None else None,
+            IndexName=REMINDER_INDEX,
+            KeyConditionExpression="remind_pk = :shard AND remind_at < :before",
+            ExpressionAttributeValues={
+                ":shard": {"S": reminder_pk(shard)},
+                ":before": {"S": utc_iso(before)},
+            },
+            Limit=ITEMS_PER_QUERY,
+        )
+        learners = [user_pk.value_of(item["pk"]["S"]) for item in items]
+        return learners, json.dumps(last_key, sort_keys=True) if last_key else None
+
+    def profiles_of(self, user_ids: Sequence[str]) -> list[Profile]:
+        items = self._table.batch_get_items([(user_pk(user_id), PROFILE_SK) for user_id in user_ids])
+        profiles = []
+        for item in items:
+            try:
+                profiles.append(profile_from_item(item))
+            except AccountDeleting:
+                continue
+        return profiles
