@@ -23,6 +23,8 @@ from bench.lambda_image import (
     lambda_environment,
     peer_image,
 )
+from bench.reminders import measure_sender
+from bench.reminders import render as render_reminders
 from bench.report import BUILT, FLOOR, NO_BYTECODE, ROUTES, render_import_profile, render_table
 from bench.stats import summary
 from bench.warm import measure_against_emulator, measure_first_calls, measure_replayed
@@ -42,6 +44,12 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--imports", type=int, default=15, help="rows of the -X importtime profile (15)")
     parser.add_argument("--show-imports", action="store_true", help="print the import profile too")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
+    parser.add_argument(
+        "--reminders-due", type=int, default=1000, help="learners due in the sender's run (1000)"
+    )
+    parser.add_argument(
+        "--reminders-not-due", type=int, default=100_000, help="learners in the index not due (100000)"
+    )
     options = parser.parse_args()
     if options.cold_runs < 1 or options.invokes < 1 or options.warmup < 1:
         parser.error("--invokes, --cold-runs and --warmup must be positive")
@@ -142,6 +150,11 @@ def main() -> None:
         figures, first_call = warm(
             image, work, cards, invokes=options.invokes, warmup=options.warmup, cold_runs=options.cold_runs
         )
+    progress(
+        f"reminder sender: {options.reminders_due:,} learners due, then with {options.reminders_not_due:,}"
+        " more not due (moto in-process)"
+    )
+    reminders = measure_sender(options.reminders_due, options.reminders_not_due)
     results: dict[str, Any] = {
         "meta": {
             "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -159,8 +172,9 @@ def main() -> None:
         "import_profile": imports,
         "warm": figures,
         "first_call": first_call,
+        "reminders": reminders,
     }
-    table = render_table(results)
+    table = render_table(results) + "\n\n" + render_reminders(reminders)
     options.results_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     for name in (f"bench-{stamp}.json", "latest.json"):

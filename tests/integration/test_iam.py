@@ -12,10 +12,13 @@ from optimizer.learner import optimize_learner
 from optimizer.model import FitRules
 from optimizer.sweep import sweep
 from practice.account.service import erase_learner
+from practice.compose import reminder_sender
 from practice.domain.fit_policy import FitPolicy
-from practice.runtime.clients import sqs_client
+from practice.domain.reminders import Platform
+from practice.reminders.push import SnsPush
+from practice.runtime.clients import sns_client, sqs_client
 from tests.conftest import FIT_QUEUE_URL, TABLE_NAMES, FakeClock
-from tests.fakes import on_dynamodb
+from tests.fakes import on_dynamodb, services_on
 from tests.integration.test_account_api import delete_event, export_event, practise
 from tests.integration.test_optimizer import copy_learner
 from tests.integration.test_profile_api import profile_event
@@ -32,7 +35,7 @@ TRANSACTION_ITEM_ACTIONS = {
 
 
 def allowed_actions(template: dict[str, Any], function: str, table: str = "PracticeTable") -> set[str]:
-    """The DynamoDB actions a function's inline policy allows on the practice table."""
+    """The DynamoDB actions a function's inline policy allows on the practice table (and any)."""
     actions: set[str] = set()
     for policy in template["Resources"][function]["Properties"]["Policies"]:
         for statement in policy["Statement"]:
@@ -122,3 +125,60 @@ def test_the_sweeps_role_allows_its_index_query_and_its_queue(dynamodb, actions,
         ("dynamodb:Query", str({"Fn::Sub": "${PracticeTable.Arn}/index/fit-due-index"})),
         ("sqs:SendMessage", str({"Fn::GetAtt": "FitQueue.Arn"})),
     }
+
+
+def allowed_sns_actions(template: dict[str, Any], function: str) -> set[str]:
+    actions: set[str] = set()
+    for policy in template["Resources"][function]["Properties"]["Policies"]:
+        for statement in policy["Statement"]:
+            listed = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            actions |= {action for action in listed if action.startswith("sns:")}
+    return actions
+
+
+def recording_sns() -> tuple[Any, set[str]]:
+    """An SNS client (on moto) that records the IAM action of each of its calls."""
+    client, calls = sns_client(), set()
+    client.meta.events.register(
+        "before-parameter-build.sns", lambda model, **_: calls.add(f"sns:{model.name}")
+    )
+    return client, calls
+
+
+def test_the_reminder_senders_role_allows_exactly_what_a_run_calls_and_the_api_what_devices_call(
+    dynamodb, actions, template, clock: FakeClock
+):
+    # Given a learner who registered two devices through SNS, one of which is disabled since
+    sns, sns_calls = recording_sns()
+    app = sns.create_platform_application(
+        Name="ios", Platform="APNS", Attributes={"PlatformCredential": "k", "PlatformPrincipal": "p"}
+    )["PlatformApplicationArn"]
+    sns_calls.clear()
+    push = SnsPush({Platform.IOS: app}, lambda: sns)
+    repository = on_dynamodb(dynamodb, TABLE_NAMES["PracticeTable"])
+    services = services_on(repository, clock, push=push)
+    for token in ("token-of-the-phone", "token-of-the-tablet"):
+        services.devices.register("ana", Platform.IOS, token, "3.2.0", "en")
+    services.devices.register("ana", Platform.IOS, "token-of-the-phone", "3.2.1", "en")
+    services.devices.remove(
+        "ana", services.devices.register("ana", Platform.IOS, "token-3", "3", "en").device.device_id
+    )
+    assert sns_calls <= allowed_sns_actions(template, "PracticeApiFunction")
+    assert actions <= allowed_actions(template, "PracticeApiFunction")
+    tablet = next(d for d in repository.devices("ana") if d.app_version == "3.2.0")
+    sns.set_endpoint_attributes(EndpointArn=tablet.endpoint_arn, Attributes={"Enabled": "false"})
+    actions.clear()
+    sns_calls.clear()
+
+    # When the sender runs in the window of their reminder
+    clock.now = repository.get_profile("ana").reminder_state.next_at
+    run = reminder_sender(repository, push, clock=clock, pause=lambda _: None).run(clock.now)
+    assert (len(run.pushes), run.devices_removed) == (1, 1)
+
+    # Then its role allows exactly those calls
+    assert actions == allowed_actions(template, "ReminderSenderFunction")
+    assert sns_calls == allowed_sns_actions(template, "ReminderSenderFunction")
+    statements = [s for p in template["Resources"]["ReminderSenderFunction"]["Properties"]["Policies"]
+                  for s in p["Statement"]]  # fmt: skip
+    index_query = {"Fn::Sub": "${PracticeTable.Arn}/index/reminder-index"}
+    assert [s["Action"] for s in statements if s["Resource"] == index_query] == ["dynamodb:Query"]

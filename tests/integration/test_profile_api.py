@@ -43,6 +43,13 @@ def test_a_new_learner_sees_the_defaults_and_nothing_is_written(invoke, dynamodb
         "daily_goal_xp": 20,
         "desired_retention": 0.9,
         "easy_days": dict.fromkeys(WEEKDAYS, "normal"),
+        "reminders": {
+            "enabled": True,
+            "time": "auto",
+            "usual_time": None,
+            "next_reminder_at": None,  # no device to remind
+            "devices": 0,
+        },
         "course_id": "es-en",
         "streak": 0,
         "best_streak": 0,

@@ -49,7 +49,7 @@ def test_a_stock_botocore_session_lists_hundreds_of_directories_for_the_same_cli
 
 
 def test_a_service_we_do_not_use_is_unknown_to_our_sessions():
-    assert set(SERVICES) == {"dynamodb", "sqs"}
+    assert set(SERVICES) == {"dynamodb", "sqs", "sns"}
     with pytest.raises(UnknownServiceError):
         _session().create_client("s3", region_name="eu-west-1")
 

@@ -1,5 +1,6 @@
 """The sample events are valid API Gateway HTTP API (payload 2.0) events for template routes,
-SQS events of the account worker's or the optimizer's queue, or the sweep's scheduled event."""
+SQS events of the account worker's or the optimizer's queue, or scheduled events of the sweep and
+the reminder sender."""
 
 import json
 from pathlib import Path
@@ -69,9 +70,20 @@ def test_every_queue_has_a_sample_event():
     assert {queue_of(path) for path in SQS_EVENTS} == set(QUEUE_CONSUMERS)
 
 
-def test_the_scheduled_sample_event_is_the_sweeps():
-    [path] = SCHEDULED_EVENTS
-    event = EventBridgeModel.model_validate(json.loads(path.read_text()))
-    assert event.detail_type == "Scheduled Event"
-    sweep_events = load_template()["Resources"]["OptimizerSweepFunction"]["Properties"]["Events"]
-    assert [e["Type"] for e in sweep_events.values()] == ["Schedule"]
+def test_each_scheduled_function_has_a_sample_event_of_its_rule():
+    # The rule's name (as SAM makes it) says which function a scheduled event is for
+    scheduled = {
+        name
+        for name, resource in load_template()["Resources"].items()
+        if any(e["Type"] == "Schedule" for e in resource.get("Properties", {}).get("Events", {}).values())
+    }
+    rules = {}
+    for path in SCHEDULED_EVENTS:
+        event = EventBridgeModel.model_validate(json.loads(path.read_text()))
+        assert event.detail_type == "Scheduled Event"
+        [rule] = event.resources
+        rules[next(name for name in scheduled if f"rule/practice-api-{name}" in rule)] = path.name
+    assert rules == {
+        "OptimizerSweepFunction": "sweep_fits.json",
+        "ReminderSenderFunction": "send_reminders.json",
+    }

@@ -2,9 +2,10 @@
 the template gives it (in local mode), and DynamoDB behind it - an embedded one with the
 template's tables and the sample course, or the deployed tables named in the environment.
 
-Embedded, the same emulator serves the template's SQS queues: the account worker erases deleted
-learners from the erasure queue, and the optimizer fits learners from the fit queue, as Lambda's
-SQS event source would run them.
+Embedded, the same emulator serves the template's SQS queues and SNS: the account worker erases
+deleted learners from the erasure queue, and the optimizer fits learners from the fit queue, as
+Lambda's SQS event source would run them; the reminder sender runs each quarter hour, as its
+schedule would, and pushes through SNS platform applications made in the emulator.
 
     TABLE_NAME / IDEMPOTENCY_TABLE_NAME   use these deployed tables (no embedded DynamoDB,
     / ERASURE_QUEUE_URL                   no table creation, no course load; FIT_QUEUE_URL
@@ -27,10 +28,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from practice.compose import dynamodb_stores
 from practice.courses.service import load_courses
-from practice.runtime.clients import dynamodb_client, sqs_client
+from practice.runtime.clients import dynamodb_client, sns_client, sqs_client
 from practice_local.cloud.embedded_dynamodb import EmbeddedDynamoDB
 from practice_local.cloud.lambda_runtime import REGION, LocalFunction
 from practice_local.cloud.queue_poller import QueuePoller
+from practice_local.cloud.schedule import QuarterHourSchedule
 from practice_local.cloud.template import (
     REPO_ROOT,
     HttpApiRoute,
@@ -45,6 +47,14 @@ from practice_local.tools.load_audio import upload_audio
 FUNCTION_ID = "PracticeApiFunction"
 WORKER_ID = "AccountWorkerFunction"
 OPTIMIZER_ID = "OptimizerFunction"
+SENDER_ID = "ReminderSenderFunction"
+SENDER_RULE = "ReminderSenderFunctionEveryQuarterHour"
+# The platform applications reminders are pushed through: made in the emulated SNS (which keeps
+# what is pushed), as the template's parameters name deployed ones
+LOCAL_PLATFORM_APPLICATIONS = {
+    "ApnsPlatformApplicationArn": ("practice-local-ios", "APNS"),
+    "FcmPlatformApplicationArn": ("practice-local-android", "GCM"),
+}
 COURSES_DIR = REPO_ROOT / "content" / "courses"
 # Fixed names, so that docs/env.local.json can point `sam local` at the embedded tables.
 LOCAL_TABLE_NAMES = {"PracticeTable": "practice-local", "IdempotencyTable": "practice-idempotency-local"}
@@ -79,6 +89,8 @@ class LocalStack:
     erasure_queue: QueuePoller | None = None  # what feeds it
     optimizer: LocalFunction | None = None  # the optimizer (embedded only)
     fit_queue: QueuePoller | None = None  # what feeds it
+    sender: LocalFunction | None = None  # the reminder sender (embedded only)
+    reminders: QuarterHourSchedule | None = None  # what runs it
     audio_ready: threading.Event | None = None  # set once the recordings are in the audio bucket
 
 
@@ -112,6 +124,7 @@ def function_env(template: dict[str, Any], names: dict[str, str], endpoint_url: 
             "AWS_ENDPOINT_URL_DYNAMODB": endpoint_url,
             "AWS_ENDPOINT_URL_SQS": endpoint_url,
             "AWS_ENDPOINT_URL_S3": endpoint_url,
+            "AWS_ENDPOINT_URL_SNS": endpoint_url,
         }
     return env
 
@@ -139,8 +152,9 @@ def start_local_stack(
     poll_queues: bool = True,
     audio: bool = False,
 ) -> Iterator[LocalStack]:
-    """The stack; embedded, with the account worker polling the erasure queue unless
-    `poll_queues` is False (the caller then invokes `stack.worker` itself). With `audio`, an
+    """The stack; embedded, with the account worker polling the erasure queue, the optimizer the
+    fit queue and the reminder sender running each quarter hour, unless `poll_queues` is False
+    (the caller then invokes `stack.worker`, `stack.optimizer` and `stack.sender` itself). With `audio`, an
     emulated audio bucket that packs link to, filled with every recording in the background
     (2,500 uploads to the emulator take some 12 s on 2 cores; `stack.audio_ready` says when)."""
     template = load_template()
@@ -155,11 +169,14 @@ def start_local_stack(
         yield LocalStack(LocalFunction.load(template, FUNCTION_ID), routes, tables, None, [])
         return
     with EmbeddedDynamoDB(dynamodb_host, dynamodb_port) as dynamodb, ExitStack() as running:
-        configure_environment(
-            _EMBEDDED_AWS | {"AWS_ENDPOINT_URL_SQS": dynamodb.endpoint_url}, embedded=True, environ=environ
-        )
+        emulated = {
+            "AWS_ENDPOINT_URL_SQS": dynamodb.endpoint_url,
+            "AWS_ENDPOINT_URL_SNS": dynamodb.endpoint_url,
+        }
+        configure_environment(_EMBEDDED_AWS | emulated, embedded=True, environ=environ)
         queues = sqs_client()
         queue_urls = create_queues(queues, LOCAL_QUEUE_NAMES, template)
+        queue_urls |= create_platform_applications(sns_client())
         audio_ready = threading.Event()
         if audio:
             running.enter_context(_filling_audio_bucket(dynamodb.endpoint_url, audio_ready))
@@ -176,11 +193,14 @@ def start_local_stack(
         # optimizer FIT_QUEUE_URL too, and their Powertools service names are fixed in their code.
         worker = LocalFunction.load(template, WORKER_ID)
         optimizer = LocalFunction.load(template, OPTIMIZER_ID)
+        sender = LocalFunction.load(template, SENDER_ID)
         erasures = QueuePoller(queues, queue_urls["ErasureQueue"], worker)
         fits = QueuePoller(queues, queue_urls["FitQueue"], optimizer, batch_size=5)
+        reminders = QuarterHourSchedule(sender, SENDER_RULE)
         if poll_queues:
             running.enter_context(erasures)
             running.enter_context(fits)
+            running.enter_context(reminders)
         yield LocalStack(
             function,
             routes,
@@ -191,8 +211,20 @@ def start_local_stack(
             erasures,
             optimizer,
             fits,
+            sender,
+            reminders,
             audio_ready if audio else None,
         )
+
+
+def create_platform_applications(sns: Any) -> dict[str, str]:
+    """The template's push platform applications, in the emulated SNS: their ARNs by parameter."""
+    arns = {}
+    for parameter, (name, platform) in LOCAL_PLATFORM_APPLICATIONS.items():
+        attributes = {"PlatformCredential": "local", "PlatformPrincipal": "local"}
+        made = sns.create_platform_application(Name=name, Platform=platform, Attributes=attributes)
+        arns[parameter] = made["PlatformApplicationArn"]
+    return arns
 
 
 @contextmanager

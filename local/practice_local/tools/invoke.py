@@ -3,7 +3,8 @@ template.yaml, the sample course loaded): the Docker-free twin of
 `sam local invoke PracticeApiFunction -e events/<file>.json` (`make invoke EVENT=...`). An SQS
 event goes to the function its queue feeds, as `sam local invoke` would send it: an erasure
 (`erase_account.json`) to the account worker, a fit (`fit_learner.json`) to the optimizer; the
-scheduled event (`sweep_fits.json`) goes to the optimizer's daily sweep.
+scheduled events go to the function of their rule: `sweep_fits.json` to the optimizer's daily
+sweep, `send_reminders.json` to the reminder sender.
 
 The response goes to stdout (status, headers, pretty JSON body); the handler's own log lines go
 to stderr, as `sam local invoke` keeps them apart.
@@ -13,7 +14,10 @@ An event that names a session (`complete_session.json`, `get_session.json`) woul
 with events/get_daily_pack.json) and the event is pointed at it; the history
 (`list_sessions.json`) gets one to list the same way. An erasure gets a learner to erase: the
 event's learner starts a session and deletes their account (events/delete_profile.json) first. A
-fit gets a learner to fit: the event's learner practises 45 simulated days first.
+fit gets a learner to fit: the event's learner practises 45 simulated days first. The reminder
+sender's run gets a learner to remind: learner-0001 registers a device (events/register_device.json)
+with a reminder at the next quarter hour (in a zone where that is 12:00-13:00), and the event is
+moved to that quarter hour.
 `--as-is` sends the event unchanged.
 """
 
@@ -21,12 +25,14 @@ import argparse
 import json
 import sys
 from contextlib import redirect_stdout
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from practice.compose import dynamodb_stores
 from practice.runtime.clients import dynamodb_client
 from practice_local.cloud.lambda_runtime import LocalFunction
+from practice_local.cloud.schedule import next_quarter_hour
 from practice_local.cloud.stack import LocalStack, LocalStackError, start_local_stack
 from practice_local.cloud.template import REPO_ROOT, load_template
 from practice_local.simulation.learner import practise_simulated
@@ -36,6 +42,8 @@ DELETE_EVENT = REPO_ROOT / "events" / "delete_profile.json"
 HISTORY_ROUTE = "GET /api/v2/practice/sessions"
 FIT_QUEUE_NAME, PRACTICE_DAYS_BEFORE_A_FIT = "practice-fits", 45
 SWEEP_ID = "OptimizerSweepFunction"
+REGISTER_DEVICE_EVENT = REPO_ROOT / "events" / "register_device.json"
+UPDATE_PROFILE_EVENT = REPO_ROOT / "events" / "update_profile.json"
 
 
 class NotAnApiEvent(ValueError):
@@ -131,8 +139,39 @@ def practise_learners_of(event: dict[str, Any], stack: LocalStack) -> None:
         )
 
 
+def is_reminders_event(event: dict[str, Any]) -> bool:
+    return any("ReminderSender" in rule for rule in event.get("resources", []))
+
+
+def remind_at_next_quarter_hour(event: dict[str, Any], invoke: Any, now: datetime) -> dict[str, Any]:
+    """Give learner-0001 a device and a reminder at the next quarter hour, in a fixed-offset zone
+    where that falls between 12:00 and 13:00 (out of quiet hours whatever the hour here); the
+    event, moved to that quarter hour."""
+    window = next_quarter_hour(now)
+    offset = 12 - window.hour  # hours east of UTC: -11 to +12, each a zone of IANA's Etc/ area
+    zone = "Etc/GMT" + (f"{-offset:+d}" if offset else "")
+    local = window + timedelta(hours=offset)
+    settings = read_event(UPDATE_PROFILE_EVENT)
+    settings["body"] = json.dumps(
+        {"time_zone": zone, "reminders": {"enabled": True, "time": f"{local:%H:%M}"}}
+    )
+    for request in (settings, read_event(REGISTER_DEVICE_EVENT)):
+        response = invoke(request)
+        assert response["statusCode"] in {200, 201}, response
+    print(
+        f"learner-0001 registered a device, with a reminder at {local:%H:%M} {zone} (--as-is to skip)",
+        file=sys.stderr,
+    )
+    return {**event, "time": window.strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
 def run_event(event: dict[str, Any], stack: LocalStack, as_is: bool) -> str:
     """Send `event` to its function (after what it needs, unless `as_is`); the answer, shown."""
+    if is_scheduled_event(event) and is_reminders_event(event):
+        if not as_is:
+            event = remind_at_next_quarter_hour(event, stack.function.invoke, datetime.now(UTC))
+        assert stack.sender is not None  # an embedded stack has its sender
+        return json.dumps(stack.sender.invoke(event), indent=2, ensure_ascii=False)
     if is_scheduled_event(event):
         sweep = LocalFunction.load(load_template(), SWEEP_ID)
         return json.dumps(sweep.invoke(event), indent=2)

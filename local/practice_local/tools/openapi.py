@@ -101,7 +101,8 @@ RESPONSE_HEADERS = {
 
 def with_headers(spec: dict[str, Any]) -> dict[str, Any]:
     """The headers the gate and the conditional routes read (practice_api/http/gate.py and
-    conditional.py) and those they answer with, which no route's signature declares."""
+    conditional.py) and those they answer with, which no route's signature declares; and no body
+    for a 204."""
     from practice_api.http.conditional import CONDITIONAL_ROUTES  # noqa: PLC0415 - after the environment is set
 
     for path, operations in spec["paths"].items():
@@ -112,6 +113,8 @@ def with_headers(spec: dict[str, Any]) -> dict[str, Any]:
                 operation["responses"]["200"]["headers"] = RESPONSE_HEADERS
                 operation["responses"]["304"]["headers"] = RESPONSE_HEADERS
                 operation["responses"]["304"].pop("content", None)  # Powertools gives it the route's body
+            if "204" in operation["responses"]:  # no content, whatever Powertools says of `None`
+                operation["responses"]["204"].pop("content", None)
     return spec
 
 

@@ -3,7 +3,7 @@
 from datetime import datetime, time
 from typing import Annotated, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
 
 from practice.domain.reminders import AUTO, Platform, ReminderTime, is_quiet
 from practice_api.http.fields import Omittable, RequestBody, body_schema
@@ -61,7 +61,7 @@ class DeviceRequest(RequestBody):
     """The app's push token, registered after the learner allowed notifications (and again on each
     start of the app: the same token is the same device)."""
 
-    platform: Platform = Field(description="ios: APNs, android: FCM.")
+    platform: Annotated[Platform, Strict(False)] = Field(description="ios: APNs, android: FCM.")
     token: str = Field(
         pattern=r"^[\x21-\x7e]{8,4096}$", description="The push token APNs or FCM gave the app."
     )

@@ -70,7 +70,9 @@ class MemoryTable:
         records += [(f"CARD#{name}", card) for (uid, name), card in self.cards.items() if uid == user_id]
         records += [(f"DAY#{on.isoformat()}", day) for (uid, on), day in self.days.items() if uid == user_id]
         records += [(f"SESSION#{sid}", s) for (uid, sid), s in self.sessions.items() if uid == user_id]
-        records += [(f"DEVICE#{did}", d) for (uid, did), d in self.registered_devices.items() if uid == user_id]
+        records += [
+            (f"DEVICE#{did}", d) for (uid, did), d in self.registered_devices.items() if uid == user_id
+        ]
         return sorted(records, key=lambda pair: pair[0])
 
     def item_keys(self, user_id: str) -> list[str]:
