@@ -13,6 +13,7 @@ ROUTES = {
     "forecast": "GET /forecast (30 days)",
     "phrases": "GET /phrases?limit=50",
     "phrases_delta": "GET /phrases?since= (one session changed)",
+    "device": "POST /devices (the token known: the app's start)",
     "daily_switched": "GET /daily after a course switch",
 }
 # What grows with the learner for each route (the learners have as many sessions as cards).
@@ -26,6 +27,7 @@ GROWS_WITH = {
     "forecast": "cards",
     "phrases": "cards",
     "phrases_delta": "cards",
+    "device": "cards and sessions",
     "daily_switched": "cards in the course left",
 }
 TARGET_COLD_RATIO = 1.3
@@ -34,7 +36,8 @@ TARGET_COLD_RATIO = 1.3
 # stats and export: the profile (is the learner being deleted?) and one bounded query; the
 # catalog: the profile (the catalog is cached by the container); the forecast: the profile and the
 # course's cards due per day (one item); a phrasebook page: the profile and one bounded query of
-# the cards; a delta: the profile, the sync log and the changed cards (one batch read).
+# the cards; a delta: the profile, the sync log and the changed cards (one batch read); a device
+# registered again: the profile, the learner's devices (a query of at most 5) and its put.
 TARGET_REQUESTS = {
     "daily": 4,
     "completion": 3,
@@ -45,6 +48,7 @@ TARGET_REQUESTS = {
     "forecast": 2,
     "phrases": 2,
     "phrases_delta": 3,
+    "device": 3,
     "daily_switched": 4,
 }
 # Handler-only p50 at the larger learner (issue 14's goals)

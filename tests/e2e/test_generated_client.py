@@ -78,6 +78,13 @@ def test_a_client_generated_from_the_spec_completes_a_session(local_server: Loca
     sessions = [key for key in seen["exported_keys"] if key.startswith("session:")]
     assert sessions == [f"session:{seen['session_id']}", f"session:{seen['french_session_id']}"]
     assert sum(key.startswith("card:") for key in seen["exported_keys"]) == seen["phrases"]
+    assert seen["devices"] == [201, 200, 201, 204]
+    assert seen["device_ids"][0] == seen["device_ids"][1] and seen["device_language"] == "fr"
+    assert [key for key in seen["exported_keys"] if key.startswith("device:")] == [
+        f"device:{seen['device_ids'][0]}"
+    ]
+    assert seen["reminders"]["time"] == "08:30" and seen["reminders"]["devices"] == 1
+    assert seen["reminders"]["next_reminder_at"].endswith(":30:00Z")
     assert (seen["deleted_status"], seen["deleted"]) == (202, "deleting")
     assert seen["total_xp_after_deletion"] == 0
     assert seen["export_after_deletion"] == {"profile": None, "items": [], "next_cursor": None}

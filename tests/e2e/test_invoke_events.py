@@ -40,13 +40,16 @@ def test_invoke_runs_the_event_through_the_handler(event_file):
     result = run_invoke(str(event_file.relative_to(REPO_ROOT)))
 
     # Then stdout holds the handler's answer (status line, headers, JSON body): a success, since
-    # events that name a session get one started for them first
+    # events that name a session or a device get one made for them first
     assert result.returncode == 0, result.stderr
     head, _, body = result.stdout.partition("\n\n")
     status_line = head.splitlines()[0]
-    assert status_line == ("HTTP 202" if event_file.name == "delete_profile.json" else "HTTP 200"), (
-        result.stdout
-    )
+    expected = {"delete_profile.json": "HTTP 202", "register_device.json": "HTTP 201"}
+    expected["remove_device.json"] = "HTTP 204"
+    assert status_line == expected.get(event_file.name, "HTTP 200"), result.stdout
+    if event_file.name == "remove_device.json":  # no content
+        assert body.strip() == ""
+        return
     assert "content-type: application/json" in head.lower()
     assert isinstance(json.loads(body), dict)
 
@@ -108,3 +111,22 @@ def test_invoke_sends_the_scheduled_event_to_the_sweep():
     result = run_invoke("events/sweep_fits.json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"queued": 0}  # a fresh table: nobody is due
+
+
+def test_invoke_sends_the_reminder_event_to_the_sender_which_pushes_its_learners_reminder():
+    # Given the sample scheduled event of the sender; when it is invoked (learner-0001 registers a
+    # device with a reminder at the next quarter hour first, and the event moves to it)
+    result = run_invoke("events/send_reminders.json")
+
+    # Then the run pushed that one reminder, in the device's language (es-MX)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert (answer["due"], answer["reminded"], answer["pushes"], answer["failed"]) == (1, 1, 1, 0)
+    [push] = answer["pushed"]
+    assert (push["user_id"], push["kind"], push["language"]) == ("learner-0001", "practice", "es")
+
+
+def test_the_reminder_event_sent_as_is_finds_no_one_due_in_a_fresh_table():
+    result = run_invoke("--as-is", "events/send_reminders.json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["due"] == 0

@@ -288,3 +288,33 @@ def test_a_phrasebook_page_and_a_delta_cost_the_same_with_10_and_10000_cards(
         == len({p["phrase_id"] for p in bodies["many-cards"]["phrases"]})
         > len(bodies["few-cards"]["phrases"])
     )
+
+
+def test_registering_and_removing_a_device_cost_the_same_with_10_and_10000_cards(
+    invoke, learners, dynamodb_requests
+):
+    from practice_api.app import lambda_handler
+    from tests.conftest import LambdaContext
+
+    # When each learner registers the app's token, registers it again (each start of the app),
+    # then removes the device
+    first, again, removal = {}, {}, {}
+    for user_id in learners:
+        event = load_event("register_device.json")
+        event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = user_id
+        dynamodb_requests.clear()
+        status, device = invoke(event)
+        assert status == 201, device
+        first[user_id] = list(dynamodb_requests)
+        again[user_id], _ = call(invoke, event, dynamodb_requests)
+        removal_event = load_event("remove_device.json")
+        removal_event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = user_id
+        assert removal_event["pathParameters"]["device_id"] == device["device_id"]
+        dynamodb_requests.clear()
+        assert lambda_handler(removal_event, LambdaContext())["statusCode"] == 204
+        removal[user_id] = list(dynamodb_requests)
+
+    # Then each is the profile, the learner's devices (a query of at most 5), and one write
+    assert first["few-cards"] == first["many-cards"] == ["GetItem", "Query", "TransactWriteItems"]
+    assert again["few-cards"] == again["many-cards"] == ["GetItem", "Query", "PutItem"]
+    assert removal["few-cards"] == removal["many-cards"] == ["GetItem", "Query", "TransactWriteItems"]

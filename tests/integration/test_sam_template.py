@@ -58,6 +58,8 @@ def test_sam_build_makes_an_arm64_layer_with_bytecode_and_only_the_domain_packag
     assert list((layer / "practice" / "sessions" / "__pycache__").glob("service.cpython-313.pyc"))
     handler = tmp_path / "PracticeApiFunction" / "practice_api"
     assert list((handler / "__pycache__").glob("app.cpython-313.pyc"))
+    sender = tmp_path / "ReminderSenderFunction" / "reminders"
+    assert list((sender / "__pycache__").glob("app.cpython-313.pyc"))
     assert sorted(path.name for path in (tmp_path / "PracticeApiFunction").iterdir()) == ["practice_api"]
 
 

@@ -113,6 +113,19 @@ def for_new_session(event: dict[str, Any], start: dict[str, Any], invoke: Any) -
     return event
 
 
+def for_new_device(event: dict[str, Any], register: dict[str, Any], invoke: Any) -> dict[str, Any]:
+    """`event`, pointed at a device just registered for the same caller (events/register_device.json)."""
+    register["requestContext"]["authorizer"] = event["requestContext"].get("authorizer")
+    device_id: str = json.loads(invoke(register)["body"])["device_id"]
+    print(f"registered device {device_id} for this event's caller (--as-is to skip)", file=sys.stderr)
+    old_id = event["pathParameters"]["device_id"]
+    http = event["requestContext"]["http"]
+    event["rawPath"] = event["rawPath"].replace(old_id, device_id)
+    http["path"] = http["path"].replace(old_id, device_id)
+    event["pathParameters"] = {**event["pathParameters"], "device_id": device_id}
+    return event
+
+
 def format_response(response: dict[str, Any]) -> str:
     lines = [f"HTTP {response.get('statusCode')}"]
     lines += [f"{name}: {value}" for name, value in (response.get("headers") or {}).items()]
@@ -186,6 +199,8 @@ def run_event(event: dict[str, Any], stack: LocalStack, as_is: bool) -> str:
         assert stack.worker is not None  # an embedded stack has its worker
         # its partial batch response: the records that failed, if any
         return json.dumps(stack.worker.invoke(event), indent=2)
+    if "device_id" in (event.get("pathParameters") or {}) and not as_is:
+        event = for_new_device(event, read_event(REGISTER_DEVICE_EVENT), stack.function.invoke)
     if "session_id" in (event.get("pathParameters") or {}) and not as_is:
         event = for_new_session(event, read_event(DAILY_PACK_EVENT), stack.function.invoke)
     elif event.get("routeKey") == HISTORY_ROUTE and not as_is:

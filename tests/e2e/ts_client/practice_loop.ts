@@ -56,10 +56,25 @@ const catalog = await api.GET("/api/v2/practice/courses", {});
 const unknownCourse = await api.PATCH("/api/v2/practice/profile", { body: { course_id: "xx-en" } });
 const switched = await api.PATCH("/api/v2/practice/profile", { body: { course_id: "fr-en" } });
 const frenchDaily = await api.GET("/api/v2/practice/daily", {});
+// Devices for reminders: registered (201), again on the next start (200), one removed (204)
+const phone = { platform: "ios" as const, token: "ts-client-token-of-the-phone", app_version: "3.2.0", locale: "fr-FR" };
+const device = await api.POST("/api/v2/practice/devices", { body: phone });
+const deviceAgain = await api.POST("/api/v2/practice/devices", { body: { ...phone, app_version: "3.3.0" } });
+const tablet = await api.POST("/api/v2/practice/devices", { body: { ...phone, platform: "android", token: "ts-client-token-of-the-tablet" } });
+const removed = await api.DELETE("/api/v2/practice/devices/{device_id}", {
+  params: { path: { device_id: tablet.data?.device_id ?? "" } },
+});
+const reminders = await api.PATCH("/api/v2/practice/profile", { body: { reminders: { time: "08:30" } } });
 // The export's items narrow by their `type` (a discriminated union in the spec)
 const exported = await api.GET("/api/v2/practice/export", {});
 const exportedKeys = exported.data?.items.map((item) =>
-  item.type === "session" ? `session:${item.session_id}` : item.type === "card" ? `card:${item.phrase_id}` : `day:${item.day}`,
+  item.type === "session"
+    ? `session:${item.session_id}`
+    : item.type === "card"
+      ? `card:${item.phrase_id}`
+      : item.type === "device"
+        ? `device:${item.device_id}`
+        : `day:${item.day}`,
 );
 const deleted = await api.DELETE("/api/v2/practice/profile", {});
 const afterDeletion = await api.GET("/api/v2/practice/profile", {});
@@ -101,6 +116,10 @@ console.log(
     french_session_id: frenchDaily.data?.session_id ?? null,
     french_pack_audio: frenchDaily.data ? [...frenchDaily.data.review_phrases, ...frenchDaily.data.new_phrases].map((p) => p.audio_url) : null,
     session_id: pack.session_id,
+    devices: [device.response.status, deviceAgain.response.status, tablet.response.status, removed.response.status],
+    device_ids: [device.data?.device_id ?? null, deviceAgain.data?.device_id ?? null],
+    device_language: device.data?.language ?? null,
+    reminders: reminders.data?.reminders ?? null,
     exported_keys: exportedKeys ?? null,
     exported_profile_xp: exported.data?.profile?.total_xp ?? null,
     deleted_status: deleted.response.status,
