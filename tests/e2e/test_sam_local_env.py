@@ -2,10 +2,11 @@
 
 import json
 
-from practice.runtime.settings import OptimizerSettings, Settings, WorkerSettings
+from practice.runtime.settings import OptimizerSettings, ReminderSettings, Settings, WorkerSettings
 from practice_local.cloud.stack import (
     FUNCTION_ID,
     LOCAL_AUDIO_BUCKET,
+    LOCAL_PLATFORM_APPLICATIONS,
     LOCAL_QUEUE_NAMES,
     LOCAL_TABLE_NAMES,
     WORKER_ID,
@@ -24,6 +25,7 @@ def test_the_sam_env_vars_file_names_the_embedded_tables_and_settings_the_functi
     read_by_the_function = {name.upper() for name in Settings.model_fields} | {
         "AWS_ENDPOINT_URL_DYNAMODB",
         "AWS_ENDPOINT_URL_SQS",
+        "AWS_ENDPOINT_URL_SNS",
     }
     assert set(env) <= read_by_the_function
     assert env["ERASURE_QUEUE_URL"].endswith(f"/{LOCAL_QUEUE_NAMES['ErasureQueue']}")
@@ -36,7 +38,8 @@ def test_the_sam_env_vars_file_names_the_embedded_tables_and_settings_the_functi
 def test_the_sam_env_vars_file_points_the_account_worker_at_the_embedded_table():
     env = json.loads((REPO_ROOT / "docs" / "env.local.json").read_text())[WORKER_ID]
     assert env["TABLE_NAME"] == LOCAL_TABLE_NAMES["PracticeTable"]
-    assert set(env) <= {name.upper() for name in WorkerSettings.model_fields} | {"AWS_ENDPOINT_URL_DYNAMODB"}
+    read = {name.upper() for name in WorkerSettings.model_fields}
+    assert set(env) <= read | {"AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SNS"}
 
 
 def test_the_sam_env_vars_file_points_the_optimizer_and_its_sweep_at_the_embedded_table_and_queue():
@@ -50,3 +53,16 @@ def test_the_sam_env_vars_file_points_the_optimizer_and_its_sweep_at_the_embedde
         assert env[function]["FIT_QUEUE_URL"].endswith(f"/{LOCAL_QUEUE_NAMES['FitQueue']}")
         assert set(env[function]) <= read
     assert env[FUNCTION_ID]["FIT_QUEUE_URL"] == env["OptimizerFunction"]["FIT_QUEUE_URL"]
+
+
+def test_the_sam_env_vars_file_points_the_reminder_sender_at_the_embedded_table_and_push_applications():
+    env = json.loads((REPO_ROOT / "docs" / "env.local.json").read_text())
+    sender = env["ReminderSenderFunction"]
+    assert sender["TABLE_NAME"] == LOCAL_TABLE_NAMES["PracticeTable"]
+    read = {name.upper() for name in ReminderSettings.model_fields}
+    assert set(sender) <= read | {"AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SNS"}
+    # the ARNs the local stack gives the applications it makes in the emulator
+    for parameter, (name, platform) in LOCAL_PLATFORM_APPLICATIONS.items():
+        variable = "APNS_PLATFORM_APPLICATION_ARN" if platform == "APNS" else "FCM_PLATFORM_APPLICATION_ARN"
+        assert sender[variable] == env[FUNCTION_ID][variable]
+        assert sender[variable].endswith(f":app/{platform}/{name}"), parameter

@@ -74,10 +74,14 @@ class QuarterHourSchedule:
         return answer
 
     def _run(self) -> None:
+        last: datetime | None = None
         while True:
             due = next_quarter_hour(self._clock())
-            if self._stopped.wait((due - self._clock()).total_seconds()):
+            if last is not None:  # each quarter hour once, even if the wait ended early
+                due = max(due, last + QUARTER_HOUR)
+            if self._stopped.wait(max((due - self._clock()).total_seconds(), 0)):
                 return
+            last = due
             try:
                 self.run_once(due)
             except Exception:

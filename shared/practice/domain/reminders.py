@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as TimeOfDay
 from enum import StrEnum
-from statistics import median_low
 from typing import TYPE_CHECKING, Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, field_validator
@@ -121,7 +120,8 @@ def usual_time(profile: "Profile") -> TimeOfDay | None:
     """The learner's usual practice time, out of quiet hours; None before their first session."""
     if not profile.reminder_state.practice_minutes:
         return None
-    minute = median_low(profile.reminder_state.practice_minutes) // 15 * 15
+    starts = sorted(profile.reminder_state.practice_minutes)
+    minute = starts[(len(starts) - 1) // 2] // 15 * 15  # the lower median (statistics: 17 ms of imports)
     usual = TimeOfDay(minute // 60, minute % 60)
     if usual < QUIET_UNTIL:
         return QUIET_UNTIL

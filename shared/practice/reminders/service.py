@@ -5,7 +5,6 @@ rules of when and what are domain/reminders.py's; this is their I/O."""
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from datetime import UTC, datetime
 
@@ -151,6 +150,8 @@ class ReminderSender:
     ) -> SenderRun:
         """Remind every learner due before the window's end (the window's, and those a missed run
         left, up to LATE_AFTER late). Stops starting pages when fewer than `stop_seconds` are left."""
+        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 - only the sender's cold start pays it
+
         window_end = window_of(window_start) + WINDOW
         run = SenderRun()
         with ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="reminders") as pool:
