@@ -10,13 +10,14 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
+from practice.compose import reminder_sender
 from practice.domain.reminders import Message, Platform, ReminderKind
 from practice.errors import StoreUnavailable
 from practice.reminders.push import SnsPush, payload
 from practice.runtime.clients import sns_client
 from practice_local.simulation.memory import RecordingPush
-from tests.conftest import LambdaContext, load_event
-from tests.fakes import in_memory, services_on
+from tests.conftest import TABLE_NAMES, LambdaContext, load_event
+from tests.fakes import in_memory, on_dynamodb, services_on
 from tests.integration.test_profile_api import profile_event
 
 USER = "learner-0001"
@@ -189,3 +190,51 @@ def test_a_push_carries_the_notification_for_each_service_and_the_kind_for_the_a
     assert fcm["notification"] == {"title": MESSAGE.title, "body": MESSAGE.body}
     assert apns["kind"] == fcm["data"]["kind"] == "streak_at_risk"
     assert sent["default"] == MESSAGE.body
+
+
+class SenderContext(LambdaContext):
+    function_name: str = "ReminderSenderFunction"
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 600_000  # the function's timeout
+
+
+def test_the_sender_handler_runs_on_the_scheduled_sample_event_and_sums_up_its_run(
+    dynamodb, clock, monkeypatch
+):
+    from reminders import app as sender_app
+
+    # Given a learner with a device on SNS (moto) and a reminder at 19:00 UTC today
+    sns = sns_client()
+    application = sns.create_platform_application(
+        Name="ios", Platform="APNS", Attributes={"PlatformCredential": "k", "PlatformPrincipal": "p"}
+    )["PlatformApplicationArn"]
+    push = SnsPush({Platform.IOS: application}, sns_client)
+    repository = on_dynamodb(dynamodb, TABLE_NAMES["PracticeTable"])
+    services = services_on(repository, clock, push=push)
+    services.profile.update_profile(USER, {"reminders": {"time": "19:00"}})
+    services.devices.register(USER, Platform.IOS, TOKEN, "3.2.0", "de-AT")
+
+    # When the schedule's event of 19:00 comes (the sender on the test's clock, at 19:00)
+    clock.now = clock.now.replace(hour=19, minute=0)
+    sender = reminder_sender(repository, push, clock=clock, pause=lambda _: None)
+    monkeypatch.setattr(sender_app, "sender", lambda: sender)
+    event = load_event("send_reminders.json") | {"time": clock.now.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    answer = sender_app.lambda_handler(event, SenderContext())
+
+    # Then it pushed the learner's reminder, in German, and says so
+    assert answer | {"pushed": None} == {
+        "window": clock.now.isoformat(), "due": 1, "reminded": 1, "replanned": 0, "pushes": 1,
+        "failed": 0, "devices_removed": 0, "stopped_short": False, "pushed": None,
+    }  # fmt: skip
+    assert answer["pushed"] == [
+        {"user_id": USER, "kind": "practice", "language": "de", "title": "Zeit zum Üben",
+         "body": "Deine Sätze warten: ein paar Minuten reichen."},
+    ]  # fmt: skip
+
+    # And a second run of the same window pushes nothing
+    assert sender_app.lambda_handler(event, SenderContext())["pushes"] == 0
+
+    # And a run with less time left than it keeps in reserve starts nothing and says so
+    assert sender_app.lambda_handler(event, LambdaContext())["stopped_short"] is True

@@ -104,13 +104,7 @@ def start_session_for(event: dict[str, Any], start: dict[str, Any], invoke: Any)
 
 def for_new_session(event: dict[str, Any], start: dict[str, Any], invoke: Any) -> dict[str, Any]:
     """`event`, pointed at a session just started for the same caller by the `start` event."""
-    session_id = start_session_for(event, start, invoke)
-    old_id = event["pathParameters"]["session_id"]
-    http = event["requestContext"]["http"]
-    event["rawPath"] = event["rawPath"].replace(old_id, session_id)
-    http["path"] = http["path"].replace(old_id, session_id)
-    event["pathParameters"] = {**event["pathParameters"], "session_id": session_id}
-    return event
+    return pointed_at(event, "session_id", start_session_for(event, start, invoke))
 
 
 def for_new_device(event: dict[str, Any], register: dict[str, Any], invoke: Any) -> dict[str, Any]:
@@ -118,11 +112,16 @@ def for_new_device(event: dict[str, Any], register: dict[str, Any], invoke: Any)
     register["requestContext"]["authorizer"] = event["requestContext"].get("authorizer")
     device_id: str = json.loads(invoke(register)["body"])["device_id"]
     print(f"registered device {device_id} for this event's caller (--as-is to skip)", file=sys.stderr)
-    old_id = event["pathParameters"]["device_id"]
+    return pointed_at(event, "device_id", device_id)
+
+
+def pointed_at(event: dict[str, Any], parameter: str, value: str) -> dict[str, Any]:
+    """`event` with its path parameter `parameter` (and its path) set to `value`."""
+    old = event["pathParameters"][parameter]
     http = event["requestContext"]["http"]
-    event["rawPath"] = event["rawPath"].replace(old_id, device_id)
-    http["path"] = http["path"].replace(old_id, device_id)
-    event["pathParameters"] = {**event["pathParameters"], "device_id": device_id}
+    event["rawPath"] = event["rawPath"].replace(old, value)
+    http["path"] = http["path"].replace(old, value)
+    event["pathParameters"] = {**event["pathParameters"], parameter: value}
     return event
 
 

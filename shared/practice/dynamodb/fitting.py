@@ -1,12 +1,10 @@
 """The fitting feature's store: the review log in the learner's sessions, the fit recorded on the
 profile, and the sparse fit-due index the optimizer's sweep reads."""
 
-import json
 from datetime import datetime
 from typing import Any
 
-from practice.domain.learner import PersonalParameters, utc_iso
-from practice.domain.limits import ITEMS_PER_QUERY
+from practice.domain.learner import PersonalParameters
 from practice.dynamodb.codec import attribute, deserialize_item
 from practice.dynamodb.items import logged_reviews
 from practice.dynamodb.keys import (
@@ -17,7 +15,7 @@ from practice.dynamodb.keys import (
     session_sk,
     user_pk,
 )
-from practice.dynamodb.profile import ProfileReads
+from practice.dynamodb.profile import ProfileReads, learners_before
 from practice.fitting.store import LoggedReview
 
 
@@ -63,15 +61,4 @@ class DynamoFitStore(ProfileReads):
     ) -> tuple[list[str], str | None]:
         """A page of the learners of fit-due shard `shard` marked due before `due_before`, and
         the position to go on after (None: done). Keys only, from the sparse index."""
-        items, last_key = self._table.query(
-            json.loads(after) if after is not None else None,
-            IndexName=FIT_DUE_INDEX,
-            KeyConditionExpression="fit_due_pk = :shard AND fit_due_at < :before",
-            ExpressionAttributeValues={
-                ":shard": {"S": fit_due_pk(shard)},
-                ":before": {"S": utc_iso(due_before)},
-            },
-            Limit=ITEMS_PER_QUERY,
-        )
-        learners = [user_pk.value_of(item["pk"]["S"]) for item in items]
-        return learners, json.dumps(last_key, sort_keys=True) if last_key else None
+        return learners_before(self._table, FIT_DUE_INDEX, fit_due_pk(shard), due_before, after)

@@ -19,8 +19,10 @@ from practice.domain.phrasebook import SyncEntry
 from practice.domain.reminders import Device
 from practice.domain.scheduling import is_learning
 from practice.dynamodb.keys import (
+    FIT_DUE_INDEX,
     LEARNING_QUEUE,
     PROFILE_SK,
+    REMINDER_INDEX,
     REVIEW_QUEUE,
     card_key,
     day_sk,
@@ -60,11 +62,11 @@ def profile_item(profile: Profile) -> dict[str, Any]:
     data["version"] = profile.version + 1
     item = {"pk": user_pk(profile.user_id), "sk": PROFILE_SK, "entity": "profile", **data}
     if profile.fit_due_since is not None:  # in the sparse index the optimizer's sweep reads
-        item["fit_due_pk"] = fit_due_pk(fit_due_shard(profile.user_id))
-        item["fit_due_at"] = utc_iso(profile.fit_due_since)
-    if (remind_at := profile.reminder_state.next_at) is not None:  # in the reminder sender's
-        item["remind_pk"] = reminder_pk(reminder_shard(profile.user_id))
-        item["remind_at"] = utc_iso(remind_at)
+        item[FIT_DUE_INDEX.key] = fit_due_pk(fit_due_shard(profile.user_id))
+        item[FIT_DUE_INDEX.at] = utc_iso(profile.fit_due_since)
+    if (remind_at := profile.reminder_state.next_at) is not None:  # in the index the sender reads
+        item[REMINDER_INDEX.key] = reminder_pk(reminder_shard(profile.user_id))
+        item[REMINDER_INDEX.at] = utc_iso(remind_at)
     return item
 
 

@@ -35,11 +35,22 @@ CATALOG_PK = "CATALOG"
 # queue is read in its own order with its own limit, and one course's cards never in another's.
 DUE_INDEX = "due-index"
 LEARNING_QUEUE, REVIEW_QUEUE = "learning", "review"
+
+
+@dataclass(frozen=True, slots=True)
+class SparseIndex:
+    """A GSI of profiles that only some carry the keys of: a shard (`key`) and a time (`at`)."""
+
+    name: str
+    key: str
+    at: str
+
+
 # Learners due a fit (sparse: only marked profiles carry its keys), sharded (fitting/store.py).
-FIT_DUE_INDEX = "fit-due-index"
+FIT_DUE_INDEX = SparseIndex("fit-due-index", "fit_due_pk", "fit_due_at")
 # Learners by the time of their next reminder (sparse: only profiles with one planned), sharded
 # (reminders/store.py)
-REMINDER_INDEX = "reminder-index"
+REMINDER_INDEX = SparseIndex("reminder-index", "remind_pk", "remind_at")
 
 
 @dataclass(frozen=True, slots=True)

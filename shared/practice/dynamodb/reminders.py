@@ -1,18 +1,16 @@
 """The reminders feature's store: the learner's DEVICE# items, written with the profile that
 counts them, and the sparse reminder index the sender reads."""
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from practice.domain.learner import Profile, utc_iso
-from practice.domain.limits import ITEMS_PER_QUERY
+from practice.domain.learner import Profile
 from practice.domain.reminders import Device
 from practice.dynamodb.codec import deserialize_item, serialize_item
 from practice.dynamodb.items import device_from_item, device_item, profile_from_item, profile_item
 from practice.dynamodb.keys import PROFILE_SK, REMINDER_INDEX, device_sk, key, reminder_pk, user_pk
-from practice.dynamodb.profile import DynamoProfileStore
+from practice.dynamodb.profile import DynamoProfileStore, learners_before
 from practice.errors import AccountDeleting
 
 
@@ -67,18 +65,7 @@ class DynamoReminderStore(DynamoProfileStore):
         }
 
     def reminders_due(self, shard: int, before: datetime, after: str | None) -> tuple[list[str], str | None]:
-        items, last_key = self._table.query(
-            json.loads(after) if after is not None else None,
-            IndexName=REMINDER_INDEX,
-            KeyConditionExpression="remind_pk = :shard AND remind_at < :before",
-            ExpressionAttributeValues={
-                ":shard": {"S": reminder_pk(shard)},
-                ":before": {"S": utc_iso(before)},
-            },
-            Limit=ITEMS_PER_QUERY,
-        )
-        learners = [user_pk.value_of(item["pk"]["S"]) for item in items]
-        return learners, json.dumps(last_key, sort_keys=True) if last_key else None
+        return learners_before(self._table, REMINDER_INDEX, reminder_pk(shard), before, after)
 
     def profiles_of(self, user_ids: Sequence[str]) -> list[Profile]:
         items = self._table.batch_get_items([(user_pk(user_id), PROFILE_SK) for user_id in user_ids])

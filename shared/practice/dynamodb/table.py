@@ -57,32 +57,22 @@ class Table:
         """The items of `sort_keys` under `pk` that exist, by sort key (only the attributes of
         `projection`, which must name `sk`, when given): one request, unless DynamoDB leaves part
         of it unprocessed."""
-        keys: list[dict[str, Any]] = [key(pk, sk) for sk in dict.fromkeys(sort_keys)]
-        found: dict[str, dict[str, Any]] = {}
-        request: Any = {"Keys": keys, "ConsistentRead": True}
+        request: dict[str, Any] = {"Keys": [key(pk, sk) for sk in dict.fromkeys(sort_keys)]}
         if projection is not None:
             request["ProjectionExpression"] = projection
-        with dynamodb_errors():
-            for attempt in range(_BATCH_ATTEMPTS):
-                response = self.client.batch_get_item(RequestItems={self.name: request})
-                for raw in response["Responses"].get(self.name, []):
-                    item = deserialize_item(raw)
-                    found[item["sk"]] = item
-                unprocessed: dict[str, Any] = dict(response.get("UnprocessedKeys") or {})
-                request["Keys"] = unprocessed.get(self.name, {}).get("Keys", [])
-                if not request["Keys"]:
-                    return found
-                time.sleep(0.02 * 2**attempt)
-        raise StoreUnavailable("DynamoDB kept part of a read unprocessed; try again")
+        return {item["sk"]: item for item in self._batch_get(request)}
 
     def batch_get_items(self, keys: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
-        """The items of up to 100 (pk, sk) keys of any partitions that exist, in no order: one
-        request, unless DynamoDB leaves part of it unprocessed."""
-        request: Any = {"Keys": [key(pk, sk) for pk, sk in dict.fromkeys(keys)], "ConsistentRead": True}
+        """The items of up to 100 (pk, sk) keys of any partitions that exist, in no order."""
+        return self._batch_get({"Keys": [key(pk, sk) for pk, sk in dict.fromkeys(keys)]})
+
+    def _batch_get(self, request: dict[str, Any]) -> list[dict[str, Any]]:
+        """One consistent BatchGetItem, asked again (with backoff) for what DynamoDB left unprocessed."""
+        request = {**request, "ConsistentRead": True}
         found: list[dict[str, Any]] = []
         with dynamodb_errors():
             for attempt in range(_BATCH_ATTEMPTS):
-                response = self.client.batch_get_item(RequestItems={self.name: request})
+                response = self.client.batch_get_item(RequestItems={self.name: request})  # type: ignore[dict-item]
                 found += [deserialize_item(raw) for raw in response["Responses"].get(self.name, [])]
                 unprocessed: dict[str, Any] = dict(response.get("UnprocessedKeys") or {})
                 request["Keys"] = unprocessed.get(self.name, {}).get("Keys", [])
