@@ -78,6 +78,7 @@ class World:
     def live_until(self, end: datetime, every_window: bool = False) -> None:
         """Run the sender on its schedule until `end`: each quarter hour in which some learner's
         next reminder falls (the others find no one due; `every_window` runs them all too)."""
+        last: datetime | None = None
         while True:
             planned = [p.reminder_state.next_at for p in self._profiles() if p.reminder_state.next_at]
             window = window_of(self.clock.now) + WINDOW if every_window else None
@@ -87,6 +88,9 @@ class World:
             if window is None or window >= end:
                 self.clock.now = end
                 return
+            # a run leaves no reminder due in its window: else the schedule would repeat it forever
+            assert window != last, f"a reminder is still due in the window {window} after its run"
+            last = window
             self.clock.now = window
             self.run_sender()
             self.clock.now = window + timedelta(minutes=1)  # the next run is a window later
