@@ -8,7 +8,8 @@ from typing import Any
 
 from practice.account.queue import ErasureRequest
 from practice.compose import ApiServices, ApiStores, build_api, dynamodb_stores, fit_store
-from practice.domain.learner import CardState
+from practice.domain.learner import CardState, LearnerRecord
+from practice.domain.reminders import Device
 from practice.dynamodb.account import DynamoErasureStore
 from practice.dynamodb.table import Table
 from practice.errors import ConcurrentUpdate
@@ -39,14 +40,23 @@ class AllStores:
 
     def cards_of(self, user_id: str, course_id: str = "es-en") -> dict[str, CardState]:
         """The learner's cards of one course, by phrase: every stored one, read as the export does."""
-        cards, after = {}, None
+        return {
+            r.phrase_id: r
+            for r in self._records_of(user_id)
+            if isinstance(r, CardState) and r.course_id == course_id
+        }
+
+    def devices_of(self, user_id: str) -> list[Device]:
+        """The learner's stored device items, read as the export does (not from the profile's list)."""
+        return [r for r in self._records_of(user_id) if isinstance(r, Device)]
+
+    def _records_of(self, user_id: str) -> list[LearnerRecord]:
+        records, after = [], None
         while True:
-            records, after = self.stores.account.export_records(user_id, after, 1_000_000)
-            cards |= {
-                r.phrase_id: r for r in records if isinstance(r, CardState) and r.course_id == course_id
-            }
+            page, after = self.stores.account.export_records(user_id, after, 1_000_000)
+            records += page
             if after is None:
-                return cards
+                return records
 
     def __getattr__(self, name: str) -> Any:
         for part in self._parts:

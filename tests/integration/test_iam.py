@@ -35,14 +35,19 @@ TRANSACTION_ITEM_ACTIONS = {
 
 
 def allowed_actions(template: dict[str, Any], function: str, table: str = "PracticeTable") -> set[str]:
-    """The DynamoDB actions a function's inline policy allows on the practice table (and any)."""
+    """The DynamoDB actions a function's inline policy allows on the practice table or its indexes."""
     actions: set[str] = set()
     for policy in template["Resources"][function]["Properties"]["Policies"]:
         for statement in policy["Statement"]:
             resources = (
                 statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
             )
-            if {"Fn::GetAtt": f"{table}.Arn"} in resources and statement["Effect"] == "Allow":
+            on_table = {"Fn::GetAtt": f"{table}.Arn"} in resources or any(
+                str(r.get("Fn::Sub", "")).startswith(f"${{{table}.Arn}}/index/")
+                for r in resources
+                if isinstance(r, dict)
+            )
+            if on_table and statement["Effect"] == "Allow":
                 listed = statement["Action"]
                 actions |= set(listed if isinstance(listed, list) else [listed])
     return actions
@@ -165,7 +170,7 @@ def test_the_reminder_senders_role_allows_exactly_what_a_run_calls_and_the_api_w
     )
     assert sns_calls <= allowed_sns_actions(template, "PracticeApiFunction")
     assert actions <= allowed_actions(template, "PracticeApiFunction")
-    tablet = next(d for d in repository.devices("ana") if d.app_version == "3.2.0")
+    tablet = next(d for d in repository.devices_of("ana") if d.app_version == "3.2.0")
     sns.set_endpoint_attributes(EndpointArn=tablet.endpoint_arn, Attributes={"Enabled": "false"})
     actions.clear()
     sns_calls.clear()

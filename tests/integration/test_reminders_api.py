@@ -147,7 +147,7 @@ def test_a_push_service_that_cannot_be_reached_is_a_503_and_nothing_is_written(c
     service = services_on(repository, clock, push=Unreachable())
     with pytest.raises(StoreUnavailable):
         service.devices.register(USER, Platform.IOS, TOKEN, "3.2.0", "en")
-    assert repository.devices(USER) == []
+    assert repository.devices_of(USER) == []
     assert repository.writes == 0
 
 

@@ -291,15 +291,15 @@ def test_an_endpoint_the_push_service_disabled_loses_its_device_and_the_learner_
 
     # Then it reached the other device, and the disabled one is removed
     assert [s.message.language for s in world.pushes_to(user)] == ["en"]
-    assert [d.device_id for d in world.repository.devices(user)] != [] and gone.device_id not in {
-        d.device_id for d in world.repository.devices(user)
+    assert [d.device_id for d in world.repository.devices_of(user)] != [] and gone.device_id not in {
+        d.device_id for d in world.repository.devices_of(user)
     }
     assert world.repository.get_profile(user).reminder_state.devices == 1
 
     # And once the last device is disabled too, no reminder is planned any more
-    world.push.disabled.add(world.repository.devices(user)[0].endpoint_arn or "")
+    world.push.disabled.add(world.repository.devices_of(user)[0].endpoint_arn or "")
     world.live_until(START + timedelta(days=3))
-    assert world.repository.devices(user) == []
+    assert world.repository.devices_of(user) == []
     assert world.repository.get_profile(user).reminder_state.next_at is None
     assert len(world.pushes_to(user)) == 1
 
@@ -319,7 +319,7 @@ def test_a_deleted_learner_gets_no_reminder_and_their_devices_and_endpoints_are_
     # Then nothing was pushed, and neither their device nor its endpoint is left
     assert world.sent == []
     assert endpoint not in world.push.endpoints
-    assert world.repository.devices(user) == []
+    assert world.repository.devices_of(user) == []
 
 
 def test_a_window_run_twice_or_retried_later_pushes_once(world: World):
@@ -351,7 +351,7 @@ def test_devices_are_registered_once_per_token_at_most_five_and_a_token_moves_wi
     for n in range(2, 7):
         world.clock.advance(minutes=1)
         devices.register("ana", Platform.ANDROID, f"token-a-{n}", "3.2.0", "en-GB")
-    kept = {d.device_id for d in world.repository.devices("ana")}
+    kept = {d.device_id for d in world.repository.devices_of("ana")}
     assert len(kept) == 5 and first.device.device_id not in kept
     assert first.device.endpoint_arn not in world.push.endpoints
     assert world.repository.get_profile("ana").reminder_state.devices == 5
@@ -359,7 +359,7 @@ def test_devices_are_registered_once_per_token_at_most_five_and_a_token_moves_wi
     # A token registered by another learner (a shared phone) is theirs from then on
     moved = devices.register("ben", Platform.ANDROID, "token-a-2", "3.2.0", "es-ES")
     assert moved.created
-    assert moved.device.device_id not in {d.device_id for d in world.repository.devices("ana")}
+    assert moved.device.device_id not in {d.device_id for d in world.repository.devices_of("ana")}
     assert world.repository.get_profile("ana").reminder_state.devices == 4
 
     # Removing another learner's device, or one gone, is refused

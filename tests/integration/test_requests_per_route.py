@@ -314,7 +314,8 @@ def test_registering_and_removing_a_device_cost_the_same_with_10_and_10000_cards
         assert lambda_handler(removal_event, LambdaContext())["statusCode"] == 204
         removal[user_id] = list(dynamodb_requests)
 
-    # Then each is the profile, the learner's devices (a query of at most 5), and one write
-    assert first["few-cards"] == first["many-cards"] == ["GetItem", "Query", "TransactWriteItems"]
-    assert again["few-cards"] == again["many-cards"] == ["GetItem", "Query", "PutItem"]
-    assert removal["few-cards"] == removal["many-cards"] == ["GetItem", "Query", "TransactWriteItems"]
+    # Then a new device is the profile (which lists the learner's devices) and one transaction;
+    # one known, or one removed, is the profile, the device (a batch read), and one write
+    assert first["few-cards"] == first["many-cards"] == ["GetItem", "TransactWriteItems"]
+    assert again["few-cards"] == again["many-cards"] == ["GetItem", "BatchGetItem", "PutItem"]
+    assert removal["few-cards"] == removal["many-cards"] == ["GetItem", "BatchGetItem", "TransactWriteItems"]

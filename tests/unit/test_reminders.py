@@ -27,7 +27,7 @@ MADRID = ZoneInfo("Europe/Madrid")
 
 
 def learner(**fields: object) -> Profile:
-    state = fields.pop("state", ReminderState(devices=1))
+    state = fields.pop("state", ReminderState(device_ids=("phone",)))
     return Profile.model_validate(
         {
             "user_id": "ana",
@@ -58,7 +58,9 @@ def test_a_reminder_falls_on_the_learner_day_it_belongs_to_even_when_the_day_sta
     ],
 )
 def test_the_usual_practice_time_is_the_median_start_out_of_quiet_hours(minutes, expected):
-    assert usual_time(learner(state=ReminderState(devices=1, practice_minutes=minutes))) == expected
+    assert (
+        usual_time(learner(state=ReminderState(device_ids=("phone",), practice_minutes=minutes))) == expected
+    )
 
 
 def test_a_chosen_time_in_quiet_hours_or_not_a_time_is_refused():
@@ -70,13 +72,13 @@ def test_a_chosen_time_in_quiet_hours_or_not_a_time_is_refused():
 
 def test_no_reminder_is_planned_without_a_device_or_with_reminders_off():
     now = datetime(2026, 10, 20, 8, tzinfo=UTC)
-    assert next_reminder(learner(state=ReminderState(devices=0)), now) is None
+    assert next_reminder(learner(state=ReminderState()), now) is None
     assert next_reminder(learner(reminders=ReminderChoice(enabled=False)), now) is None
     assert next_reminder(learner(), now) == datetime(2026, 10, 20, 19, tzinfo=MADRID)
 
 
 def test_reminders_ignored_count_once_their_day_is_over_and_practice_ends_the_run():
-    sent = ReminderState(devices=1, last_day=date(2026, 10, 20), ignored=3)
+    sent = ReminderState(device_ids=("phone",), last_day=date(2026, 10, 20), ignored=3)
     assert ignored_in_a_row(learner(state=sent), date(2026, 10, 20)) == 3  # its day is not over
     assert ignored_in_a_row(learner(state=sent), date(2026, 10, 21)) == 4
     back = learner(state=sent, last_practice_day=date(2026, 10, 20))
@@ -85,7 +87,7 @@ def test_reminders_ignored_count_once_their_day_is_over_and_practice_ends_the_ru
 
 def test_the_sender_finds_nothing_due_when_the_index_is_behind_the_profile():
     planned = datetime(2026, 10, 20, 19, tzinfo=MADRID)
-    profile = learner(state=ReminderState(devices=1, next_at=planned + timedelta(days=1)))
+    profile = learner(state=ReminderState(device_ids=("phone",), next_at=planned + timedelta(days=1)))
     decision = decide(profile, planned, planned + WINDOW)
     assert (decision.profile, decision.kind) == (profile, None)
 

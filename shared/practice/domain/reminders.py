@@ -15,13 +15,14 @@ Every instant is computed in the learner's zone and day (learner_day.py), so DST
 
 import base64
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as TimeOfDay
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from practice.domain.learner_day import day_start
 
@@ -76,11 +77,15 @@ class ReminderState(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    devices: int = 0
+    device_ids: tuple[str, ...] = Field((), max_length=MAX_DEVICES)  # the learner's devices
     practice_minutes: tuple[int, ...] = ()  # local minute of day of the latest session starts
     last_day: date | None = None  # the learner day of the last reminder sent
     ignored: int = 0  # reminders ignored in a row before that one
     next_at: AwareDatetime | None = None
+
+    @property
+    def devices(self) -> int:
+        return len(self.device_ids)
 
 
 class Platform(StrEnum):
@@ -194,8 +199,9 @@ def with_practice_time(profile: "Profile", started_at: datetime) -> "Profile":
     )
 
 
-def with_devices(profile: "Profile", devices: int, now: datetime) -> "Profile":
-    state = profile.reminder_state.model_copy(update={"devices": devices})
+def with_devices(profile: "Profile", device_ids: Iterable[str], now: datetime) -> "Profile":
+    """`profile` with these devices, and its next reminder planned with them."""
+    state = profile.reminder_state.model_copy(update={"device_ids": tuple(device_ids)})
     return replanned(profile.model_copy(update={"reminder_state": state}), now)
 
 

@@ -7,23 +7,26 @@ from typing import Any
 
 from practice.domain.learner import Profile
 from practice.domain.reminders import Device
-from practice.dynamodb.codec import deserialize_item, serialize_item
+from practice.dynamodb.codec import serialize_item
 from practice.dynamodb.items import device_from_item, device_item, profile_from_item, profile_item
 from practice.dynamodb.keys import PROFILE_SK, REMINDER_INDEX, device_sk, key, reminder_pk, user_pk
 from practice.dynamodb.profile import DynamoProfileStore, learners_before
 from practice.errors import AccountDeleting
+from practice.reminders.store import BATCH_GET_MOST
 
 
 class DynamoReminderStore(DynamoProfileStore):
-    def devices(self, user_id: str) -> list[Device]:
-        pk = user_pk(user_id)
-        items = self._table.query_all(
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues={":pk": {"S": pk}, ":prefix": {"S": device_sk.prefix}},
-            ConsistentRead=True,
-        )
-        devices = [device_from_item(deserialize_item(item)) for item in items]
-        return sorted(devices, key=lambda device: device.registered_at)
+    def devices(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Device]:
+        found: dict[tuple[str, str], Device] = {}
+        keys = list(dict.fromkeys(keys))
+        for start in range(0, len(keys), BATCH_GET_MOST):
+            chunk = [
+                (user_pk(user_id), device_sk(device_id))
+                for user_id, device_id in keys[start : start + BATCH_GET_MOST]
+            ]
+            for item in self._table.batch_get_items(chunk):
+                found[user_pk.value_of(item["pk"]), device_sk.value_of(item["sk"])] = device_from_item(item)
+        return found
 
     def add_device(self, profile: Profile, device: Device, replaced: Device | None) -> None:
         writes: list[dict[str, Any]] = [

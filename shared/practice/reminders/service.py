@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from practice.domain.learner import Profile
 from practice.domain.reminders import (
@@ -24,9 +25,12 @@ from practice.errors import AccountDeleting, ConcurrentUpdate, DeviceNotFound, S
 from practice.profile.service import NewProfiles, visible_profile
 from practice.reminders.push import PushChannel
 from practice.reminders.results import DeviceRegistration, SenderRun, SentPush
-from practice.reminders.store import REMINDER_SHARDS, ReminderStore
+from practice.reminders.store import BATCH_GET_MOST, REMINDER_SHARDS, ReminderStore
 from practice.runtime.clock import Clock
 from practice.runtime.retry import Pause, retry_on_conflict
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 logger = logging.getLogger(__name__)
 
@@ -56,8 +60,11 @@ class DeviceService:
         def save() -> DeviceRegistration:
             now = self._clock()
             profile = self._store.get_profile(user_id) or self._profiles.new(user_id)
-            devices = self._store.devices(user_id)
-            known = next((device for device in devices if device.device_id == the_id), None)
+            ids = profile.reminder_state.device_ids
+            full = len(ids) >= MAX_DEVICES and the_id not in ids
+            # the device itself when known (what it keeps), all of them when one must make room
+            devices = self._store.devices([(user_id, d) for d in ids if d == the_id or full])
+            known = devices.get((user_id, the_id))
             device = Device(
                 device_id=the_id,
                 platform=platform,
@@ -68,12 +75,12 @@ class DeviceService:
                 registered_at=known.registered_at if known else now,
                 last_seen_at=now,
             )
-            if known is not None:
+            if the_id in ids:
                 self._store.touch_device(user_id, device)
                 return DeviceRegistration(device, created=False)
-            replaced = min(devices, key=lambda d: d.last_seen_at) if len(devices) >= MAX_DEVICES else None
-            count = len(devices) + (0 if replaced else 1)
-            self._store.add_device(with_devices(profile, count, now), device, replaced)
+            replaced = min(devices.values(), key=lambda d: d.last_seen_at) if full else None
+            kept = [d for d in ids if replaced is None or d != replaced.device_id]
+            self._store.add_device(with_devices(profile, [*kept, the_id], now), device, replaced)
             if replaced is not None:
                 self._delete_endpoint(replaced)
             return DeviceRegistration(device, created=True)
@@ -86,11 +93,14 @@ class DeviceService:
 
         def delete() -> Device:
             profile = visible_profile(self._store, user_id)
-            devices = self._store.devices(user_id) if profile is not None else []
-            device = next((d for d in devices if d.device_id == the_id), None)
+            ids = profile.reminder_state.device_ids if profile is not None else ()
+            device = (
+                self._store.devices([(user_id, the_id)]).get((user_id, the_id)) if the_id in ids else None
+            )
             if profile is None or device is None:
                 raise DeviceNotFound(f"no device '{the_id[:64]}'")
-            self._store.remove_device(with_devices(profile, len(devices) - 1, self._clock()), the_id)
+            kept = [d for d in ids if d != the_id]
+            self._store.remove_device(with_devices(profile, kept, self._clock()), the_id)
             return device
 
         device = retry_on_conflict(delete, pause=self._pause)
@@ -135,7 +145,7 @@ class ReminderSender:
     ) -> None:
         self._store = store
         self._pause = pause
-        self._push = push
+        self._push_channel = push
         self._devices = devices
         self._clock = clock
         self._workers = workers
@@ -162,32 +172,50 @@ class ReminderSender:
                         run.stopped_short = True
                         return run
                     user_ids, position = self._store.reminders_due(shard, window_end, position)
-                    for start in range(0, len(user_ids), 100):  # BatchGetItem's most
-                        profiles = self._store.profiles_of(user_ids[start : start + 100])
-                        list(pool.map(lambda p: self._remind(p, window_end, run), profiles))
+                    for start in range(0, len(user_ids), BATCH_GET_MOST):
+                        self._remind_page(user_ids[start : start + BATCH_GET_MOST], window_end, pool, run)
                     if position is None:
                         break
         return run
 
-    def _remind(self, found: Profile, window_end: datetime, run: SenderRun) -> None:
+    def _remind_page(
+        self, user_ids: list[str], window_end: datetime, pool: "ThreadPoolExecutor", run: SenderRun
+    ) -> None:
+        """A page of learners found due: their profiles in one batch read, each decided (and the
+        decision stored), the devices of those reminded in one batch read, then the pushes."""
+        profiles = self._store.profiles_of(user_ids)
+        decided = [d for d in pool.map(lambda p: self._remind(p, window_end, run), profiles) if d]
+        wanted = [(p.user_id, d) for p, _, _ in decided for d in p.reminder_state.device_ids]
+        devices = self._store.devices(wanted)
+        pushes = [
+            (profile, kind, now, devices[profile.user_id, device_id])
+            for profile, kind, now in decided
+            for device_id in profile.reminder_state.device_ids
+            if (profile.user_id, device_id) in devices
+        ]
+        list(pool.map(lambda due: self._push(due, run), pushes))
+
+    def _remind(
+        self, found: Profile, window_end: datetime, run: SenderRun
+    ) -> tuple[Profile, ReminderKind, datetime] | None:
+        """Decide for one learner found due, and store the decision; the reminder to push, if any."""
         try:
             decided = self._decide(found, window_end)
         except AccountDeleting:
-            return
+            return None
         except (StoreUnavailable, ConcurrentUpdate):
             logger.warning("reminder not decided; the next run tries again", extra={"user_id": found.user_id})
             with self._lock:
                 run.failed += 1
-            return
+            return None
         if decided is None:
-            return
+            return None
         profile, kind, now = decided
         with self._lock:
             run.due += 1
             run.replanned += kind is None
             run.reminded += kind is not None
-        if kind is not None:
-            self._push_to_devices(profile, kind, now, run)
+        return (profile, kind, now) if kind is not None else None
 
     def _decide(
         self, found: Profile, window_end: datetime
@@ -208,27 +236,26 @@ class ReminderSender:
 
         return retry_on_conflict(attempt, pause=self._pause)
 
-    def _push_to_devices(self, profile: Profile, kind: ReminderKind, now: datetime, run: SenderRun) -> None:
-        for device in self._store.devices(profile.user_id):
-            if device.endpoint_arn is None:
-                continue
-            text = message(kind, profile, now, device.locale)
-            try:
-                delivered = self._push.send(device.endpoint_arn, text)
-            except StoreUnavailable:
-                logger.warning(
-                    "push failed", extra={"user_id": profile.user_id, "device_id": device.device_id}
-                )
-                with self._lock:
-                    run.failed += 1
-                continue
-            if delivered:
-                with self._lock:
-                    run.pushes.append(SentPush(profile.user_id, device.device_id, text))
-                continue
-            try:  # the push service disabled the endpoint: the app is gone from that device
-                self._devices.remove(profile.user_id, device.device_id)
-            except (DeviceNotFound, AccountDeleting):
-                continue
+    def _push(self, due: tuple[Profile, ReminderKind, datetime, Device], run: SenderRun) -> None:
+        """Push the learner's reminder to one device; a device the push service disabled is removed."""
+        profile, kind, now, device = due
+        if device.endpoint_arn is None:
+            return
+        text = message(kind, profile, now, device.locale)
+        try:
+            delivered = self._push_channel.send(device.endpoint_arn, text)
+        except StoreUnavailable:
+            logger.warning("push failed", extra={"user_id": profile.user_id, "device_id": device.device_id})
             with self._lock:
-                run.devices_removed += 1
+                run.failed += 1
+            return
+        if delivered:
+            with self._lock:
+                run.pushes.append(SentPush(profile.user_id, device.device_id, text))
+            return
+        try:  # the push service disabled the endpoint: the app is gone from that device
+            self._devices.remove(profile.user_id, device.device_id)
+        except (DeviceNotFound, AccountDeleting):
+            return
+        with self._lock:
+            run.devices_removed += 1

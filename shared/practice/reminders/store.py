@@ -12,6 +12,7 @@ from practice.domain.reminders import Device
 from practice.profile.store import ProfileStore
 
 REMINDER_SHARDS = 16
+BATCH_GET_MOST = 100  # the learners (and devices) read in one batch, as BatchGetItem takes them
 
 
 def reminder_shard(user_id: str) -> int:
@@ -19,8 +20,9 @@ def reminder_shard(user_id: str) -> int:
 
 
 class ReminderStore(ProfileStore, Protocol):
-    def devices(self, user_id: str) -> list[Device]:
-        """The learner's devices (at most MAX_DEVICES), oldest registered first."""
+    def devices(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Device]:
+        """The devices of these (user id, device id) keys that exist, by key (the profile lists a
+        learner's device ids: one batch read serves many learners)."""
         ...
 
     def add_device(self, profile: Profile, device: Device, replaced: Device | None) -> None:

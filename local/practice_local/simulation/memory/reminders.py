@@ -16,9 +16,9 @@ from practice_local.simulation.memory.table import atomic
 
 class MemoryReminderStore(MemoryProfileStore):
     @atomic
-    def devices(self, user_id: str) -> list[Device]:
-        found = [device for (uid, _), device in self.table.registered_devices.items() if uid == user_id]
-        return sorted(found, key=lambda device: device.registered_at)
+    def devices(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Device]:
+        stored = self.table.registered_devices
+        return {key: stored[key] for key in keys if key in stored}
 
     @atomic
     def add_device(self, profile: Profile, device: Device, replaced: Device | None) -> None:
