@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from unittest.mock import patch
 
 from moto import mock_aws
 
@@ -91,10 +92,12 @@ def run_once(client: Any, sns: Any, application: str, due: int, not_due: int) ->
 @contextmanager
 def emulated() -> Iterator[tuple[Any, Any, str]]:
     """moto's DynamoDB (the template's tables) and SNS (a platform application), in this process."""
-    for name in ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SNS", "AWS_PROFILE"):
-        os.environ.pop(name, None)
-    os.environ.setdefault("AWS_REGION", "us-east-1")
-    with mock_aws():
+    kept = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SNS", "AWS_PROFILE"}
+    }
+    with patch.dict(os.environ, {"AWS_REGION": "us-east-1", **kept}, clear=True), mock_aws():
         client, sns = dynamodb_client(), sns_client()
         create_tables(client, TABLES, load_template())
         application = sns.create_platform_application(

@@ -150,6 +150,8 @@ def _route_rows(
         packs = ("2 courses", "2 courses")
     if route == "forecast":
         packs = ("30 days", "30 days")
+    if route == "device":
+        packs = ("1 device", "1 device")
     if route in {"phrases", "phrases_delta"}:
         packs = tuple(f"{x[route]['phrases']} phrases" for x in (small, large))
     if route == "daily_switched":
