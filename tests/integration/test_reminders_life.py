@@ -369,3 +369,13 @@ def test_devices_are_registered_once_per_token_at_most_five_and_a_token_moves_wi
     with pytest.raises(DeviceNotFound):
         devices.remove("ben", moved.device.device_id)
     assert world.repository.get_profile("ben").reminder_state.next_at is None
+
+
+def test_a_device_registered_while_the_account_is_being_erased_is_refused_and_leaves_no_endpoint(
+    world: World,
+):
+    world.services.account.delete_account("ana")
+    with pytest.raises(AccountDeleting):
+        world.services.devices.register("ana", Platform.IOS, "token-of-ana", "3.2.0", "en")
+    assert world.push.endpoints == {}
+    assert world.repository.devices_of("ana") == []

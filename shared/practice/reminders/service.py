@@ -82,10 +82,14 @@ class DeviceService:
             kept = [d for d in ids if replaced is None or d != replaced.device_id]
             self._store.add_device(with_devices(profile, [*kept, the_id], now), device, replaced)
             if replaced is not None:
-                self._delete_endpoint(replaced)
+                self._delete_endpoint(replaced.endpoint_arn, replaced.device_id)
             return DeviceRegistration(device, created=True)
 
-        return retry_on_conflict(save, pause=self._pause)
+        try:
+            return retry_on_conflict(save, pause=self._pause)
+        except AccountDeleting:  # the learner is being erased: their new endpoint goes too
+            self._delete_endpoint(endpoint.arn, the_id)
+            raise
 
     def remove(self, user_id: str, the_id: str) -> Device:
         """Remove the learner's device (another learner's, or one gone: DeviceNotFound) and its
@@ -104,20 +108,20 @@ class DeviceService:
             return device
 
         device = retry_on_conflict(delete, pause=self._pause)
-        self._delete_endpoint(device)
+        self._delete_endpoint(device.endpoint_arn, device.device_id)
         return device
 
     def _forget(self, user_id: str, the_id: str) -> None:
         with suppress(DeviceNotFound, AccountDeleting):  # gone already, or being erased with them
             self.remove(user_id, the_id)
 
-    def _delete_endpoint(self, device: Device) -> None:
-        if device.endpoint_arn is None:
+    def _delete_endpoint(self, endpoint_arn: str | None, the_id: str) -> None:
+        if endpoint_arn is None:
             return
         try:
-            self._push.delete(device.endpoint_arn)
+            self._push.delete(endpoint_arn)
         except StoreUnavailable:  # an endpoint no device points to is never pushed to
-            logger.warning("push endpoint not deleted", extra={"device_id": device.device_id})
+            logger.warning("push endpoint not deleted", extra={"device_id": the_id})
 
 
 def window_of(instant: datetime) -> datetime:
