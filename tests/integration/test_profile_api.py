@@ -15,7 +15,12 @@ from tests.integration.test_complete_session_api import all_good, complete_event
 
 
 def profile_event(method: str = "GET", body: Any = None, sub: str | None = "learner-0001") -> dict[str, Any]:
-    event = load_event("get_profile.json" if method == "GET" else "update_profile.json")
+    return sample_event("get_profile.json" if method == "GET" else "update_profile.json", body, sub)
+
+
+def sample_event(name: str, body: Any = None, sub: str | None = "learner-0001") -> dict[str, Any]:
+    """events/<name> with `body` (JSON, or text as is) and `sub` as the caller (None: no identity)."""
+    event = load_event(name)
     if body is not None:
         event["body"] = body if isinstance(body, str) else json.dumps(body)
     if sub is None:

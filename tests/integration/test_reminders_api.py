@@ -18,21 +18,14 @@ from practice.runtime.clients import sns_client
 from practice_local.simulation.memory import RecordingPush
 from tests.conftest import TABLE_NAMES, LambdaContext, load_event
 from tests.fakes import in_memory, on_dynamodb, services_on
-from tests.integration.test_profile_api import profile_event
+from tests.integration.test_profile_api import profile_event, sample_event
 
 USER = "learner-0001"
 TOKEN = "740f4707bebcf74f9b7c25d48e3358945f6aa01da5ddb387462c7eaf61bb78ad"
 
 
 def device_event(body: Any = None, sub: str | None = USER) -> dict[str, Any]:
-    event = load_event("register_device.json")
-    if body is not None:
-        event["body"] = body if isinstance(body, str) else json.dumps(body)
-    if sub is None:
-        del event["requestContext"]["authorizer"]
-    else:
-        event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = sub
-    return event
+    return sample_event("register_device.json", body, sub)
 
 
 def remove_event(device_id: str, sub: str = USER) -> dict[str, Any]:
