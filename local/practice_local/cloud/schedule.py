@@ -6,12 +6,12 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
+from practice.domain.reminders import WINDOW
+from practice.reminders.service import window_of
 from practice_local.cloud.lambda_runtime import REGION, LocalFunction
-
-QUARTER_HOUR = timedelta(minutes=15)
 
 
 def scheduled_event(at: datetime, rule: str) -> dict[str, Any]:
@@ -30,8 +30,8 @@ def scheduled_event(at: datetime, rule: str) -> dict[str, Any]:
 
 
 def next_quarter_hour(now: datetime) -> datetime:
-    start = now.astimezone(UTC).replace(minute=now.minute // 15 * 15, second=0, microsecond=0)
-    return start + QUARTER_HOUR
+    """The start of the sender's window after the one `now` falls in."""
+    return window_of(now) + WINDOW
 
 
 def print_pushes(answer: dict[str, Any]) -> None:
@@ -78,7 +78,7 @@ class QuarterHourSchedule:
         while True:
             due = next_quarter_hour(self._clock())
             if last is not None:  # each quarter hour once, even if the wait ended early
-                due = max(due, last + QUARTER_HOUR)
+                due = max(due, last + WINDOW)
             if self._stopped.wait(max((due - self._clock()).total_seconds(), 0)):
                 return
             last = due

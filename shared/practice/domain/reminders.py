@@ -274,7 +274,6 @@ _TEXTS: dict[str, tuple[tuple[str, str], tuple[str, str], tuple[str, str]]] = {
         ("Deine Serie von {streak} Tagen endet heute Nacht", "Ein paar Minuten Übung halten sie am Leben."),
     ),
 }
-LANGUAGES = tuple(_TEXTS)
 
 
 def language_of(locale: str) -> str:
@@ -287,13 +286,10 @@ def language_of(locale: str) -> str:
 def message(kind: ReminderKind, profile: "Profile", now: datetime, locale: str) -> Message:
     language = language_of(locale)
     nothing_yet, goal_left, streak_ends = _TEXTS[language]
+    xp_today = profile.xp_on(profile.day_at(now).day)
     if kind is ReminderKind.STREAK_AT_RISK:
         title, body = streak_ends
     else:
-        xp_today = profile.xp_on(profile.day_at(now).day)
         title, body = goal_left if xp_today else nothing_yet
-    values = {
-        "streak": profile.live_streak(now),
-        "xp": max(profile.daily_goal_xp - profile.xp_on(profile.day_at(now).day), 0),
-    }
+    values = {"streak": profile.live_streak(now), "xp": max(profile.daily_goal_xp - xp_today, 0)}
     return Message(kind, language, title.format(**values), body.format(**values))
