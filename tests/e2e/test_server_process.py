@@ -50,3 +50,29 @@ def test_ctrl_c_stops_the_server_cleanly(tmp_path):
     assert exit_code == 0
     assert "Stopped" in server.output()
     assert "Traceback" not in server.output()
+
+
+def test_a_burst_of_connections_queues_while_the_server_is_busy():
+    from practice_local.cloud.server import LocalApiServer
+
+    # Given the server bound but busy (accepting nothing yet, as while it answers other requests)
+    server = LocalApiServer("127.0.0.1", 0)
+    port = server.server_address[1]
+    burst = [socket.socket() for _ in range(64)]
+    try:
+        # When 64 clients connect at once
+        connected = 0
+        for client in burst:
+            client.settimeout(0.5)
+            try:
+                client.connect(("127.0.0.1", port))
+                connected += 1
+            except OSError:  # no room in the listen queue: the handshake goes unanswered
+                pass
+
+        # Then every one is queued, none refused (socketserver's default backlog of 5 kept ~6)
+        assert connected == len(burst)
+    finally:
+        for client in burst:
+            client.close()
+        server.server_close()

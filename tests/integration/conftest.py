@@ -10,11 +10,13 @@ import pytest
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from moto import mock_aws
 
-from practice.compose import ApiServices, api_services, dynamodb_stores
+from practice.compose import ApiServices, dynamodb_stores
 from practice.courses.service import load_courses
 from practice.runtime.clients import dynamodb_client, sqs_client
+from practice.runtime.clock import utc_now
 from practice.runtime.settings import Settings
 from practice_local.cloud.template import create_tables
+from practice_local.cloud.wiring import serve_api_on
 from tests.conftest import (
     COURSES_DIR,
     ERASURE_QUEUE,
@@ -58,16 +60,10 @@ def service(repository: AllStores, clock: FakeClock) -> ApiServices:
 def serve_on(
     app: APIGatewayHttpResolver, client: Any, clock: FakeClock | None = None, settings: Settings | None = None
 ) -> None:
-    """Point the handler's routes at `client`: its services and session starter, built on it
-    (with `clock` as the service's clock, and `settings` instead of the environment's, when given)."""
-    from practice_api import dependencies
-    from practice_api.sessions.start import SessionStarter
-
-    settings = settings or dependencies.app_settings()
-    services = api_services(settings, client, clock) if clock else api_services(settings, client)
-    starter = SessionStarter(services.sessions, services.audio, settings, client)
-    app.dependency_overrides[dependencies.services] = lambda: services
-    app.dependency_overrides[dependencies.session_starter] = lambda: starter
+    """Point the handler's routes (`app`'s) at `client`: its services and session starter, built
+    on it (with `clock` as the service's clock, and `settings` instead of the environment's,
+    when given)."""
+    serve_api_on(client, clock or utc_now, settings)
 
 
 @pytest.fixture

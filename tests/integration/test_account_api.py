@@ -268,7 +268,7 @@ def test_export_pages_of_a_large_learner_stay_small_and_concatenate_to_all_their
     assert set(keys) == set(stored_keys)
 
 
-@pytest.mark.parametrize("cursor", ["forged-cursor", "A" * 40])
+@pytest.mark.parametrize("cursor", ["forged-cursor-of-the-right-shape", "A" * 40])
 def test_a_forged_export_cursor_is_a_400_before_any_read(invoke, dynamodb_requests, cursor):
     status, error = invoke(export_event(cursor))
     assert (status, error["error"]["code"]) == (400, "invalid_cursor")

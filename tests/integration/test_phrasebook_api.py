@@ -150,10 +150,11 @@ def test_a_token_whose_changes_are_gone_is_410(invoke, dynamodb, clock):
         ({"leech": "maybe"}, 422, "validation_error"),
         ({"course_id": "NOT A COURSE"}, 422, "validation_error"),
         ({"course_id": "xx-yy"}, 404, "unknown_course"),
-        ({"cursor": "bm90LWEtY3Vyc29y"}, 400, "invalid_cursor"),
-        ({"since": "bm90LWEtdG9rZW4"}, 400, "invalid_sync_token"),
-        ({"since": "bm90LWEtdG9rZW4", "state": "review"}, 422, "sync_query_conflict"),
-        ({"since": "bm90LWEtdG9rZW4", "course_id": "es-en"}, 422, "sync_query_conflict"),
+        ({"cursor": "0"}, 422, "validation_error"),  # shorter than any cursor issued (the spec says so)
+        ({"cursor": "bm90LWEtY3Vyc29yLCBidXQgbG9uZw"}, 400, "invalid_cursor"),
+        ({"since": "bm90LWEtdG9rZW4sIGJ1dCBsb25n"}, 400, "invalid_sync_token"),
+        ({"since": "bm90LWEtdG9rZW4sIGJ1dCBsb25n", "state": "review"}, 422, "sync_query_conflict"),
+        ({"since": "bm90LWEtdG9rZW4sIGJ1dCBsb25n", "course_id": "es-en"}, 422, "sync_query_conflict"),
     ],
 )
 def test_a_bad_query_is_a_clear_4xx_and_writes_nothing(invoke, dynamodb, query, status, code):

@@ -94,7 +94,7 @@ def test_a_cursor_is_good_only_for_the_learner_it_was_issued_to(invoke, clock, d
     refused = [
         invoke(history_event({"cursor": cursor}, sub="bob")),
         invoke(history_event({"cursor": cursor[:-2] + ("AA" if cursor[-2:] != "AA" else "BB")}, sub="ana")),
-        invoke(history_event({"cursor": "bm90LW91cnM"}, sub="ana")),
+        invoke(history_event({"cursor": "bm90LW91cnMsIGJ1dCBsb25nIGVub3VnaA"}, sub="ana")),
     ]
 
     # Then each is a 400 and nothing was read

@@ -51,9 +51,14 @@ def error_body(code: str, message: str) -> bytes:
 
 
 class LocalApiServer(ThreadingHTTPServer):
-    """Binds at once (a taken port fails before anything starts); serves once a stack is attached."""
+    """Binds at once (a taken port fails before anything starts); serves once a stack is attached.
+
+    Each connection gets a thread; the handler itself runs one request at a time, as one Lambda
+    execution environment does. The listen backlog is 128, not socketserver's 5: a burst of
+    connections (a test client, a load generator) queues instead of being reset."""
 
     daemon_threads = True
+    request_queue_size = 128
 
     def __init__(self, host: str, port: int) -> None:
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET

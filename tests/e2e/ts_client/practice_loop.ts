@@ -39,7 +39,7 @@ const missing = await api.GET("/api/v2/practice/sessions/{session_id}", {
 });
 const goal = await api.PATCH("/api/v2/practice/profile", { body: { daily_goal_xp: 50 } });
 const history = await api.GET("/api/v2/practice/sessions", { params: { query: { limit: 1 } } });
-const forged = await api.GET("/api/v2/practice/sessions", { params: { query: { cursor: "forged" } } });
+const forged = await api.GET("/api/v2/practice/sessions", { params: { query: { cursor: "Zm9yZ2VkLCBhbmQgbG9uZyBlbm91Z2g" } } });
 const stats = await api.GET("/api/v2/practice/stats", {});
 // The phrasebook: a page, what changed since it (nothing), and the page again while the app's
 // copy is current: a 304 with no body

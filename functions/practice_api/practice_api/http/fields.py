@@ -48,8 +48,10 @@ def _integral_number(value: object) -> object:
 Milliseconds = Annotated[int, Field(ge=0, le=3_600_000), BeforeValidator(_integral_number)]
 # An optional request field: it may be left out (None here), but the spec and the server refuse null.
 Omittable = SkipJsonSchema[None]
-# A page cursor as the server issues them (practice/runtime/cursors.py): URL-safe base64
-CursorText = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,256}$")]
+# A page cursor as the server issues them (practice/runtime/cursors.py): URL-safe base64 of a
+# 16-byte seal and a position of at least one byte, so never shorter than 23 characters
+CURSOR_MIN_LENGTH = 23
+CursorText = Annotated[str, Field(pattern=rf"^[A-Za-z0-9_-]{{{CURSOR_MIN_LENGTH},256}}$")]
 
 
 def _text(value: object) -> object:

@@ -5,11 +5,11 @@ PracticeReport here; presenters.py turns domain objects into responses."""
 from datetime import date, datetime
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, Field, Strict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
 from practice.domain.learner import PracticeReport, Rating, Review
 from practice.domain.limits import MAX_PHRASES_PER_PACK, MAX_REVIEWS_PER_COMPLETION
-from practice_api.http.fields import Milliseconds, Omittable, RequestBody, Timestamp
+from practice_api.http.fields import Milliseconds, Omittable, RequestBody, Timestamp, body_schema
 
 PhraseId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")]
 
@@ -131,6 +131,10 @@ class CompleteSessionRequest(RequestBody):
     """What the learner did: `reviews` in the order they happened (several per phrase: learning
     steps), or the earlier `results` (one per phrase, stamped at completion); and whether the
     dialog and the drill were done. At least one of them (else 422)."""
+
+    # "Not both" is said in the schema; "at least one" only in words (as anyOf it would make
+    # generated clients' request type a union of halves).
+    model_config = ConfigDict(json_schema_extra=body_schema(**{"not": {"required": ["reviews", "results"]}}))
 
     reviews: list[ReviewIn] | Omittable = Field(None, max_length=MAX_REVIEWS_PER_COMPLETION)
     results: list[PhraseResultIn] | Omittable = Field(
