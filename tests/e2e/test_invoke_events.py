@@ -54,6 +54,21 @@ def test_invoke_runs_the_event_through_the_handler(event_file):
     assert isinstance(json.loads(body), dict)
 
 
+def test_the_sample_completion_earns_what_a_real_session_earns():
+    # When the README's example completion is invoked (its session started 10 minutes back)
+    result = run_invoke("events/complete_session.json")
+
+    # Then it shows a real session's outcome: minutes practised, XP, a streak begun, a day counted
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout.partition("\n\n")[2])
+    assert 60 < summary["duration_seconds"] <= 600
+    assert summary["xp_phrases"] > 0 and summary["total_xp"] > summary["xp_phrases"]
+    assert (summary["streak_before"], summary["streak_after"]) == (0, 1)
+    assert summary["practice_day"] is not None
+    started = summary["started_at"]
+    assert all(started[:16] <= r["reviewed_at"][:16] <= summary["ended_at"][:16] for r in summary["reviews"])
+
+
 def test_invoke_sends_an_sqs_event_to_the_account_worker_which_erases_its_learner():
     # Given the sample erasure event; when it is invoked (its learner practises and deletes first)
     result = run_invoke("events/erase_account.json")
