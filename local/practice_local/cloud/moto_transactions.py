@@ -1,17 +1,18 @@
-"""The benchmark's DynamoDB: the project's embedded moto server on loopback, in this process,
-emptied on exit, and with one emulator cost that real DynamoDB does not have taken out.
+"""moto's DynamoDB transactions, made cheap and still exact.
 
 moto backs up every table a TransactWriteItems touches with `copy.deepcopy` before applying it
 (to roll back on failure), so each transaction costs time proportional to the whole table: with a
-10,000-card learner, seconds per completion. Here the backup is a copy of the table's item maps
-holding the same item objects: O(items) pointer copies instead of a deep copy. It is made without
-moto's `BaseModel.__new__`, which keeps every instance for its data API and so kept every backup:
-~40 MB of the emulator's memory per completion at 10,000 cards, until a full run was killed. That rollback is
-exact for Put, Delete and ConditionCheck (moto replaces items, it does not change them in place),
-which is all this API's transactions use; the benchmark fails on any unsuccessful call anyway.
+10,000-card learner, seconds per completion, and with the courses in the table, longer than the
+functions' read timeout. Here the backup is a copy of the table's item maps holding the same item
+objects (O(items) pointer copies), plus a deep copy of just the items the transaction updates:
+moto replaces an item on a Put or a Delete, but changes it in place on an Update (an ADD to a
+ledger day), so only those need their own copy for the rollback to be exact. The backup is made
+without moto's `BaseModel.__new__`, which keeps every instance for its data API and so kept every
+backup: ~40 MB of the emulator's memory per completion at 10,000 cards, until a full run was killed.
 """
 
 import copy
+import threading
 import urllib.request
 from collections import defaultdict
 from collections.abc import Iterator
@@ -20,9 +21,13 @@ from typing import Any
 from unittest import mock
 
 from moto.dynamodb import models as dynamodb_models
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
 
 from practice_local.cloud.embedded_dynamodb import EmbeddedDynamoDB
+
+_updating = threading.local()  # the keys the current transaction updates, by table name
 
 
 class _TableBackups:
@@ -38,13 +43,48 @@ class _TableBackups:
             dict,
             {key: dict(inner) if isinstance(inner, dict) else inner for key, inner in value.items.items()},
         )
+        for key in getattr(_updating, "keys", {}).get(value.name, ()):
+            _own_copy(backup, key)
         return backup
+
+
+def _own_copy(backup: Table, key: dict[str, Any]) -> None:
+    """Give the backup its own copy of the item at `key` (if there is one)."""
+    hash_value = DynamoType(key[backup.hash_key_attr])
+    if backup.range_key_attr is None:
+        if hash_value in backup.items:
+            backup.items[hash_value] = copy.deepcopy(backup.items[hash_value])
+        return
+    inner = backup.items.get(hash_value)
+    range_value = DynamoType(key[backup.range_key_attr])
+    if inner is not None and range_value in inner:
+        inner[range_value] = copy.deepcopy(inner[range_value])
+
+
+def _noting_updates(transact: Any) -> Any:
+    def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+        keys: dict[str, list[dict[str, Any]]] = {}
+        for item in transact_items:
+            if update := item.get("Update"):
+                keys.setdefault(update["TableName"], []).append(update["Key"])
+        _updating.keys = keys
+        try:
+            transact(self, transact_items)
+        finally:
+            _updating.keys = {}
+
+    return transact_write_items
 
 
 @contextmanager
 def cheap_transaction_backups() -> Iterator[None]:
-    """moto's transactions back tables up by copying item maps, not every item, meanwhile."""
-    with mock.patch.object(dynamodb_models, "copy", _TableBackups):
+    """moto's transactions back tables up by copying item maps, and the items they update, meanwhile."""
+    with (
+        mock.patch.object(dynamodb_models, "copy", _TableBackups),
+        mock.patch.object(
+            DynamoDBBackend, "transact_write_items", _noting_updates(DynamoDBBackend.transact_write_items)
+        ),
+    ):
         yield
 
 
