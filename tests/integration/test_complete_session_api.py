@@ -294,3 +294,58 @@ def test_more_reviews_of_one_phrase_than_the_bound_are_refused_and_nothing_is_wr
     assert phrase_id in error["error"]["message"]
     assert get_item(dynamodb, "learner-0001", f"SESSION#{pack['session_id']}")["status"] == {"S": "open"}
     assert get_item(dynamodb, "learner-0001", f"CARD#es-en#{phrase_id}") == {}
+
+
+def lose_answers_of(dynamodb: Any, operation: str, times: int = 1):
+    """An after-call hook: the first `times` answers to `operation` never reach the function (the
+    request was applied; what botocore raises when the connection drops after all its retries)."""
+    from botocore.exceptions import ReadTimeoutError
+
+    left = [times]
+
+    def lost(model, **_: Any) -> None:
+        if model.name == operation and left[0] > 0:
+            left[0] -= 1
+            raise ReadTimeoutError(endpoint_url="https://dynamodb.eu-west-1.amazonaws.com")
+
+    dynamodb.meta.events.register("after-call.dynamodb", lost)
+    return lambda: dynamodb.meta.events.unregister("after-call.dynamodb", lost)
+
+
+def test_a_completion_applied_whose_answer_was_lost_is_answered_as_done(invoke, dynamodb, clock):
+    # Given a session, and DynamoDB's answer to the completion's transaction lost (it was applied)
+    _, pack = invoke(daily_event())
+    clock.advance(minutes=5)
+    restore = lose_answers_of(dynamodb, "TransactWriteItems")
+    try:
+        status, summary = invoke(complete_event(pack["session_id"], all_good(pack)))
+    finally:
+        restore()
+
+    # Then the learner is told it is done (one read of the session showed it), awarded once
+    assert status == 200
+    assert summary["status"] == "completed" and summary["total_xp"] > 0
+    profile = get_item(dynamodb, "learner-0001", "PROFILE")
+    assert profile["total_xp"] == {"N": str(summary["total_xp"])}
+    assert invoke(complete_event(pack["session_id"], all_good(pack))) == (200, summary)
+
+
+def test_a_completion_not_applied_and_unanswered_is_a_503_and_changes_nothing(
+    invoke, dynamodb, on_dynamodb_call, clock
+):
+    from botocore.exceptions import ReadTimeoutError
+
+    # Given a session, and the completion's transaction timing out before DynamoDB applies it
+    _, pack = invoke(daily_event())
+    clock.advance(minutes=5)
+
+    def timed_out(model, **_: Any) -> None:
+        if model.name == "TransactWriteItems":
+            raise ReadTimeoutError(endpoint_url="https://dynamodb.eu-west-1.amazonaws.com")
+
+    on_dynamodb_call(timed_out)
+    status, body = invoke(complete_event(pack["session_id"], all_good(pack)))
+
+    # Then it is a 503 the app retries, and the session is still open
+    assert (status, body["error"]["code"]) == (503, "service_unavailable")
+    assert get_item(dynamodb, "learner-0001", f"SESSION#{pack['session_id']}")["status"] == {"S": "open"}

@@ -222,6 +222,46 @@ def test_throttling_that_outlives_the_retries_is_a_503_with_retry_after(
     assert '"code":"service_unavailable"' in response["body"]
 
 
+def test_an_idempotency_store_that_throttles_is_a_503_and_starts_nothing(
+    invoke, dynamodb, on_dynamodb_call, lambda_context
+):
+    from practice_api.app import lambda_handler
+
+    # Given DynamoDB throttling the write of the key's record (Powertools' PutItem)
+    on_dynamodb_call(throttle("PutItem"))
+
+    # When a pack is asked for with an Idempotency-Key
+    response = lambda_handler(
+        daily_event(headers={"idempotency-key": "key-of-a-throttled-day"}), lambda_context
+    )
+
+    # Then it is a 503 the app retries after Retry-After, and no session was started
+    assert (response["statusCode"], response["headers"]["Retry-After"]) == (503, "1")
+    assert '"code":"service_unavailable"' in response["body"]
+    assert dynamodb.scan(TableName=TABLE_NAMES["PracticeTable"], FilterExpression="begins_with(pk, :u)",
+                         ExpressionAttributeValues={":u": {"S": "USER#"}})["Items"] == []  # fmt: skip
+
+
+def test_a_start_applied_whose_answer_was_lost_is_answered_with_its_pack(invoke, dynamodb):
+    from tests.integration.test_complete_session_api import lose_answers_of
+
+    # Given DynamoDB's answer to the start's transaction lost (the session was written)
+    restore = lose_answers_of(dynamodb, "TransactWriteItems")
+    try:
+        status, pack = invoke(daily_event())
+    finally:
+        restore()
+
+    # Then the app gets the pack of that session (a 503 would have it start a second one)
+    assert status == 200
+    sessions = dynamodb.query(
+        TableName=TABLE_NAMES["PracticeTable"],
+        KeyConditionExpression="pk = :u AND begins_with(sk, :s)",
+        ExpressionAttributeValues={":u": {"S": "USER#learner-0001"}, ":s": {"S": "SESSION#"}},
+    )["Items"]
+    assert [s["session_id"]["S"] for s in sessions] == [pack["session_id"]]
+
+
 def put_cards(dynamodb: Any, user_id: str, phrase_ids: list[str], *, due: datetime) -> None:
     for n, phrase_id in enumerate(phrase_ids):
         card = CardState(
@@ -314,3 +354,22 @@ def test_a_retry_while_the_first_request_still_runs_is_a_409(invoke, dynamodb, o
     assert len(items_of(dynamodb, "learner-0001", "SESSION#")) == 1
     _, replay = invoke(event)
     assert replay == first
+
+
+def test_a_started_pack_whose_key_record_cannot_be_saved_is_still_answered(
+    invoke, dynamodb, on_dynamodb_call
+):
+    # Given DynamoDB throttling the update that marks the key's record done (Powertools' UpdateItem)
+    on_dynamodb_call(throttle("UpdateItem"))
+
+    # When a pack is asked for with an Idempotency-Key
+    status, pack = invoke(daily_event(headers={"idempotency-key": "key-whose-record-stays-open"}))
+
+    # Then the session started is answered (a 503 would have the app start a second one)
+    assert status == 200
+    sessions = dynamodb.query(
+        TableName=TABLE_NAMES["PracticeTable"],
+        KeyConditionExpression="pk = :u AND begins_with(sk, :s)",
+        ExpressionAttributeValues={":u": {"S": "USER#learner-0001"}, ":s": {"S": "SESSION#"}},
+    )["Items"]
+    assert [s["session_id"]["S"] for s in sessions] == [pack["session_id"]]

@@ -34,6 +34,10 @@ from practice.dynamodb.items import (
     sync_entry_item,
 )
 from practice.dynamodb.profile import ProfileReads
+from practice.errors import StoreUnavailable
+
+# What tells a session's write applied: its state, and for a completion the results it recorded
+_COMMIT_MARKS = ("status", "results_digest", "started_at")
 
 
 class DynamoSessionStore(ProfileReads):
@@ -86,7 +90,7 @@ class DynamoSessionStore(ProfileReads):
         if counted:
             minus = {date.fromisoformat(day): -count for day, count in counted.items()}
             writes.append({"Update": self._count_due(session.user_id, session.course_id, minus, ())})
-        self._table.transact(writes)
+        self._transact_checked(writes, session)
 
     def _logged_change(
         self, profile: Profile, course_id: str, *, changed: Sequence[str] = (), retired: Sequence[str] = ()
@@ -206,7 +210,29 @@ class DynamoSessionStore(ProfileReads):
             {"Put": self._table.versioned_put(card_item(user_id, card), card.version)}
             for card in completion.cards
         ]
-        self._table.transact(writes, session_index=0)
+        self._transact_checked(writes, session, session_index=0)
+
+    def _transact_checked(
+        self, writes: list[dict[str, Any]], session: Session, session_index: int | None = None
+    ) -> None:
+        """The transaction; when it ends in StoreUnavailable, whether it was applied all the same.
+
+        A transaction whose answer was lost (a timeout, a dropped connection) and whose SDK
+        retries (the same ClientRequestToken, which DynamoDB applies once) went unanswered too may
+        have been applied. Answering 503 then would leave a session started that the app never
+        hears of (its retry starts another), or a completion the app is told failed. A transaction
+        is all or nothing, so the session's own item says which: one consistent read, on this rare
+        path only. When that read fails too, the doubt and the 503 stand."""
+        try:
+            self._table.transact(writes, session_index=session_index)
+        except StoreUnavailable:
+            try:
+                stored = self._table.get(keys.user_pk(session.user_id), keys.session_sk(session.session_id))
+            except StoreUnavailable:
+                stored = None
+            written = session_item(session)
+            if stored is None or any(stored.get(name) != written.get(name) for name in _COMMIT_MARKS):
+                raise
 
     def _add_to_day(self, user_id: str, ledger: LedgerDay) -> dict[str, Any]:
         """ADD the session's figures to its day's ledger item (created by the first one), so that

@@ -14,14 +14,16 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
+    IdempotencyPersistenceLayerError,
     IdempotencyValidationError,
 )
 from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
-from practice.errors import IdempotencyKeyReused, RequestInProgress
+from practice.errors import IdempotencyKeyReused, RequestInProgress, StoreUnavailable
 from practice.runtime.settings import Settings
+from practice_api.observability import logger
 from practice_api.sessions.models import PracticePackResponse
 
 
@@ -44,8 +46,12 @@ def once_per_key(start: StartSession, settings: Settings, client: object) -> Sta
     )
     store = DynamoDBPersistenceLayer(table_name=settings.idempotency_table_name, boto3_client=client)  # type: ignore[arg-type]
 
+    started: list[PracticePackResponse] = []  # this invocation's pack, once started (one at a time)
+
     def start_request(request: StartRequest) -> PracticePackResponse:
-        return start(request.user_id, request.time_zone)
+        pack = start(request.user_id, request.time_zone)
+        started.append(pack)
+        return pack
 
     start_idempotently = idempotent_function(
         start_request,
@@ -60,6 +66,7 @@ def once_per_key(start: StartSession, settings: Settings, client: object) -> Sta
     ) -> PracticePackResponse:
         config.register_lambda_context(context)  # a timed-out invocation must not block retries
         request = StartRequest(user_id=user_id, idempotency_key=key, time_zone=time_zone)
+        started.clear()
         try:
             pack: PracticePackResponse = start_idempotently(request=request)
         except IdempotencyAlreadyInProgressError as error:
@@ -68,6 +75,13 @@ def once_per_key(start: StartSession, settings: Settings, client: object) -> Sta
             ) from error
         except IdempotencyValidationError as error:
             raise IdempotencyKeyReused("this Idempotency-Key was used for a different request") from error
+        except IdempotencyPersistenceLayerError as error:  # its table throttled or unreachable
+            if started:  # the session is started: answer its pack rather than have the app start another
+                logger.warning(
+                    "pack answered; its Idempotency-Key record was not saved", extra={"user_id": user_id}
+                )
+                return started[0]
+            raise StoreUnavailable("the data store could not be reached; retry shortly") from error
         return pack
 
     return start_once
