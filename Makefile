@@ -104,6 +104,13 @@ fuzz: venv ## Thousands of schemathesis cases against the local server, new seed
 	CONTRACT_PHASES=coverage,fuzzing,stateful CONTRACT_MAX_EXAMPLES=$(FUZZ_EXAMPLES) CONTRACT_SEED=random \
 		$(PY) -m pytest -s -p no:cacheprovider tests/e2e/test_contract.py
 
+# -- Chaos: the whole loop under injected faults (local/practice_local/chaos, docs/chaos.md) ----
+.PHONY: chaos
+CHAOS_ARGS ?= --rate 0.1 --days 30 --learners 5
+
+chaos: venv ## Weeks of learners' lives with faults injected vs without: equal end state? (CHAOS_ARGS="--rate 0.1 --days 30 --learners 5 --seed N")
+	@$(LOCAL_PYTHONPATH) POWERTOOLS_LOG_LEVEL=$${POWERTOOLS_LOG_LEVEL:-ERROR} $(PY) -m practice_local.chaos.run $(CHAOS_ARGS)
+
 # -- Benchmarks: bench/ (figures in bench/results/, not committed) ----------------------------
 .PHONY: bench
 BENCH_ARGS ?=

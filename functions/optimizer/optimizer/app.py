@@ -2,7 +2,6 @@
 to fit one learner's FSRS parameters (optimizer/learner.py). Records that fail are reported back
 (partial batch response); a fit that keeps failing ends in the dead-letter queue."""
 
-from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -19,11 +18,13 @@ from practice.compose import fit_store
 from practice.fitting.queue import FitRequest
 from practice.fitting.store import FitStore
 from practice.runtime.clients import dynamodb_client
+from practice.runtime.clock import Clock, utc_now
 from practice.runtime.settings import OptimizerSettings
 
 logger = Logger(service="optimizer")
 metrics = Metrics(service="optimizer")
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+clock: Clock = utc_now  # when a fit is made; a simulation (the chaos run) sets its own
 
 
 @cache
@@ -49,7 +50,7 @@ def fit(record: SQSRecord) -> FitOutcome | None:
     outcome = optimize_learner(
         store(),
         request.user_id,
-        now=datetime.now(UTC),
+        now=clock(),
         policy=config.fit_policy,
         rules=fit_rules(config),
     )
