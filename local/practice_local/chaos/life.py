@@ -10,6 +10,7 @@ account. After each learner's action the queues are drained (the account worker,
 the reminder sender runs at each window a learner's next reminder falls in.
 """
 
+import bisect
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,6 +24,8 @@ from practice_local.chaos.world import World
 ZONES = ("Europe/Madrid", "America/New_York", "Asia/Tokyo", "America/Los_Angeles", "Australia/Sydney")
 RATINGS = (("again", 0.15), ("hard", 0.15), ("good", 0.55), ("easy", 0.15))
 DAILY = "/api/v2/practice/daily"
+QUARTER_HOUR = timedelta(minutes=15)
+FOLLOW_UPS = 16  # at most this many extra runs a day, after runs that failed
 DAY_START_HOUR = 4  # a learner's day begins at 04:00 their time (the default, which they keep)
 
 
@@ -55,23 +58,33 @@ class Life:
     _owners: dict[str, Learner] = field(default_factory=dict)  # by every token ever registered
 
     def live(self) -> None:
+        windows: list[datetime] = []
         for day in range(self.days):
             midnight = self.start + timedelta(days=day)
             actions = sorted(
                 ((learner.opening(midnight), n, learner) for n, learner in enumerate(self.learners)),
                 key=lambda action: (action[0], action[1]),
             )
-            windows = self._reminder_windows(midnight)
+            windows = sorted(set(windows) | set(self._reminder_windows(midnight)))
             for at, _, learner in actions:
-                for window in [w for w in windows if w <= at]:
-                    self._send_reminders(window)
-                    windows.remove(window)
+                self._send_reminders_until(windows, at)
                 if not learner.deleted:
                     self.world.clock.now = at
                     self._open_app(learner, day)
                     self.world.drain()
-            for window in windows:
-                self._send_reminders(window)
+            self._send_reminders_until(windows, midnight + timedelta(days=1))
+
+    def _send_reminders_until(self, windows: list[datetime], until: datetime) -> None:
+        """Run the sender at each window before `until`; after a run that could not remind
+        everyone due (a fault outlived the retries), at the next quarter hour too, as its
+        schedule would (a reminder up to an hour late still goes)."""
+        follow_ups = FOLLOW_UPS
+        while windows and windows[0] < until:
+            window = windows.pop(0)
+            if not self._send_reminders(window) and follow_ups:
+                follow_ups -= 1
+                if (later := window + QUARTER_HOUR) not in windows:
+                    bisect.insort(windows, later)
 
     def _reminder_windows(self, midnight: datetime) -> list[datetime]:
         """The quarter hours of this day in which a learner's next reminder is planned."""
@@ -86,15 +99,18 @@ class Life:
                 planned.add(window_of(at))
         return sorted(planned)
 
-    def _send_reminders(self, window: datetime) -> None:
+    def _send_reminders(self, window: datetime) -> bool:
+        """One run of the sender on `window`'s event; whether it reminded everyone due."""
         self.world.clock.now = window
-        self.sender_runs.append(self.world.run_sender(window))
+        run = self.world.run_sender(window)
+        self.sender_runs.append(run)
         self.world.drain()
         for arn, (token, messages) in self.world.delivered().items():
             learner = self._owners[token]
             day = (window.astimezone(learner.zone) - timedelta(hours=DAY_START_HOUR)).date().isoformat()
             self.pushes += [(token, day, message) for message in messages[self._delivered.get(arn, 0) :]]
             self._delivered[arn] = len(messages)
+        return not (run.get("failed") or run.get("failed_invocations") or run.get("stopped_short"))
 
     def _open_app(self, learner: Learner, day: int) -> None:
         me = learner.user_id
