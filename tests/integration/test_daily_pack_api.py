@@ -242,6 +242,16 @@ def test_an_idempotency_store_that_throttles_is_a_503_and_starts_nothing(
                          ExpressionAttributeValues={":u": {"S": "USER#"}})["Items"] == []  # fmt: skip
 
 
+def session_ids(dynamodb: Any, user_id: str) -> list[str]:
+    """The ids of the learner's stored sessions, oldest first."""
+    sessions = dynamodb.query(
+        TableName=TABLE_NAMES["PracticeTable"],
+        KeyConditionExpression="pk = :u AND begins_with(sk, :s)",
+        ExpressionAttributeValues={":u": {"S": f"USER#{user_id}"}, ":s": {"S": "SESSION#"}},
+    )["Items"]
+    return [s["session_id"]["S"] for s in sessions]
+
+
 def test_a_start_applied_whose_answer_was_lost_is_answered_with_its_pack(invoke, dynamodb):
     from tests.integration.test_complete_session_api import lose_answers_of
 
@@ -254,12 +264,7 @@ def test_a_start_applied_whose_answer_was_lost_is_answered_with_its_pack(invoke,
 
     # Then the app gets the pack of that session (a 503 would have it start a second one)
     assert status == 200
-    sessions = dynamodb.query(
-        TableName=TABLE_NAMES["PracticeTable"],
-        KeyConditionExpression="pk = :u AND begins_with(sk, :s)",
-        ExpressionAttributeValues={":u": {"S": "USER#learner-0001"}, ":s": {"S": "SESSION#"}},
-    )["Items"]
-    assert [s["session_id"]["S"] for s in sessions] == [pack["session_id"]]
+    assert session_ids(dynamodb, "learner-0001") == [pack["session_id"]]
 
 
 def put_cards(dynamodb: Any, user_id: str, phrase_ids: list[str], *, due: datetime) -> None:
@@ -367,9 +372,4 @@ def test_a_started_pack_whose_key_record_cannot_be_saved_is_still_answered(
 
     # Then the session started is answered (a 503 would have the app start a second one)
     assert status == 200
-    sessions = dynamodb.query(
-        TableName=TABLE_NAMES["PracticeTable"],
-        KeyConditionExpression="pk = :u AND begins_with(sk, :s)",
-        ExpressionAttributeValues={":u": {"S": "USER#learner-0001"}, ":s": {"S": "SESSION#"}},
-    )["Items"]
-    assert [s["session_id"]["S"] for s in sessions] == [pack["session_id"]]
+    assert session_ids(dynamodb, "learner-0001") == [pack["session_id"]]
