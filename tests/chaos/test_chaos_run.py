@@ -68,3 +68,17 @@ def test_a_bad_rate_is_refused_with_a_usage_line():
     result = chaos("--rate", "0")
     assert result.returncode == 2
     assert "--rate in (0, 1]" in result.stderr
+
+
+def test_a_seed_replays_its_life_and_its_faults():
+    # Two runs of one seed (a small life, at 20 % so that every fault comes up)
+    first, second = (
+        chaos("--rate", "0.2", "--days", "3", "--learners", "2", "--seed", "5") for _ in range(2)
+    )
+
+    # The same requests, the same faults where they fell, the same outcome: all but the timings
+    def table(result: subprocess.CompletedProcess[str]) -> list[str]:
+        return [line for line in result.stdout.splitlines() if not line.startswith("seconds")]
+
+    assert table(first) == table(second)
+    assert sum(row(first.stdout, f"injected: {fault}")[1] for fault in ("throttle", "lost", "stall")) > 0

@@ -68,6 +68,10 @@ class LocalFunction:
         timeout = int(function_property(template, logical_id, "Timeout") or 3)
         return cls(logical_id, handler, memory, timeout)
 
+    @property
+    def timeout_seconds(self) -> int:
+        return self._timeout
+
     def invoke(self, event: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
             context = LocalLambdaContext(self.name, self._memory_mb, self._timeout)
