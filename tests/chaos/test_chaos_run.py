@@ -4,11 +4,10 @@ faulted, against the same lives without faults (docs/chaos.md). `make chaos` run
 import os
 import re
 import subprocess
-import sys
 
 import pytest
 
-from tests.e2e.conftest import REPO_ROOT, SERVER_ENV
+from tests.e2e.conftest import REPO_ROOT, SERVER_ENV, run_module
 
 pytestmark = pytest.mark.e2e
 FUNCTIONS = (
@@ -27,15 +26,7 @@ def chaos(*args: str) -> subprocess.CompletedProcess[str]:
         "PYTHONPATH": os.pathsep.join(str(REPO_ROOT / part) for part in FUNCTIONS),
         "POWERTOOLS_LOG_LEVEL": "ERROR",
     }
-    return subprocess.run(
-        [sys.executable, "-m", "practice_local.chaos.run", *args],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_module("practice_local.chaos.run", *args, env=env, timeout=300)
 
 
 def row(output: str, name: str) -> tuple[int, int]:

@@ -3,12 +3,11 @@ through the API's handler, the SQS one through the account worker's."""
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import REPO_ROOT, SERVER_ENV
+from tests.e2e.conftest import REPO_ROOT, run_module
 
 
 def api_gateway_events() -> list[Path]:
@@ -22,15 +21,7 @@ def test_events_dir_holds_api_gateway_events():
 
 def run_invoke(*args: str) -> subprocess.CompletedProcess[str]:
     """`python -m practice_local.tools.invoke ARGS`, as `make invoke` runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "practice_local.tools.invoke", *args],
-        cwd=REPO_ROOT,
-        env=SERVER_ENV,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_module("practice_local.tools.invoke", *args)
 
 
 @pytest.mark.parametrize("event_file", api_gateway_events(), ids=lambda p: p.name)

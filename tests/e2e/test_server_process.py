@@ -2,12 +2,10 @@
 
 import signal
 import socket
-import subprocess
-import sys
 
 import pytest
 
-from tests.e2e.conftest import REPO_ROOT, SERVER_ENV, running_server, stop
+from tests.e2e.conftest import run_module, running_server, stop
 
 pytestmark = pytest.mark.e2e
 
@@ -20,15 +18,7 @@ def test_a_port_in_use_is_one_clear_line_and_exit_code_1():
         port = taken.getsockname()[1]
 
         # When the server is asked to use it
-        result = subprocess.run(
-            [sys.executable, "-m", "practice_local.cloud.server", "--port", str(port)],
-            cwd=REPO_ROOT,
-            env=SERVER_ENV,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        result = run_module("practice_local.cloud.server", "--port", str(port), timeout=60)
 
     # Then it says so in one line and exits with 1, having started nothing
     assert result.returncode == 1

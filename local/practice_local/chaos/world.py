@@ -33,8 +33,8 @@ from practice_local.cloud.lambda_runtime import REGION, LocalFunction
 from practice_local.cloud.moto_transactions import cheap_transaction_backups
 from practice_local.cloud.queue_poller import sqs_event
 from practice_local.cloud.stack import (
-    _EMBEDDED_AWS,
     COURSES_DIR,
+    EMBEDDED_AWS,
     FUNCTION_ID,
     LOCAL_QUEUE_NAMES,
     LOCAL_TABLE_NAMES,
@@ -222,7 +222,7 @@ def chaos_world(start: datetime) -> Iterator[World]:
         running.enter_context(cheap_transaction_backups())  # exact, and the courses not copied per write
         emulator = running.enter_context(EmbeddedDynamoDB())
         proxy = running.enter_context(FaultProxy(emulator.endpoint_url, FaultPlan(0.0, 0)))
-        configure_environment(_EMBEDDED_AWS, embedded=True)
+        configure_environment(EMBEDDED_AWS, embedded=True)
         direct = _direct_clients(emulator.endpoint_url)
         names = LOCAL_TABLE_NAMES | _build(direct, template)
         env = function_env(template, names, proxy.url) | CHAOS_ENVIRONMENT

@@ -65,7 +65,7 @@ LOCAL_QUEUE_NAMES = {
     "FitQueue": "practice-fits-local",
     "FitDeadLetterQueue": "practice-fits-dlq-local",
 }
-_EMBEDDED_AWS = {
+EMBEDDED_AWS = {
     "AWS_ACCESS_KEY_ID": "local",
     "AWS_SECRET_ACCESS_KEY": "local",
     "AWS_REGION": REGION,
@@ -120,7 +120,7 @@ def function_env(template: dict[str, Any], names: dict[str, str], endpoint_url: 
     env = {**function_environment(template, FUNCTION_ID, names), "LOCAL_MODE": "true"}
     if endpoint_url:
         env |= {
-            **_EMBEDDED_AWS,
+            **EMBEDDED_AWS,
             "AWS_ENDPOINT_URL_DYNAMODB": endpoint_url,
             "AWS_ENDPOINT_URL_SQS": endpoint_url,
             "AWS_ENDPOINT_URL_S3": endpoint_url,
@@ -173,7 +173,7 @@ def start_local_stack(
             "AWS_ENDPOINT_URL_SQS": dynamodb.endpoint_url,
             "AWS_ENDPOINT_URL_SNS": dynamodb.endpoint_url,
         }
-        configure_environment(_EMBEDDED_AWS | emulated, embedded=True, environ=environ)
+        configure_environment(EMBEDDED_AWS | emulated, embedded=True, environ=environ)
         queues = sqs_client()
         queue_urls = create_queues(queues, LOCAL_QUEUE_NAMES, template)
         queue_urls |= create_platform_applications(sns_client())
