@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from practice.domain.limits import MAX_REVIEWS_PER_COMPLETION
+from practice_api.http.gate import MAX_BODY_BYTES
 from tests.conftest import TABLE_NAMES
 from tests.integration.conftest import daily_event
 from tests.integration.test_complete_session_api import complete_event
@@ -100,6 +102,68 @@ def test_a_base64_body_that_is_json_is_accepted(invoke, practising):
     event["isBase64Encoded"] = True
     status, profile = invoke(event)
     assert (status, profile["daily_new_limit"]) == (200, 4)
+
+
+@pytest.mark.parametrize("body", ["[" * 100_000, '{"a":' * 100_000, "[" * 100_000 + "]" * 100_000])
+def test_a_body_nested_too_deep_is_invalid_json_not_a_server_error(invoke, dynamodb, practising, body):
+    before = learner_items(dynamodb)
+    for event in (profile_event("PATCH"), complete_event(practising["session_id"], None)):
+        event["body"] = body
+        assert_error(invoke(event), 400, "invalid_json")
+    assert learner_items(dynamodb) == before
+
+
+def oversized(
+    event: dict[str, Any], size: int, *, character: str = "a", base64_encoded: bool = False
+) -> dict[str, Any]:
+    """`event` with a JSON body of `size` bytes (a string of `character`s, UTF-8)."""
+    padding = character * ((size - len('{"x":""}')) // len(character.encode()))
+    body = json.dumps({"x": padding}, ensure_ascii=False)
+    if base64_encoded:
+        event["body"], event["isBase64Encoded"] = base64.b64encode(body.encode()).decode(), True
+    else:
+        event["body"] = body
+    return event
+
+
+@pytest.mark.parametrize(
+    ("character", "base64_encoded"), [("a", False), ("a", True), ("\u00e9", False), ("\U0001f600", False)]
+)
+def test_a_body_over_512_kb_is_a_413_before_it_is_parsed(
+    invoke, dynamodb, practising, character, base64_encoded
+):
+    before = learner_items(dynamodb)
+    for event in (profile_event("PATCH"), complete_event(practising["session_id"], None)):
+        answer = invoke(
+            oversized(event, MAX_BODY_BYTES + 8, character=character, base64_encoded=base64_encoded)
+        )
+        assert_error(answer, 413, "payload_too_large")
+    assert learner_items(dynamodb) == before
+
+
+@pytest.mark.parametrize("character", ["a", "\U0001f600"])
+def test_a_body_just_under_the_bound_is_parsed_and_validated(invoke, practising, character):
+    # 4-byte characters: the bound counts the bytes sent, not the characters
+    event = oversized(profile_event("PATCH"), MAX_BODY_BYTES - 8, character=character)
+    assert_error(invoke(event), 422, "validation_error")
+
+
+def test_the_largest_completion_a_learner_sends_is_far_below_the_bound(invoke, practising):
+    # Given the most reviews a completion takes, each with the longest id and every optional field
+    reviews = [
+        {
+            "phrase_id": "p" * 64,
+            "rating": "good",
+            "reviewed_at": "2026-12-05T09:30:00.123456+00:00",
+            "duration_ms": 123456,
+        }
+        for _ in range(MAX_REVIEWS_PER_COMPLETION)
+    ]
+    event = complete_event(practising["session_id"], {"reviews": reviews, "dialog_completed": True})
+
+    # Then it is a seventh of the bound (70 KB), refused for what it says (phrases not served)
+    assert len(event["body"].encode()) < MAX_BODY_BYTES / 7
+    assert_error(invoke(event), 422, "invalid_results")
 
 
 @pytest.mark.parametrize("zone", ["America", "Europe", "Etc", "__pycache__", "zones", "Europe/", "utc"])

@@ -19,7 +19,7 @@ from practice_api.account import routes as account
 from practice_api.courses import routes as courses
 from practice_api.dependencies import app_settings, build_all, invocation_budget
 from practice_api.http.error_map import refused_result, register_error_handlers
-from practice_api.http.gate import admit
+from practice_api.http.gate import admit, parse_json_body
 from practice_api.observability import logger, metrics
 from practice_api.phrasebook import routes as phrasebook
 from practice_api.profile import routes as profile
@@ -31,7 +31,9 @@ from practice_api.workload import routes as workload
 
 # A response that fails its own model is our bug: 500, never Powertools' default 422.
 app = APIGatewayHttpResolver(
-    enable_validation=True, response_validation_error_http_code=HTTPStatus.INTERNAL_SERVER_ERROR
+    enable_validation=True,
+    response_validation_error_http_code=HTTPStatus.INTERNAL_SERVER_ERROR,
+    json_body_deserializer=parse_json_body,
 )
 app.include_router(sessions.router)
 app.include_router(profile.router)

@@ -13,6 +13,14 @@ class InvalidJson(PracticeError):
     status = HTTPStatus.BAD_REQUEST
 
 
+class PayloadTooLarge(PracticeError):
+    """The request body is larger than any request needs (512 KB; the largest completion, 400
+    reviews, is 70 KB): refused before it is parsed."""
+
+    code = "payload_too_large"
+    status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+
+
 class UnsupportedMediaType(PracticeError):
     """The request body is not sent as application/json."""
 
