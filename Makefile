@@ -14,7 +14,7 @@ VENV_SAM := .venv-sam
 PY := $(VENV)/bin/python
 SAM := $(VENV_SAM)/bin/sam
 # The layer, the handler package and the local tooling, as the tests see them (pyproject.toml).
-LOCAL_PYTHONPATH := PYTHONPATH=shared:functions/practice_api:functions/account_worker:functions/optimizer:functions/reminders:local
+LOCAL_PYTHONPATH := PYTHONPATH=shared:functions/practice_api:functions/account_worker:functions/optimizer:functions/reminders:functions/deploy_hooks:local
 export SAM_CLI_TELEMETRY := 0
 
 .PHONY: help venv sam-venv test lint typecheck format validate build load-course load-audio clean
@@ -50,7 +50,7 @@ format: venv ## Apply ruff's formatting and safe fixes
 
 typecheck: venv ## mypy (strict) over the library, the handlers and the local tooling
 	$(VENV)/bin/mypy shared/practice functions/practice_api/practice_api functions/account_worker/account_worker \
-		functions/optimizer/optimizer functions/reminders/reminders local/practice_local
+		functions/optimizer/optimizer functions/reminders/reminders functions/deploy_hooks/deploy_hooks local/practice_local
 
 validate: sam-venv ## sam validate --lint
 	$(SAM) validate --lint

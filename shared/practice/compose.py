@@ -3,12 +3,13 @@ and the local tools call it with the real DynamoDB and SQS; tests call `build_ap
 stores and queues (tests/fakes/), as cosmicpython's bootstrap does."""
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from practice.account.queue import ErasureQueue, SqsErasureQueue
-from practice.account.service import AccountService
+from practice.account.service import AccountLimits, AccountService
 from practice.account.store import AccountStore, ErasureStore
 from practice.courses.audio import AudioLinks, NoAudio, PresignedAudio
 from practice.courses.service import CourseCatalog, CourseService
@@ -126,7 +127,15 @@ def build_api(
             clock=clock,
         ),
         account=AccountService(
-            stores.account, erasures, Listing(seal, EXPORT_LISTING), clock, settings.export_page_bytes
+            stores.account,
+            erasures,
+            Listing(seal, EXPORT_LISTING),
+            clock,
+            AccountLimits(
+                page_bytes=settings.export_page_bytes,
+                exports_per_hour=settings.exports_per_hour,
+                erasure_requests=settings.erasure_requests_per_tombstone,
+            ),
         ),
         devices=DeviceService(stores.reminders, push or NoPush(), profiles, clock, pause),
     )
@@ -161,17 +170,21 @@ def session_rules(settings: Settings) -> SessionRules:
         spread=settings.review_spread,
         completion_window=window,
         kept_open=window + timedelta(days=settings.abandoned_session_days),
+        starts_per_day=settings.session_starts_per_day,
     )
 
 
 def api_services(
-    settings: Settings, client: "DynamoDBClient | None" = None, clock: Clock = utc_now
+    settings: Settings,
+    client: "DynamoDBClient | None" = None,
+    clock: Clock = utc_now,
+    request_id: Callable[[], str | None] = lambda: None,
 ) -> ApiServices:
     """The API function's services: DynamoDB on `client` (one made as the function makes it when
-    None), the erasure and optimizer queues on SQS."""
+    None), the erasure and optimizer queues on SQS (their messages carry `request_id()`)."""
     stores = dynamodb_stores(client or dynamodb_client(), settings.table_name)
-    erasures = SqsErasureQueue(settings.erasure_queue_url, sqs_client)
-    fits = SqsFitQueue(settings.fit_queue_url, sqs_client) if settings.fit_queue_url else None
+    erasures = SqsErasureQueue(settings.erasure_queue_url, sqs_client, request_id)
+    fits = SqsFitQueue(settings.fit_queue_url, sqs_client, request_id) if settings.fit_queue_url else None
     return build_api(settings, stores, erasures=erasures, fits=fits, push=sns_push(settings), clock=clock)
 
 

@@ -155,6 +155,22 @@ class CourseNotLoaded(PracticeError):
     status = HTTPStatus.SERVICE_UNAVAILABLE
 
 
+class QuotaExceeded(PracticeError):
+    """The learner made more of these requests than one learner may in a window (a client in a
+    loop); retry after Retry-After seconds, when the window ends (docs/quotas.md)."""
+
+    code = "quota_exceeded"
+    status = HTTPStatus.TOO_MANY_REQUESTS
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
 class StoreUnavailable(PracticeError):
     """DynamoDB or the deletion queue is throttling or unreachable; retry after Retry-After seconds."""
 

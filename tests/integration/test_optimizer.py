@@ -111,7 +111,7 @@ def test_no_fit_is_recorded_on_a_learner_being_erased(fits_repository, dynamodb,
     copy_learner(memory, dynamodb, "ana")
     profile = fits_repository.get_profile("ana")
     assert profile is not None
-    fits_repository.mark_deleting("ana", clock())
+    fits_repository.mark_deleting("ana", clock(), max_requests=5)
     with pytest.raises(ConcurrentUpdate):
         fits_repository.save_fit("ana", profile.version + 1, 1, None)  # even at the tombstone's version
 

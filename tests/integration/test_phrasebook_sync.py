@@ -231,7 +231,7 @@ def test_a_token_from_before_an_erasure_is_gone(repository: AllStores, clock: Fa
     for day in range(3):
         practise(service, clock, "ana", day)
     token = service.phrasebook.listing("ana").sync_token
-    repository.mark_deleting("ana", clock.now)
+    repository.mark_deleting("ana", clock.now, max_requests=5)
     while keys := repository.erasable_keys("ana"):
         repository.delete_items("ana", keys)
     repository.remove_tombstone("ana")

@@ -6,7 +6,8 @@ come back from the queue."""
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -21,6 +22,7 @@ from practice.runtime.clients import dynamodb_client
 from practice.runtime.settings import WorkerSettings
 
 logger = Logger(service="account-worker")
+metrics = Metrics(service="account-worker")
 # A batch whose every record failed is answered like any other (those records come back), not
 # raised: a learner too large for one invocation is expected, not a function error.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
@@ -48,6 +50,7 @@ def erase(record: SQSRecord, lambda_context: LambdaContext) -> int:
     """Erase the record's learner. A body that is not an erasure request fails every time: it
     ends in the dead-letter queue, whose alarm calls for a look."""
     request = ErasureRequest.model_validate_json(record.body)
+    logger.append_keys(api_request_id=request.request_id)  # the DELETE /profile that asked
     deleted = erase_learner(
         store(),
         request.user_id,
@@ -59,9 +62,11 @@ def erase(record: SQSRecord, lambda_context: LambdaContext) -> int:
         "learner erased",
         extra={"user_id": request.user_id, "items_deleted": deleted, "requested_at": request.requested_at},
     )
+    metrics.add_metric(name="LearnerErased", unit=MetricUnit.Count, value=1)
     return deleted
 
 
+@metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(

@@ -46,6 +46,7 @@ store()  # settings and client at init: bad settings fail the cold start
 
 def fit(record: SQSRecord) -> FitOutcome | None:
     request = FitRequest.model_validate_json(record.body)
+    logger.append_keys(api_request_id=request.request_id)  # the completion that asked (none: the sweep)
     config = settings()
     outcome = optimize_learner(
         store(),

@@ -17,12 +17,12 @@ from practice.fitting.queue import FitRequest
 from practice.fitting.store import FIT_DUE_SHARDS, FitStore
 from practice.runtime.clients import dynamodb_client, sqs_client
 from practice.runtime.settings import OptimizerSettings
+from practice.runtime.sqs import send_batches
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs.client import SQSClient
 
 logger = Logger(service="optimizer-sweep")
-SQS_BATCH = 10  # SendMessageBatch's most
 
 
 @cache
@@ -47,13 +47,8 @@ def sweep(
         position: str | None = None
         while True:
             learners, position = store.fit_due_learners(shard, now - grace, position)
-            for start in range(0, len(learners), SQS_BATCH):
-                entries = [
-                    {"Id": str(n), "MessageBody": FitRequest(user_id=uid, requested_at=now).model_dump_json()}
-                    for n, uid in enumerate(learners[start : start + SQS_BATCH])
-                ]
-                failed = queue.send_message_batch(QueueUrl=queue_url, Entries=entries).get("Failed", [])  # type: ignore[arg-type]
-                queued += len(entries) - len(failed)
+            requests = [FitRequest(user_id=user_id, requested_at=now) for user_id in learners]
+            queued += send_batches(queue, queue_url, requests)
             if time_left() < stop_seconds:
                 logger.warning("sweep stopped short of time", extra={"shard": shard, "queued": queued})
                 return queued

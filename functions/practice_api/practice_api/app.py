@@ -43,7 +43,7 @@ app.include_router(courses.router)
 app.include_router(workload.router)
 app.include_router(phrasebook.router)
 app.include_router(reminders.router)
-register_error_handlers(app, logger)
+register_error_handlers(app, logger, metrics)
 build_all()  # settings, client and service now: bad settings fail the cold start
 register_snapstart_hooks(app)  # deployed with SnapStart: prime before the snapshot, reseed after restore
 gc.freeze()  # what init built lives as long as the container: keep it out of later collections

@@ -23,6 +23,7 @@ from practice.runtime.budget import InvocationBudget
 from practice.runtime.clients import dynamodb_client
 from practice.runtime.settings import Settings
 from practice_api.http.identity import caller_id
+from practice_api.observability import logger
 from practice_api.sessions.start import SessionStarter
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def dynamodb() -> "DynamoDBClient":
 
 @cache
 def services() -> ApiServices:
-    return api_services(app_settings(), dynamodb())
+    return api_services(app_settings(), dynamodb(), request_id=logger.get_correlation_id)
 
 
 @cache

@@ -47,6 +47,10 @@ class QueuePoller:
             "Attributes"
         ]["QueueArn"]
 
+    def lose_all(self) -> None:
+        """Purge the queue: its messages lost, as if their sends had failed."""
+        self._client.purge_queue(QueueUrl=self._queue_url)
+
     def __enter__(self) -> "QueuePoller":
         self._thread.start()
         return self

@@ -4,7 +4,8 @@ template.yaml, the sample course loaded): the Docker-free twin of
 event goes to the function its queue feeds, as `sam local invoke` would send it: an erasure
 (`erase_account.json`) to the account worker, a fit (`fit_learner.json`) to the optimizer; the
 scheduled events go to the function of their rule: `sweep_fits.json` to the optimizer's daily
-sweep, `send_reminders.json` to the reminder sender.
+sweep, `sweep_erasures.json` to the hourly erasure sweep, `send_reminders.json` to the reminder
+sender.
 
 The response goes to stdout (status, headers, pretty JSON body); the handler's own log lines go
 to stderr, as `sam local invoke` keeps them apart.
@@ -15,7 +16,9 @@ with events/get_daily_pack.json) and the event is pointed at it; a completion's 
 started 10 minutes back, its reviews moved into it, so that it earns what a real one does; the history
 (`list_sessions.json`) gets one to list the same way. An erasure gets a learner to erase: the
 event's learner starts a session and deletes their account (events/delete_profile.json) first. A
-fit gets a learner to fit: the event's learner practises 45 simulated days first. The reminder
+fit gets a learner to fit: the event's learner practises 45 simulated days first. The erasure
+sweep gets a tombstone an hour old whose message was lost: learner-0001 deleted their account
+on a clock set back an hour, and the queue is emptied. The reminder
 sender's run gets a learner to remind: learner-0001 registers a device (events/register_device.json)
 with a reminder at the next quarter hour (in a zone where that is 12:00-13:00), and the event is
 moved to that quarter hour.
@@ -45,7 +48,7 @@ HISTORY_ROUTE = "GET /api/v2/practice/sessions"
 COMPLETE_ROUTE = "POST /api/v2/practice/sessions/{session_id}/complete"
 PRACTICE_MINUTES = 10  # how long ago the sample completion's session starts
 FIT_QUEUE_NAME, PRACTICE_DAYS_BEFORE_A_FIT = "practice-fits", 45
-SWEEP_ID = "OptimizerSweepFunction"
+OPTIMIZER_SWEEP_ID, ERASURE_SWEEP_ID = "OptimizerSweepFunction", "ErasureSweepFunction"
 REGISTER_DEVICE_EVENT = REPO_ROOT / "events" / "register_device.json"
 UPDATE_PROFILE_EVENT = REPO_ROOT / "events" / "update_profile.json"
 
@@ -186,6 +189,30 @@ def practise_learners_of(event: dict[str, Any], stack: LocalStack) -> None:
         )
 
 
+def scheduled_function(event: dict[str, Any]) -> str:
+    """The logical id of the function a scheduled event's rule invokes (SAM names the rule
+    <stack>-<function><event>)."""
+    [rule] = event["resources"]
+    scheduled = [
+        name
+        for name, resource in load_template()["Resources"].items()
+        if any(e["Type"] == "Schedule" for e in resource.get("Properties", {}).get("Events", {}).values())
+    ]
+    return next((name for name in scheduled if f"rule/practice-api-{name}" in rule), OPTIMIZER_SWEEP_ID)
+
+
+def delete_an_hour_ago(stack: LocalStack, now: datetime) -> None:
+    """Give the erasure sweep a tombstone to find: learner-0001 started a session and deleted
+    their account an hour ago (the handler on a clock set back), and its message was lost."""
+    with api_served_on(dynamodb_client(), clock=lambda: now - timedelta(hours=1)):
+        delete_learners_of(
+            {"Records": [{"body": json.dumps({"user_id": "learner-0001"})}]}, stack.function.invoke
+        )
+    assert stack.erasure_queue is not None  # an embedded stack has its queues
+    stack.erasure_queue.lose_all()
+    print("learner-0001's erasure message was lost (--as-is to skip)", file=sys.stderr)
+
+
 def is_reminders_event(event: dict[str, Any]) -> bool:
     return any("ReminderSender" in rule for rule in event.get("resources", []))
 
@@ -220,7 +247,10 @@ def run_event(event: dict[str, Any], stack: LocalStack, as_is: bool) -> str:
         assert stack.sender is not None  # an embedded stack has its sender
         return json.dumps(stack.sender.invoke(event), indent=2, ensure_ascii=False)
     if is_scheduled_event(event):
-        sweep = LocalFunction.load(load_template(), SWEEP_ID)
+        function_id = scheduled_function(event)
+        if function_id == ERASURE_SWEEP_ID and not as_is:
+            delete_an_hour_ago(stack, datetime.now(UTC))
+        sweep = LocalFunction.load(load_template(), function_id)
         return json.dumps(sweep.invoke(event), indent=2)
     if is_sqs_event(event) and is_fit_event(event):
         if not as_is:

@@ -3,35 +3,56 @@ queues the request; the account worker deletes the learner's items page by page,
 last). The worker may run late, twice or in pieces, and each run only deletes what is left."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from practice.account.queue import ErasureQueue, ErasureRequest
 from practice.account.results import ExportPage
 from practice.account.store import AccountStore, ErasureStore
-from practice.errors import ErasureIncomplete
+from practice.domain import quotas
+from practice.errors import ErasureIncomplete, StoreUnavailable
 from practice.profile.results import ProfileStatus
 from practice.profile.service import visible_profile
 from practice.runtime.clock import Clock
 from practice.runtime.cursors import Listing
 
 
+@dataclass(frozen=True, slots=True)
+class AccountLimits:
+    page_bytes: int  # an export page ends once its items' JSON reaches this
+    exports_per_hour: int  # exports begun (first pages) per learner and UTC hour
+    erasure_requests: int  # DELETE /profile per tombstone (the sweep re-queues a lost one anyway)
+
+
 class AccountService:
     def __init__(
-        self, store: AccountStore, erasures: ErasureQueue, listing: Listing, clock: Clock, page_bytes: int
+        self,
+        store: AccountStore,
+        erasures: ErasureQueue,
+        listing: Listing,
+        clock: Clock,
+        limits: AccountLimits,
     ) -> None:
         self._store = store
         self._erasures = erasures
         self._listing = listing  # the export's cursors
         self._clock = clock
-        self._page_bytes = page_bytes
+        self._limits = limits
 
-    def delete_account(self, user_id: str) -> None:
-        """Erase the learner. From the tombstone on they are gone for the API: reads see nothing
-        and a pack or completion racing with this fails its version condition, so no write
-        lands after it. The account worker then deletes their items. Calling it again queues
-        the erasure again (a lost message, or one that reached the dead-letter queue)."""
+    def delete_account(self, user_id: str) -> bool:
+        """Erase the learner; whether the erasure was queued now. From the tombstone on they are
+        gone for the API: reads see nothing and a pack or completion racing with this fails its
+        version condition, so no write lands after it. The account worker then deletes their
+        items. The tombstone is the promise: when the queue cannot take the message, the
+        erasure sweep queues it later (account_worker/sweep.py), so the deletion stands
+        (False). Each call queues the erasure again, up to the limit per tombstone, then
+        QuotaExceeded."""
         now = self._clock()
-        self._store.mark_deleting(user_id, now)
-        self._erasures.request(ErasureRequest(user_id=user_id, requested_at=now))
+        self._store.mark_deleting(user_id, now, max_requests=self._limits.erasure_requests)
+        try:
+            self._erasures.request(ErasureRequest(user_id=user_id, requested_at=now))
+        except StoreUnavailable:
+            return False
+        return True
 
     def export(self, user_id: str, cursor: str | None = None) -> ExportPage:
         """A page of everything kept about the learner: the profile, and about 1 MiB (the
@@ -43,8 +64,11 @@ class AccountService:
         profile = visible_profile(self._store, user_id)
         if profile is None:
             return ExportPage(None, (), None)
-        records, last = self._store.export_records(user_id, after, self._page_bytes)
-        status = ProfileStatus(profile, self._clock())
+        now = self._clock()
+        if after is None:  # an export begins: counted (one more request, on the first page only)
+            self._store.count_export(user_id, quotas.exports(now, self._limits.exports_per_hour), now)
+        records, last = self._store.export_records(user_id, after, self._limits.page_bytes)
+        status = ProfileStatus(profile, now)
         return ExportPage(status, tuple(records), self._listing.cursor(user_id, last))
 
 

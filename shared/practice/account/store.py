@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from practice.domain.learner import LearnerRecord
+from practice.domain.quotas import QuotaWindow
 from practice.profile.store import ProfileReader
 
 
@@ -17,9 +18,14 @@ class AccountStore(ProfileReader, Protocol):
         `after` on, about `max_bytes` of them; and the position to go on after (None: done)."""
         ...
 
-    def mark_deleting(self, user_id: str, at: datetime) -> None:
-        """Make the profile the learner's tombstone: from now on their reads raise
-        AccountDeleting and every write conditioned on what was read fails."""
+    def mark_deleting(self, user_id: str, at: datetime, *, max_requests: int) -> None:
+        """Make the profile the learner's tombstone (kept from the first request on): from now on
+        their reads raise AccountDeleting and every write conditioned on what was read fails; and
+        count the request on it. QuotaExceeded (nothing written) when `max_requests` were made."""
+        ...
+
+    def count_export(self, user_id: str, quota: QuotaWindow, now: datetime) -> None:
+        """Count an export begun; QuotaExceeded when `quota` is used up."""
         ...
 
 
@@ -35,6 +41,13 @@ class ErasureStore(Protocol):
         ...
 
     def delete_items(self, user_id: str, positions: Sequence[str]) -> None: ...
+
+    def tombstones_before(
+        self, before: datetime, after: str | None
+    ) -> tuple[list[tuple[str, datetime]], str | None]:
+        """A page of the learners whose tombstone was set before `before` (oldest first), with
+        when; and the position to go on after (None: done)."""
+        ...
 
     def remove_tombstone(self, user_id: str) -> None:
         """Delete the tombstone (the erasure's last step); nothing if it is gone already."""

@@ -218,9 +218,9 @@ def ledger_day_from_item(item: dict[str, Any]) -> LedgerDay:
 def learner_record(item: dict[str, Any]) -> LearnerRecord | None:
     """One of the learner's items (not the profile) as its domain object, by its `entity`; None
     for what is derived from the others (the cards due per day: a recount of the cards; the sync
-    log: a record of their writes)."""
+    log: a record of their writes) or only counts requests (quotas)."""
     match item.get("entity"):
-        case "due_days" | "sync":
+        case "due_days" | "sync" | "quota":
             return None
         case "session":
             return session_from_item(item)

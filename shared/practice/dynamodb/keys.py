@@ -7,7 +7,9 @@
                                                               fit-due-index: FITDUE#<shard>,
                                                               fit_due_at, while a fit is due;
                                                               reminder-index: REMIND#<shard>,
-                                                              remind_at, while a reminder is planned
+                                                              remind_at, while a reminder is planned;
+                                                              erasure-index: ERASURE, deleted_at,
+                                                              while a tombstone
 | session      | USER#<user_id>    | SESSION#<ulid>            |
 | card         | USER#<user_id>    | CARD#<course>#<phrase_id> | due-index: USER#<user_id>#<course>#<queue>,
                                                               due_at
@@ -18,6 +20,7 @@
 | device       | USER#<user_id>    | DEVICE#<device_id>        | a push token and its SNS endpoint
 | sync entry   | USER#<user_id>    | SYNC#<course>#<n>         | the phrasebook's sync log: the
                                                               phrases one write changed (TTL)
+| quota        | USER#<user_id>    | QUOTA#<name>#<window>     | requests counted in a window (TTL)
 | course       | COURSE#<course>   | META (revision, parts) / PART#<revision>#<n>: the course's
                                                               JSON, zlib-compressed, in parts
 | catalog      | CATALOG           | COURSE#<course>           | the course's summary: one query lists
@@ -51,6 +54,10 @@ FIT_DUE_INDEX = SparseIndex("fit-due-index", "fit_due_pk", "fit_due_at")
 # Learners by the time of their next reminder (sparse: only profiles with one planned), sharded
 # (reminders/store.py)
 REMINDER_INDEX = SparseIndex("reminder-index", "remind_pk", "remind_at")
+# Tombstones by when they were set (sparse: only tombstones), which the erasure sweep re-queues
+# once they outlive a grace period. One partition: tombstones live minutes, a few thousand a day.
+ERASURE_INDEX = SparseIndex("erasure-index", "erase_pk", "deleted_at")
+ERASURE_PK = "ERASURE"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +82,10 @@ fit_due_pk = KeyPrefix("FITDUE#")  # a shard number
 reminder_pk = KeyPrefix("REMIND#")  # a shard number
 device_sk = KeyPrefix("DEVICE#")  # a device id
 course_pk = KeyPrefix("COURSE#")
+
+
+def quota_sk(name: str, window: str) -> str:
+    return f"QUOTA#{name}#{window}"
 
 
 def card_key(course_id: str, phrase_id: str) -> str:

@@ -20,6 +20,7 @@ from practice.domain.learner import (
 )
 from practice.domain.limits import SYNC_LOG_DAYS
 from practice.domain.phrasebook import card_change
+from practice.domain.quotas import QuotaWindow
 from practice.dynamodb import keys
 from practice.dynamodb.codec import deserialize_item, serialize_item
 from practice.dynamodb.items import (
@@ -34,6 +35,7 @@ from practice.dynamodb.items import (
     sync_entry_item,
 )
 from practice.dynamodb.profile import ProfileReads
+from practice.dynamodb.quotas import count_against
 from practice.errors import StoreUnavailable
 
 # What tells a session's write applied: its state, and for a completion the results it recorded
@@ -69,7 +71,13 @@ class DynamoSessionStore(ProfileReads):
         return tuple(due_card_from_item(deserialize_item(item)) for item in items)
 
     def start_session(
-        self, session: Session, profile: Profile, *, store_profile: bool, retired: Sequence[str] = ()
+        self,
+        session: Session,
+        profile: Profile,
+        *,
+        store_profile: bool,
+        retired: Sequence[str] = (),
+        quota: QuotaWindow | None = None,
     ) -> None:
         session_put = {"TableName": self._table.name, "Item": serialize_item(session_item(session))}
         session_put["ConditionExpression"] = "attribute_not_exists(pk)"
@@ -90,7 +98,11 @@ class DynamoSessionStore(ProfileReads):
         if counted:
             minus = {date.fromisoformat(day): -count for day, count in counted.items()}
             writes.append({"Update": self._count_due(session.user_id, session.course_id, minus, ())})
-        self._transact_checked(writes, session)
+        refusals: dict[int, Exception] = {}
+        if quota is not None:  # counted in the same request: a quota costs a start no round trip
+            refusals[len(writes)] = quota.refusal(session.started_at)
+            writes.append({"Update": count_against(self._table.name, session.user_id, quota)})
+        self._transact_checked(writes, session, refusals=refusals)
 
     def _logged_change(
         self, profile: Profile, course_id: str, *, changed: Sequence[str] = (), retired: Sequence[str] = ()
@@ -213,7 +225,11 @@ class DynamoSessionStore(ProfileReads):
         self._transact_checked(writes, session, session_index=0)
 
     def _transact_checked(
-        self, writes: list[dict[str, Any]], session: Session, session_index: int | None = None
+        self,
+        writes: list[dict[str, Any]],
+        session: Session,
+        session_index: int | None = None,
+        refusals: Mapping[int, Exception] | None = None,
     ) -> None:
         """The transaction; when it ends in StoreUnavailable, whether it was applied all the same.
 
@@ -224,7 +240,7 @@ class DynamoSessionStore(ProfileReads):
         is all or nothing, so the session's own item says which: one consistent read, on this rare
         path only. When that read fails too, the doubt and the 503 stand."""
         try:
-            self._table.transact(writes, session_index=session_index)
+            self._table.transact(writes, session_index=session_index, refusals=refusals)
         except StoreUnavailable:
             try:
                 stored = self._table.get(keys.user_pk(session.user_id), keys.session_sk(session.session_id))

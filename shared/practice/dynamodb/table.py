@@ -4,7 +4,7 @@ errors into the domain's (throttling and outages: StoreUnavailable, a 503 with R
 lost condition: ConcurrentUpdate, retried from fresh state)."""
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -90,6 +90,14 @@ class Table:
         with dynamodb_errors():
             self.client.update_item(**{"TableName": self.name, **request})
 
+    def update_unless(self, request: dict[str, Any], refusal: Exception) -> None:
+        """One conditional `update_item`; `refusal` raised when its condition fails."""
+        with dynamodb_errors():
+            try:
+                self.client.update_item(**{"TableName": self.name, **request})
+            except self.client.exceptions.ConditionalCheckFailedException as error:
+                raise refusal from error
+
     def write(
         self, operation: Literal["put_item", "update_item"], request: dict[str, Any], *, conflict: str
     ) -> None:
@@ -149,9 +157,15 @@ class Table:
             put["ExpressionAttributeValues"] = {":read_version": {"N": str(read_version)}}
         return put
 
-    def transact(self, writes: list[dict[str, Any]], session_index: int | None = None) -> None:
+    def transact(
+        self,
+        writes: list[dict[str, Any]],
+        session_index: int | None = None,
+        refusals: Mapping[int, Exception] | None = None,
+    ) -> None:
         """All of `writes` or none. A cancelled transaction is StoreUnavailable when throttled,
-        SessionNotOpen when the write at `session_index` lost its condition, else ConcurrentUpdate."""
+        `refusals[i]` when the write at i lost its condition (a quota used up), SessionNotOpen
+        when the write at `session_index` did, else ConcurrentUpdate."""
         try:
             with dynamodb_errors():
                 self.client.transact_write_items(TransactItems=writes)  # type: ignore[arg-type]
@@ -159,6 +173,9 @@ class Table:
             codes = [reason.get("Code", "None") for reason in error.response.get("CancellationReasons", [])]
             if _THROTTLING.intersection(codes):
                 raise StoreUnavailable(_THROTTLED) from error
+            for index, refusal in (refusals or {}).items():
+                if codes[index : index + 1] == ["ConditionalCheckFailed"]:
+                    raise refusal from error
             if session_index is not None and codes[session_index : session_index + 1] == [
                 "ConditionalCheckFailed"
             ]:

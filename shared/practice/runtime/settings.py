@@ -73,6 +73,16 @@ class WorkerSettings(StoreSettings, PushSettings):
     erasure_stop_seconds: float = Field(20.0, ge=1)
 
 
+class ErasureSweepSettings(StoreSettings):
+    """The erasure sweep's environment (account_worker/sweep.py): tombstones older than the grace
+    have lost their message (the worker erases a learner within a minute or two) and are queued
+    again; it stops starting pages this long before its timeout (the next run goes on)."""
+
+    erasure_queue_url: str = Field(min_length=8)
+    erasure_sweep_grace_minutes: float = Field(15.0, ge=0)
+    erasure_sweep_stop_seconds: float = Field(30.0, ge=1)
+
+
 class FitSettings(StoreSettings):
     """When a learner's FSRS parameters are fitted (practice/fitting.py): a first fit once this
     many reviews are logged, then one each `fit_every_reviews` more."""
@@ -150,6 +160,12 @@ class Settings(FitSettings, PushSettings):
     # The oldest app version served (X-App-Version, dotted numbers; empty: all): older apps get
     # 426 (practice_api/http/gate.py).
     min_app_version: str = Field("", pattern=r"^(\d{1,6}(\.\d{1,6}){0,3})?$")
+
+    # Per-learner quotas (docs/quotas.md): far above a real learner's day, low enough that one
+    # client in a loop cannot fill its partition or the table's capacity.
+    session_starts_per_day: int = Field(100, ge=1, le=10_000)
+    exports_per_hour: int = Field(10, ge=1, le=1000)
+    erasure_requests_per_tombstone: int = Field(5, ge=1, le=100)
 
     # Review events (practice/domain/completion.py): how many, and how far a phone's clock is trusted.
     max_reviews_per_completion: int = Field(300, ge=1, le=MAX_REVIEWS_PER_COMPLETION)

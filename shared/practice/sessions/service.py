@@ -11,6 +11,7 @@ from practice.domain.completion import TimeRules, complete, results_digest
 from practice.domain.learner import PracticeReport, Profile, Session
 from practice.domain.learner_day import parse_time_zone
 from practice.domain.packs import PackLimits, build_daily_pack
+from practice.domain.quotas import session_starts
 from practice.domain.reminders import replanned, with_practice_time
 from practice.domain.workload import SpreadMode
 from practice.errors import (
@@ -39,6 +40,7 @@ class SessionRules:
     spread: SpreadMode  # how review intervals are spread over days (domain/workload.py)
     completion_window: timedelta
     kept_open: timedelta  # an open session's time to live: the window, then some days
+    starts_per_day: int  # sessions one learner may start in a learner day (domain/quotas.py)
 
 
 class SessionService:
@@ -108,7 +110,10 @@ class SessionService:
             started_at=now,
             expires_at=int((now + rules.kept_open).timestamp()),
         )
-        self._store.start_session(session, profile, store_profile=profile != stored, retired=pack.retired)
+        quota = session_starts(day.day.isoformat(), day.ends_at, rules.starts_per_day)
+        self._store.start_session(
+            session, profile, store_profile=profile != stored, retired=pack.retired, quota=quota
+        )
         return StartedSession(pack, session, course)
 
     def get_session(self, user_id: str, session_id: str) -> Session:

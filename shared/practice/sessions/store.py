@@ -6,6 +6,7 @@ from typing import Protocol
 
 from practice.domain.completion import Completion
 from practice.domain.learner import CardState, DueCards, Profile, Session
+from practice.domain.quotas import QuotaWindow
 from practice.profile.store import ProfileReader
 
 
@@ -18,13 +19,20 @@ class SessionStore(ProfileReader, Protocol):
         ...
 
     def start_session(
-        self, session: Session, profile: Profile, *, store_profile: bool, retired: Sequence[str] = ()
+        self,
+        session: Session,
+        profile: Profile,
+        *,
+        store_profile: bool,
+        retired: Sequence[str] = (),
+        quota: QuotaWindow | None = None,
     ) -> None:
         """Store a new session, and `profile` with it when `store_profile` (created or updated), at
         once; take the cards of `retired` phrases (of the session's course) out of the due index
-        and the cards due per day in the same write (which reads those cards first). Never
-        overwrites a session. Raises ConcurrentUpdate if the profile moved meanwhile (a deletion
-        included), stored or not."""
+        and the cards due per day in the same write (which reads those cards first), and count
+        the start against `quota`. Never overwrites a session. Raises ConcurrentUpdate if the
+        profile moved meanwhile (a deletion included), stored or not; QuotaExceeded (nothing
+        written) when the quota is used up."""
         ...
 
     def get_session(self, user_id: str, session_id: str) -> Session | None:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from aws_lambda_powertools.metrics import MetricUnit
 
 from practice_api.account.models import DeletionResponse, ExportResponse
 from practice_api.account.presenters import export_response
@@ -13,6 +14,7 @@ from practice_api.dependencies import Learner, Services
 from practice_api.http.fields import CursorText, Omittable
 from practice_api.http.methods import refuse_other_methods
 from practice_api.http.openapi import route_responses
+from practice_api.observability import logger, metrics
 from practice_api.profile.routes import PROFILE
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
@@ -28,8 +30,12 @@ Cursor = Annotated[CursorText | Omittable, Query(description="`next_cursor` of t
 def delete_account(user_id: Learner, services: Services) -> DeletionResponse:
     """Delete the caller's account and every item of their data. From this answer on the learner
     is gone for the API (GET /profile shows the defaults, old sessions are 404); the items are
-    erased in the background within minutes. Sending it again is harmless (202 again)."""
-    services.account.delete_account(user_id)
+    erased in the background within minutes (within the hour when the queue was unavailable:
+    the erasure sweep queues it again). Sending it again is harmless (202 again), up to 5
+    times per deletion (then 429)."""
+    if not services.account.delete_account(user_id):
+        logger.warning("erasure not queued; the sweep will queue it", extra={"user_id": user_id})
+        metrics.add_metric(name="ErasureQueuedLater", unit=MetricUnit.Count, value=1)
     return DeletionResponse(status="deleting")
 
 

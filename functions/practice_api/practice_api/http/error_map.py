@@ -6,11 +6,12 @@ them, so adding an error never touches it."""
 from http import HTTPStatus
 from typing import Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.metrics import MetricUnit
 
-from practice.errors import PracticeError
+from practice.errors import PracticeError, QuotaExceeded
 from practice_api.http.errors import ERROR_BY_CODE, InvalidJson, RouteNotFound, ValidationFailed
 from practice_api.http.openapi import ErrorDetail, ErrorResponse
 
@@ -61,10 +62,12 @@ def log_refusal(error: PracticeError, logger: Logger) -> None:
     log("request refused", extra={"error_code": error.code, "status": int(error.status)})
 
 
-def register_error_handlers(app: APIGatewayHttpResolver, logger: Logger) -> None:
+def register_error_handlers(app: APIGatewayHttpResolver, logger: Logger, metrics: Metrics) -> None:
     @app.exception_handler(PracticeError)
     def domain_error(error: PracticeError) -> Response[str]:
         log_refusal(error, logger)
+        if isinstance(error, QuotaExceeded):  # the dashboard's quota refusals
+            metrics.add_metric(name="QuotaRefused", unit=MetricUnit.Count, value=1)
         return error_response(error)
 
     @app.exception_handler(RequestValidationError)

@@ -35,7 +35,7 @@ def admit(raw_event: dict[str, Any], *, local_mode: bool, min_app_version: str =
     check_app_version(event.headers.get("x-app-version"), min_app_version)
     if not event.body:
         return
-    check_body_size(event.body, base64_encoded=event.is_base64_encoded)
+    check_body_size(event.body, base64_encoded=bool(event.is_base64_encoded))
     content_type = event.headers.get("content-type")
     if content_type is not None:
         if not JSON_MEDIA_TYPE.match(content_type.strip()):

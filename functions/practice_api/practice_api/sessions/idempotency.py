@@ -34,11 +34,12 @@ class StartRequest(BaseModel):
 
 
 StartSession = Callable[[str, str | None], PracticePackResponse]  # (user_id, time_zone)
-StartSessionOnce = Callable[[str, str, str | None, LambdaContext], PracticePackResponse]
+# -> (the pack, whether it is an earlier request's answer replayed)
+StartSessionOnce = Callable[[str, str, str | None, LambdaContext], tuple[PracticePackResponse, bool]]
 
 
 def once_per_key(start: StartSession, settings: Settings, client: object) -> StartSessionOnce:
-    """`start`, made idempotent on (user, key): (user_id, key, time_zone, context) -> pack."""
+    """`start`, made idempotent on (user, key): (user_id, key, time_zone, context) -> (pack, replayed)."""
     config = IdempotencyConfig(
         event_key_jmespath="[user_id, idempotency_key]",
         payload_validation_jmespath="time_zone",
@@ -63,7 +64,7 @@ def once_per_key(start: StartSession, settings: Settings, client: object) -> Sta
 
     def start_once(
         user_id: str, key: str, time_zone: str | None, context: LambdaContext
-    ) -> PracticePackResponse:
+    ) -> tuple[PracticePackResponse, bool]:
         config.register_lambda_context(context)  # a timed-out invocation must not block retries
         request = StartRequest(user_id=user_id, idempotency_key=key, time_zone=time_zone)
         started.clear()
@@ -80,8 +81,8 @@ def once_per_key(start: StartSession, settings: Settings, client: object) -> Sta
                 logger.warning(
                     "pack answered; its Idempotency-Key record was not saved", extra={"user_id": user_id}
                 )
-                return started[0]
+                return started[0], False
             raise StoreUnavailable("the data store could not be reached; retry shortly") from error
-        return pack
+        return pack, not started
 
     return start_once

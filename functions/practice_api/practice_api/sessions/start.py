@@ -6,6 +6,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from practice.courses.audio import AudioLinks
+from practice.errors import AccountDeleting, SessionNotFound
 from practice.runtime.settings import Settings
 from practice.sessions.service import SessionService
 from practice_api.observability import metrics
@@ -32,8 +33,21 @@ class SessionStarter:
         if idempotency_key is None:
             pack = self._start(user_id, time_zone)
         else:
-            pack = self._start_once()(user_id, idempotency_key, time_zone, context)
+            pack, replayed = self._start_once()(user_id, idempotency_key, time_zone, context)
+            if replayed:
+                self._check_still_there(user_id, pack)
         return with_audio_links(pack, self._audio)
+
+    def _check_still_there(self, user_id: str, pack: PracticePackResponse) -> None:
+        """A replayed pack is answered only while its session is there: after DELETE /profile
+        (the tombstone, or the learner erased) it is the deleted account's, and the key's record
+        outlives it by up to a day. One read, on replays only."""
+        try:
+            self._service.get_session(user_id, pack.session_id)
+        except SessionNotFound as gone:
+            raise AccountDeleting(
+                "this Idempotency-Key's pack belonged to an account since deleted; ask with a new key"
+            ) from gone
 
     def _start(self, user_id: str, time_zone: str | None) -> PracticePackResponse:
         pack = pack_response(self._service.start_daily_session(user_id, time_zone))

@@ -6,6 +6,9 @@ from datetime import date, datetime
 
 from practice.domain.learner import LearnerRecord
 from practice.domain.limits import ITEMS_PER_QUERY
+from practice.domain.quotas import QuotaWindow
+from practice.dynamodb.account import ERASURE_SWEEP_SECONDS
+from practice.errors import QuotaExceeded
 from practice_local.simulation.memory.table import MemoryTable, OnTable, atomic
 
 
@@ -24,12 +27,20 @@ class MemoryAccountStore(OnTable):
         return page, records[ITEMS_PER_QUERY - 1][0] if len(records) > ITEMS_PER_QUERY else None
 
     @atomic
-    def mark_deleting(self, user_id: str, at: datetime) -> None:
+    def mark_deleting(self, user_id: str, at: datetime, *, max_requests: int) -> None:
+        requests = self.table.erasure_requests.get(user_id, 0) if user_id in self.table.tombstones else 0
+        if requests >= max_requests:
+            raise QuotaExceeded("this account is being deleted", retry_after=ERASURE_SWEEP_SECONDS)
+        self.table.erasure_requests[user_id] = requests + 1
         self.table.tombstones.setdefault(user_id, at)
         if (profile := self.table.profiles.get(user_id)) is not None:  # out of the reminder index
             state = profile.reminder_state.model_copy(update={"next_at": None})
             self.table.profiles[user_id] = profile.model_copy(update={"reminder_state": state})
         self.table.writes += 1
+
+    @atomic
+    def count_export(self, user_id: str, quota: QuotaWindow, now: datetime) -> None:
+        self.table.spend(user_id, quota, now)
 
 
 class MemoryErasureStore:
@@ -63,6 +74,9 @@ class MemoryErasureStore:
                 table.days.pop((user_id, date.fromisoformat(name)), None)
             elif kind == "DEVICE":
                 table.registered_devices.pop((user_id, name), None)
+            elif kind == "QUOTA":
+                quota, _, window = name.partition("#")
+                table.quotas.pop((user_id, quota, window), None)
             elif kind == "DUE":
                 table.due_days.pop((user_id, name), None)
             elif kind == "SYNC":
@@ -74,7 +88,15 @@ class MemoryErasureStore:
         table.writes += 1
 
     @atomic
+    def tombstones_before(
+        self, before: datetime, after: str | None
+    ) -> tuple[list[tuple[str, datetime]], str | None]:
+        found = sorted((at, user_id) for user_id, at in self.table.tombstones.items() if at < before)
+        return [(user_id, at) for at, user_id in found], None
+
+    @atomic
     def remove_tombstone(self, user_id: str) -> None:
+        self.table.erasure_requests.pop(user_id, None)
         if self.table.tombstones.pop(user_id, None) is not None:
             self.table.profiles.pop(user_id, None)
             self.table.writes += 1

@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from practice.domain.completion import Completion
 from practice.domain.learner import LEDGER_COUNTERS, CardState, DueCard, DueCards, LedgerDay, Profile, Session
+from practice.domain.quotas import QuotaWindow
 from practice.domain.scheduling import is_learning
 from practice.errors import ConcurrentUpdate, SessionNotOpen
 from practice_local.simulation.memory.table import OnTable, atomic, card_name
@@ -28,7 +29,13 @@ class MemorySessionStore(OnTable):
 
     @atomic
     def start_session(
-        self, session: Session, profile: Profile, *, store_profile: bool, retired: Sequence[str] = ()
+        self,
+        session: Session,
+        profile: Profile,
+        *,
+        store_profile: bool,
+        retired: Sequence[str] = (),
+        quota: QuotaWindow | None = None,
     ) -> None:
         table, user_id = self.table, session.user_id
         if (user_id, session.session_id) in table.sessions:
@@ -37,6 +44,8 @@ class MemorySessionStore(OnTable):
         if any(key not in table.cards for key in retiring):
             raise ConcurrentUpdate("a card to retire is gone")
         table.check_profile(profile)
+        if quota is not None:
+            table.spend(user_id, quota, session.started_at)
         if retired:
             table.log_card_change(profile, session.course_id, retired=retired)
         elif store_profile:

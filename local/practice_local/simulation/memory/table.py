@@ -10,6 +10,7 @@ from typing import Any
 from practice.domain.content import Course
 from practice.domain.learner import CardState, LearnerRecord, LedgerDay, Profile, Session
 from practice.domain.phrasebook import SyncEntry, card_change
+from practice.domain.quotas import QuotaWindow
 from practice.domain.reminders import Device
 from practice.errors import AccountDeleting, ConcurrentUpdate
 
@@ -29,6 +30,8 @@ class MemoryTable:
         self.registered_devices: dict[tuple[str, str], Device] = {}  # by learner and device id
         self.courses: dict[str, Course] = {}
         self.tombstones: dict[str, datetime] = {}  # learners being erased, since when
+        self.erasure_requests: dict[str, int] = {}  # DELETE /profile calls per tombstone
+        self.quotas: dict[tuple[str, str, str], int] = {}  # by learner, quota and window: used
         self.writes = 0  # successful write requests, to tell "refused" from "written"
 
     def check_not_deleting(self, user_id: str) -> None:
@@ -42,6 +45,13 @@ class MemoryTable:
         current = self.profiles.get(profile.user_id)
         if (current.version if current else 0) != profile.version:
             raise ConcurrentUpdate("the profile changed during the request; retry it")
+
+    def spend(self, user_id: str, quota: QuotaWindow, now: datetime) -> None:
+        """As the conditional ADD on the quota's counter does."""
+        counter = (user_id, quota.name, quota.window)
+        if self.quotas.get(counter, 0) >= quota.limit:
+            raise quota.refusal(now)
+        self.quotas[counter] = self.quotas.get(counter, 0) + 1
 
     def add_due(
         self, user_id: str, course_id: str, added: Mapping[date, int], emptied: Iterable[date] = ()
@@ -77,7 +87,8 @@ class MemoryTable:
 
     def item_keys(self, user_id: str) -> list[str]:
         """The sort keys of every item of the learner but the profile, in DynamoDB's order: the
-        records, and what is derived from them (the cards due per day of each course)."""
+        records, what is derived from them (the cards due per day of each course, the sync log)
+        and the quota counters."""
         counts = [f"DUE#{course}" for uid, course in self.due_days if uid == user_id]
         log = [
             f"SYNC#{course}#{entry.number:010d}"
@@ -85,7 +96,8 @@ class MemoryTable:
             if uid == user_id
             for entry in entries
         ]
-        return sorted([key for key, _ in self.records_by_key(user_id)] + counts + log)
+        quotas = [f"QUOTA#{name}#{window}" for uid, name, window in self.quotas if uid == user_id]
+        return sorted([key for key, _ in self.records_by_key(user_id)] + counts + log + quotas)
 
 
 def card_name(course_id: str, phrase_id: str) -> str:
