@@ -17,12 +17,12 @@ SAM := $(VENV_SAM)/bin/sam
 LOCAL_PYTHONPATH := PYTHONPATH=shared:functions/practice_api:functions/account_worker:functions/optimizer:functions/reminders:functions/deploy_hooks:local
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help venv sam-venv test lint typecheck format validate build load-course load-audio clean
+.PHONY: help venv sam-venv test lint typecheck format lock audit validate build load-course load-audio clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements-dev.txt shared/requirements.txt functions/optimizer/requirements.txt
+$(VENV)/.installed: requirements-dev.txt shared/requirements.txt shared/requirements.lock functions/optimizer/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
@@ -51,6 +51,13 @@ format: venv ## Apply ruff's formatting and safe fixes
 typecheck: venv ## mypy (strict) over the library, the handlers and the local tooling
 	$(VENV)/bin/mypy shared/practice functions/practice_api/practice_api functions/account_worker/account_worker \
 		functions/optimizer/optimizer functions/reminders/reminders functions/deploy_hooks/deploy_hooks local/practice_local
+
+lock: venv ## Write shared/requirements.lock (every layer dependency pinned and hashed) from requirements.txt
+	cd shared && ../$(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.13 \
+		--python-platform aarch64-manylinux2014 --no-header --output-file requirements.lock requirements.txt
+
+audit: venv ## Check the layer's locked dependencies against PyPI's advisories (needs PyPI's JSON API)
+	$(VENV)/bin/pip-audit --strict --disable-pip --progress-spinner off -r shared/requirements.lock
 
 validate: sam-venv ## sam validate --lint
 	$(SAM) validate --lint

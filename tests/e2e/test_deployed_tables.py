@@ -128,3 +128,22 @@ def test_a_wrong_table_setting_is_one_clear_line_and_exit_code_1(aws_account, en
     assert result.returncode == 1
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10", "example.internal"])
+def test_against_deployed_tables_the_local_server_listens_on_this_machine_only(host):
+    # Given a shell pointed at deployed tables, where local mode's ?user_id= would be anyone's
+    env = {
+        "TABLE_NAME": DEPLOYED["PracticeTable"],
+        "IDEMPOTENCY_TABLE_NAME": "idem",
+        "ERASURE_QUEUE_URL": "q" * 8,
+    }
+
+    # When the server is asked to listen beyond this machine, it refuses before listening
+    result = subprocess.run(
+        [sys.executable, "-m", "practice_local.cloud.server", "--host", host, "--port", str(free_port())],
+        cwd=REPO_ROOT, env={**SERVER_ENV, **ACCOUNT, **env}, capture_output=True, text=True, timeout=60,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "listens on this machine only (HOST=127.0.0.1)" in result.stderr

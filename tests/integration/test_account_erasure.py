@@ -5,7 +5,7 @@ theirs and touches no one else's, and may run cut short, twice or late."""
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -18,6 +18,7 @@ from practice.errors import (
     AccountDeleting,
     ErasureIncomplete,
     InvalidCursor,
+    QuotaExceeded,
     SessionNotFound,
     StoreUnavailable,
 )
@@ -273,27 +274,48 @@ def test_a_pack_racing_with_the_deletion_writes_nothing(repository, clock, queue
     assert stored_keys("ana") == set()
 
 
-def test_a_deletion_whose_queue_failed_is_gone_already_and_sent_again_by_a_retry(repository, clock):
+def test_a_deletion_whose_queue_failed_stands_and_waits_for_the_sweep(repository, clock):
     class DownQueue:
         def request(self, erasure: Any) -> None:
             raise StoreUnavailable("the deletion could not be queued; send the request again")
 
-    # Given a learner whose DELETE met a queue that was down (a 503 to the app)
+    # Given a learner whose DELETE met a queue that was down
     practise(services_on(repository, clock), clock, "ana", 1)
-    with pytest.raises(StoreUnavailable):
-        services_on(repository, clock, erasures=DownQueue()).account.delete_account("ana")
-    assert services_on(repository, clock).profile.get_profile("ana").profile.total_xp == 0  # gone already
+    deleted_at = clock()
+    assert services_on(repository, clock, erasures=DownQueue()).account.delete_account("ana") is False
 
-    # When the app sends the DELETE again, twice
+    # Then the deletion stands: gone for the API, and the tombstone is where the sweep looks
+    assert services_on(repository, clock).profile.get_profile("ana").profile.total_xp == 0
+    clock.advance(minutes=20)
+    assert repository.tombstones_before(clock() - timedelta(minutes=15), None) == (
+        [("ana", deleted_at)],
+        None,
+    )
+    assert repository.tombstones_before(deleted_at, None) == ([], None)  # (strictly before)
+
+    # When the app sends the DELETE again, the erasure is queued, and the tombstone keeps its time
     queue = RecordingQueue()
     service = services_on(repository, clock, erasures=queue)
-    service.account.delete_account("ana")
-    clock.advance(seconds=3)
-    service.account.delete_account("ana")
+    assert service.account.delete_account("ana") is True
+    assert [request.user_id for request in queue.requests] == ["ana"]
+    assert repository.tombstones_before(clock(), None) == ([("ana", deleted_at)], None)
 
-    # Then the erasure is queued each time, and the tombstone keeps the first deletion's time
-    assert [request.user_id for request in queue.requests] == ["ana", "ana"]
-    assert repository.is_deleting("ana")
+
+def test_deletions_past_the_limit_of_a_tombstone_are_refused_and_queue_nothing(repository, clock):
+    practise(services_on(repository, clock), clock, "ana", 1)
+    queue = RecordingQueue()
+    service = services_on(repository, clock, erasures=queue)
+    for _ in range(5):  # the default: Settings.erasure_requests_per_tombstone
+        service.account.delete_account("ana")
+    with pytest.raises(QuotaExceeded) as refused:
+        service.account.delete_account("ana")
+    assert refused.value.retry_after == 3600
+    assert len(queue.requests) == 5
+
+    # Once erased, the learner may come back, and delete their new account again
+    erase_learner(repository, "ana", time_left=lambda: 60.0, stop_seconds=1)
+    practise(service, clock, "ana", 1)
+    assert service.account.delete_account("ana") is True
 
 
 # -- export -----------------------------------------------------------------------------------

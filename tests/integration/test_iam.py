@@ -34,22 +34,30 @@ TRANSACTION_ITEM_ACTIONS = {
 }
 
 
+def policy_statements(template: dict[str, Any], function: str) -> list[dict[str, Any]]:
+    """The statements of a function's inline policies: SAM's (`Policies`), or its own role's."""
+    properties = template["Resources"][function]["Properties"]
+    if "Role" in properties:
+        role = template["Resources"][properties["Role"]["Fn::GetAtt"].split(".")[0]]["Properties"]
+        return [s for policy in role["Policies"] for s in policy["PolicyDocument"]["Statement"]]
+    return [s for policy in properties["Policies"] for s in policy["Statement"]]
+
+
 def allowed_actions(template: dict[str, Any], function: str, table: str = "PracticeTable") -> set[str]:
     """The DynamoDB actions a function's inline policy allows on the practice table or its indexes."""
     actions: set[str] = set()
-    for policy in template["Resources"][function]["Properties"]["Policies"]:
-        for statement in policy["Statement"]:
-            resources = (
-                statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
-            )
-            on_table = {"Fn::GetAtt": f"{table}.Arn"} in resources or any(
-                str(r.get("Fn::Sub", "")).startswith(f"${{{table}.Arn}}/index/")
-                for r in resources
-                if isinstance(r, dict)
-            )
-            if on_table and statement["Effect"] == "Allow":
-                listed = statement["Action"]
-                actions |= set(listed if isinstance(listed, list) else [listed])
+    for statement in policy_statements(template, function):
+        resources = (
+            statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        )
+        on_table = {"Fn::GetAtt": f"{table}.Arn"} in resources or any(
+            str(r.get("Fn::Sub", "")).startswith(f"${{{table}.Arn}}/index/")
+            for r in resources
+            if isinstance(r, dict)
+        )
+        if on_table and statement["Effect"] == "Allow":
+            listed = statement["Action"]
+            actions |= set(listed if isinstance(listed, list) else [listed])
     return actions
 
 
@@ -124,8 +132,7 @@ def test_the_sweeps_role_allows_its_index_query_and_its_queue(dynamodb, actions,
     sweep(repository, sqs_client(), FIT_QUEUE_URL, now=clock(), grace=timedelta(hours=6),
           time_left=lambda: 900.0, stop_seconds=30)  # fmt: skip
     assert actions == {"dynamodb:Query"}
-    statements = [s for p in template["Resources"]["OptimizerSweepFunction"]["Properties"]["Policies"]
-                  for s in p["Statement"]]  # fmt: skip
+    statements = policy_statements(template, "OptimizerSweepFunction")
     assert {(s["Action"], str(s["Resource"])) for s in statements} == {
         ("dynamodb:Query", str({"Fn::Sub": "${PracticeTable.Arn}/index/fit-due-index"})),
         ("sqs:SendMessage", str({"Fn::GetAtt": "FitQueue.Arn"})),
@@ -134,10 +141,9 @@ def test_the_sweeps_role_allows_its_index_query_and_its_queue(dynamodb, actions,
 
 def allowed_sns_actions(template: dict[str, Any], function: str) -> set[str]:
     actions: set[str] = set()
-    for policy in template["Resources"][function]["Properties"]["Policies"]:
-        for statement in policy["Statement"]:
-            listed = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-            actions |= {action for action in listed if action.startswith("sns:")}
+    for statement in policy_statements(template, function):
+        listed = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        actions |= {action for action in listed if action.startswith("sns:")}
     return actions
 
 
@@ -183,7 +189,73 @@ def test_the_reminder_senders_role_allows_exactly_what_a_run_calls_and_the_api_w
     # Then its role allows exactly those calls
     assert actions == allowed_actions(template, "ReminderSenderFunction")
     assert sns_calls == allowed_sns_actions(template, "ReminderSenderFunction")
-    statements = [s for p in template["Resources"]["ReminderSenderFunction"]["Properties"]["Policies"]
-                  for s in p["Statement"]]  # fmt: skip
+    statements = policy_statements(template, "ReminderSenderFunction")
     index_query = {"Fn::Sub": "${PracticeTable.Arn}/index/reminder-index"}
     assert [s["Action"] for s in statements if s["Resource"] == index_query] == ["dynamodb:Query"]
+
+
+WRITES = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
+          "dynamodb:ConditionCheckItem"}  # fmt: skip
+
+
+def test_every_write_to_the_practice_table_is_confined_to_learner_partitions(template):
+    # No function may write the shared COURSE#/CATALOG items (only `make load-course` does)
+    writers = set()
+    functions = [n for n, r in template["Resources"].items() if r["Type"] == "AWS::Serverless::Function"]
+    for name in functions:
+        for statement in policy_statements(template, name):
+            listed = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            if WRITES.intersection(listed) and "PracticeTable" in str(statement["Resource"]):
+                writers.add(name)
+                assert statement["Condition"] == {
+                    "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["USER#*"]}
+                }, name
+    assert writers == {
+        "PracticeApiFunction",
+        "AccountWorkerFunction",
+        "OptimizerFunction",
+        "ReminderSenderFunction",
+    }
+
+
+def test_the_queue_consumers_may_consume_their_own_queue_and_no_other(template):
+    # SAM's role for an SQS event source would carry AWSLambdaSQSQueueExecutionRole (every queue, "*")
+    for function, queue in (("AccountWorkerFunction", "ErasureQueue"), ("OptimizerFunction", "FitQueue")):
+        properties = template["Resources"][function]["Properties"]
+        assert "Policies" not in properties and "Role" in properties
+        role = template["Resources"][properties["Role"]["Fn::GetAtt"].split(".")[0]]["Properties"]
+        assert not any("SQS" in str(arn) for arn in role["ManagedPolicyArns"])
+        sqs = [s for s in policy_statements(template, function) if str(s["Action"]).startswith("['sqs:")]
+        assert [s["Resource"] for s in sqs] == [{"Fn::GetAtt": f"{queue}.Arn"}]
+        assert set(sqs[0]["Action"]) == {
+            "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"
+        }  # fmt: skip
+
+
+def test_the_erasure_sweeps_role_allows_its_index_query_and_its_queue(dynamodb, actions, template, clock):
+    from account_worker.sweep import sweep as sweep_erasures
+    from practice.compose import erasure_store
+    from tests.conftest import ERASURE_QUEUE_URL
+
+    store = erasure_store(dynamodb, TABLE_NAMES["PracticeTable"])
+    sweep_erasures(store, sqs_client(), ERASURE_QUEUE_URL, now=clock(), grace=timedelta(minutes=15),
+                   time_left=lambda: 300.0, stop_seconds=30)  # fmt: skip
+    assert actions == {"dynamodb:Query"}
+    statements = policy_statements(template, "ErasureSweepFunction")
+    assert {(s["Action"], str(s["Resource"])) for s in statements} == {
+        ("dynamodb:Query", str({"Fn::Sub": "${PracticeTable.Arn}/index/erasure-index"})),
+        ("sqs:SendMessage", str({"Fn::GetAtt": "ErasureQueue.Arn"})),
+    }
+
+
+def test_the_smoke_hook_may_invoke_only_the_new_version_and_report_to_codedeploy(template):
+    hook = template["Resources"]["SmokeTestFunction"]["Properties"]
+    statements = [s for p in hook["Policies"] for s in p["Statement"]]
+    assert {(s["Action"], str(s["Resource"])) for s in statements} == {
+        ("lambda:InvokeFunction", str({"Ref": "PracticeApiFunction.Version"})),
+        ("codedeploy:PutLifecycleEventHookExecutionStatus", str({"Fn::Sub": (
+            "arn:${AWS::Partition}:codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentgroup:"
+            "${ServerlessDeploymentApplication}/*")})),
+    }  # fmt: skip
+    # CodeDeploy's service role (AWSCodeDeployRoleForLambda) invokes only hooks named so
+    assert hook["FunctionName"] == {"Fn::Sub": "CodeDeployHook_${AWS::StackName}-smoke"}

@@ -175,7 +175,7 @@ def test_no_fit_when_none_is_due_nor_for_an_unknown_or_erased_learner():
     writes = repository.writes
     assert optimize_learner(repository, "ana", now=START, policy=FitPolicy(), rules=RULES) is None
     assert optimize_learner(repository, "nobody", now=START, policy=FitPolicy(), rules=RULES) is None
-    repository.mark_deleting("ana", START)
+    repository.mark_deleting("ana", START, max_requests=5)
     assert optimize_learner(repository, "ana", now=START, policy=FitPolicy(), rules=RULES, force=True) is None
     assert repository.writes == writes + 1  # only the tombstone
 

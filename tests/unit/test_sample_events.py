@@ -1,6 +1,6 @@
 """The sample events are valid API Gateway HTTP API (payload 2.0) events for template routes,
-SQS events of the account worker's or the optimizer's queue, or scheduled events of the sweep and
-the reminder sender."""
+SQS events of the account worker's or the optimizer's queue, scheduled events of the sweeps and
+the reminder sender, or the CodeDeploy lifecycle event of the pre-traffic hook."""
 
 import json
 from pathlib import Path
@@ -19,7 +19,8 @@ from practice_local.cloud.template import http_api_routes, load_template
 ALL_EVENTS = sorted((Path(__file__).resolve().parents[2] / "events").glob("*.json"))
 SQS_EVENTS = [path for path in ALL_EVENTS if "Records" in json.loads(path.read_text())]
 SCHEDULED_EVENTS = [path for path in ALL_EVENTS if json.loads(path.read_text()).get("source") == "aws.events"]
-EVENTS = [path for path in ALL_EVENTS if path not in SQS_EVENTS and path not in SCHEDULED_EVENTS]
+HOOK_EVENTS = [path for path in ALL_EVENTS if "LifecycleEventHookExecutionId" in json.loads(path.read_text())]
+EVENTS = [path for path in ALL_EVENTS if path not in SQS_EVENTS + SCHEDULED_EVENTS + HOOK_EVENTS]
 # Which function each queue feeds, and what its messages are
 QUEUE_CONSUMERS = {
     "ErasureQueue": ("AccountWorkerFunction", ErasureRequest),
@@ -85,5 +86,13 @@ def test_each_scheduled_function_has_a_sample_event_of_its_rule():
         rules[next(name for name in scheduled if f"rule/practice-api-{name}" in rule)] = path.name
     assert rules == {
         "OptimizerSweepFunction": "sweep_fits.json",
+        "ErasureSweepFunction": "sweep_erasures.json",
         "ReminderSenderFunction": "send_reminders.json",
     }
+
+
+def test_the_pre_traffic_hook_has_a_sample_of_codedeploys_event():
+    [path] = HOOK_EVENTS
+    assert set(json.loads(path.read_text())) == {"DeploymentId", "LifecycleEventHookExecutionId"}
+    hooks = load_template()["Resources"]["PracticeApiFunction"]["Properties"]["DeploymentPreference"]["Hooks"]
+    assert hooks == {"PreTraffic": {"Ref": "SmokeTestFunction"}}

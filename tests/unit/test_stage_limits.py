@@ -52,19 +52,54 @@ def limits(**parameters: Any) -> dict[str, Any]:
     api = TEMPLATE["Resources"]["PracticeHttpApi"]["Properties"]["DefaultRouteSettings"]
     function = TEMPLATE["Resources"]["PracticeApiFunction"]["Properties"]
     fits = TEMPLATE["Resources"]["OptimizerFunction"]["Properties"]["Events"]["Fits"]["Properties"]
+    erasures = TEMPLATE["Resources"]["AccountWorkerFunction"]["Properties"]["Events"]["Erasures"][
+        "Properties"
+    ]
+    table = TEMPLATE["Resources"]["PracticeTable"]["Properties"]
     return {
         "rate": resolve(api["ThrottlingRateLimit"], parameters),
         "burst": resolve(api["ThrottlingBurstLimit"], parameters),
         "reserved": resolve(function["ReservedConcurrentExecutions"], parameters),
         "fits": resolve(fits["ScalingConfig"]["MaximumConcurrency"], parameters),
+        "erasures": resolve(erasures["ScalingConfig"]["MaximumConcurrency"], parameters),
+        "reads": resolve(table["OnDemandThroughput"]["MaxReadRequestUnits"], parameters),
+        "writes": resolve(table["OnDemandThroughput"]["MaxWriteRequestUnits"], parameters),
+        "deploy": resolve(function["DeploymentPreference"]["Type"], parameters),
+        "deletion_protection": resolve(table["DeletionProtectionEnabled"], parameters),
     }
 
 
 @pytest.mark.parametrize(
     ("stage", "expected"),
     [
-        ("dev", {"rate": 100, "burst": 200, "reserved": NO_VALUE, "fits": 2}),
-        ("prod", {"rate": 2000, "burst": 4000, "reserved": 300, "fits": 20}),
+        (
+            "dev",
+            {
+                "rate": 100,
+                "burst": 200,
+                "reserved": NO_VALUE,
+                "fits": 2,
+                "erasures": 2,
+                "reads": 1000,
+                "writes": 2000,
+                "deploy": "AllAtOnce",
+                "deletion_protection": False,
+            },
+        ),
+        (
+            "prod",
+            {
+                "rate": 2000,
+                "burst": 4000,
+                "reserved": 300,
+                "fits": 20,
+                "erasures": 10,
+                "reads": 12000,
+                "writes": 40000,
+                "deploy": "Canary10Percent5Minutes",
+                "deletion_protection": True,
+            },
+        ),
     ],
 )
 def test_each_stage_gets_the_limits_of_the_load_model(stage, expected):
@@ -72,8 +107,32 @@ def test_each_stage_gets_the_limits_of_the_load_model(stage, expected):
 
 
 def test_a_parameter_given_overrides_the_stages_default():
-    assert limits(Stage="prod", ApiRateLimit=500, ApiBurstLimit=800, OptimizerMaxConcurrency=5) == {
-        "rate": 500, "burst": 800, "reserved": 300, "fits": 5,
+    given = limits(
+        Stage="prod",
+        ApiRateLimit=500,
+        ApiBurstLimit=800,
+        OptimizerMaxConcurrency=5,
+        AccountWorkerMaxConcurrency=3,
+        TableMaxReadRequestUnits=100,
+        TableMaxWriteRequestUnits=200,
+    )
+    assert given == limits(Stage="prod") | {
+        "rate": 500, "burst": 800, "fits": 5, "erasures": 3, "reads": 100, "writes": 200,
     }  # fmt: skip
     assert limits(Stage="prod", ApiReservedConcurrency=0)["reserved"] is NO_VALUE  # 0: none reserved
     assert limits(Stage="dev", ApiReservedConcurrency=50)["reserved"] == 50
+
+
+@pytest.mark.parametrize(
+    ("parameters", "holds"),
+    [
+        ({"Stage": "prod"}, False),
+        ({"Stage": "prod", "AlarmTopicArn": "arn:aws:sns:eu-west-1:123456789012:on-call"}, True),
+        ({"Stage": "dev"}, True),  # a dev stack's alarms may only record their state
+    ],
+)
+def test_a_prod_stack_must_have_an_alarm_topic(parameters, holds):
+    # The template's rule, as CloudFormation checks it before creating anything
+    rule = TEMPLATE["Rules"]["ProdAlarmsReachSomeone"]
+    applies = resolve(rule["RuleCondition"], parameters)
+    assert (not applies or all(resolve(a["Assert"], parameters) for a in rule["Assertions"])) is holds

@@ -8,7 +8,7 @@ past a day (template.yaml: StaleTombstoneAlarm)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from practice.account.queue import ErasureRequest
 from practice.account.store import ErasureStore
 from practice.compose import erasure_store
 from practice.runtime.clients import dynamodb_client, sqs_client
+from practice.runtime.clock import Clock, utc_now
 from practice.runtime.settings import ErasureSweepSettings
 from practice.runtime.sqs import send_batches
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs.client import SQSClient
 
 logger = Logger(service="erasure-sweep")
+clock: Clock = utc_now
 metrics = Metrics(service="erasure-sweep")  # the StaleTombstoneAlarm's dimension
 
 
@@ -76,7 +78,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, f
         erasure_store(dynamodb_client(config.dynamodb_timeouts), config.table_name),
         sqs_client(),
         config.erasure_queue_url,
-        now=datetime.now(UTC),
+        now=clock(),
         grace=timedelta(minutes=config.erasure_sweep_grace_minutes),
         time_left=lambda: context.get_remaining_time_in_millis() / 1000,
         stop_seconds=config.erasure_sweep_stop_seconds,

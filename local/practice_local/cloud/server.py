@@ -11,7 +11,9 @@ its assets from the installed Powertools package) and /openapi.json.
 import argparse
 import base64
 import errno
+import ipaddress
 import json
+import os
 import re
 import signal
 import socket
@@ -265,7 +267,22 @@ def _say_when(event: threading.Event, message: str) -> None:
     threading.Thread(target=wait, name="say-when", daemon=True).start()
 
 
+def is_loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name
+        return False
+
+
 def serve(host: str, port: int, dynamodb_host: str, dynamodb_port: int, *, audio: bool = True) -> int:
+    if os.environ.get("TABLE_NAME", "").strip() and not is_loopback(host):
+        # Local mode trusts `?user_id=`: on deployed tables, anyone who reached the port would be any learner
+        print(
+            f"error: against deployed tables (TABLE_NAME is set) the local server takes any caller's "
+            f"?user_id=, so it listens on this machine only (HOST=127.0.0.1), not on {host}",
+            file=sys.stderr,
+        )
+        return 2
     try:
         server = LocalApiServer(host, port)
     except OSError as error:

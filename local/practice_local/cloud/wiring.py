@@ -21,10 +21,11 @@ def serve_api_on(client: "DynamoDBClient", clock: Clock = utc_now, settings: Set
     # the handler's modules read their environment at import: imported once it is set
     from practice_api import dependencies  # noqa: PLC0415
     from practice_api.app import app  # noqa: PLC0415
+    from practice_api.observability import logger  # noqa: PLC0415
     from practice_api.sessions.start import SessionStarter  # noqa: PLC0415
 
     settings = settings or dependencies.app_settings()
-    services = api_services(settings, client, clock)
+    services = api_services(settings, client, clock, request_id=logger.get_correlation_id)
     starter = SessionStarter(services.sessions, services.audio, settings, client)
     app.dependency_overrides[dependencies.services] = lambda: services
     app.dependency_overrides[dependencies.session_starter] = lambda: starter
