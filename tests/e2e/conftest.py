@@ -27,7 +27,8 @@ NOT_INHERITED = ("AWS_", "TABLE_", "IDEMPOTENCY_", "ERASURE_", "PRACTICE_")
 SERVER_ENV = {
     **{k: v for k, v in os.environ.items() if not k.startswith(NOT_INHERITED)},
     "PYTHONPATH": os.pathsep.join(
-        str(REPO_ROOT / part) for part in ("shared", "functions/practice_api", "local")
+        str(REPO_ROOT / part)
+        for part in ("shared", "functions/practice_api", "functions/deploy_hooks", "local")
     ),
     "PYTHONUNBUFFERED": "1",
 }

@@ -82,9 +82,8 @@ def test_invoke_refuses_a_file_that_is_not_an_api_gateway_event(tmp_path):
 
     # Then it says why in one line and exits with 1
     assert result.returncode == 1
-    assert (
-        "is not an API Gateway HTTP API event (payload format 2.0), an SQS event nor a scheduled event"
-        in (result.stderr)
+    assert "is not an API Gateway HTTP API event (payload format 2.0), an SQS event, a scheduled event" in (
+        result.stderr
     )
 
 
@@ -136,3 +135,19 @@ def test_the_reminder_event_sent_as_is_finds_no_one_due_in_a_fresh_table():
     result = run_invoke("--as-is", "events/send_reminders.json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["due"] == 0
+
+
+def test_invoke_sends_the_erasure_sweep_a_tombstone_whose_message_was_lost():
+    result = run_invoke("events/sweep_erasures.json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["requeued"] == 1
+    assert 3600 <= report["oldest_age_seconds"] < 3700  # deleted an hour before, on a clock set back
+    assert "erasure message was lost" in result.stderr
+
+
+def test_invoke_runs_codedeploys_hook_event_as_the_smoke_test_of_the_local_handler():
+    result = run_invoke("events/smoke_test.json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"status": "Succeeded"}
+    assert "CodeDeploy is told: Succeeded" in result.stderr

@@ -5,7 +5,7 @@ event goes to the function its queue feeds, as `sam local invoke` would send it:
 (`erase_account.json`) to the account worker, a fit (`fit_learner.json`) to the optimizer; the
 scheduled events go to the function of their rule: `sweep_fits.json` to the optimizer's daily
 sweep, `sweep_erasures.json` to the hourly erasure sweep, `send_reminders.json` to the reminder
-sender.
+sender; `smoke_test.json` (CodeDeploy's) runs the pre-traffic smoke test against the handler.
 
 The response goes to stdout (status, headers, pretty JSON body); the handler's own log lines go
 to stderr, as `sam local invoke` keeps them apart.
@@ -32,6 +32,8 @@ from contextlib import redirect_stdout
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from deploy_hooks.smoke import run_hook
 
 from practice.compose import dynamodb_stores
 from practice.runtime.clients import dynamodb_client
@@ -63,12 +65,26 @@ def read_event(path: Path) -> dict[str, Any]:
         event = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise NotAnApiEvent(f"cannot read {path}: {error}") from error
-    if isinstance(event, dict) and (is_sqs_event(event) or is_api_event(event) or is_scheduled_event(event)):
+    if isinstance(event, dict) and (
+        is_sqs_event(event) or is_api_event(event) or is_scheduled_event(event) or is_hook_event(event)
+    ):
         return event
     raise NotAnApiEvent(
-        f"{path} is not an API Gateway HTTP API event (payload format 2.0), an SQS event"
-        " nor a scheduled event"
+        f"{path} is not an API Gateway HTTP API event (payload format 2.0), an SQS event,"
+        " a scheduled event nor a CodeDeploy hook's event"
     )
+
+
+def is_hook_event(event: dict[str, Any]) -> bool:
+    return "DeploymentId" in event and "LifecycleEventHookExecutionId" in event
+
+
+class CodeDeployShown:
+    """CodeDeploy as the local hook reports to it: the report, on stderr."""
+
+    def put_lifecycle_event_hook_execution_status(self, **report: str) -> dict[str, str]:
+        print(f"CodeDeploy is told: {report['status']}", file=sys.stderr)
+        return {"lifecycleEventHookExecutionId": report["lifecycleEventHookExecutionId"]}
 
 
 def is_scheduled_event(event: dict[str, Any]) -> bool:
@@ -239,19 +255,27 @@ def remind_at_next_quarter_hour(event: dict[str, Any], invoke: Any, now: datetim
     return {**event, "time": window.strftime("%Y-%m-%dT%H:%M:%SZ")}
 
 
-def run_event(event: dict[str, Any], stack: LocalStack, as_is: bool) -> str:
-    """Send `event` to its function (after what it needs, unless `as_is`); the answer, shown."""
-    if is_scheduled_event(event) and is_reminders_event(event):
+def run_scheduled(event: dict[str, Any], stack: LocalStack, as_is: bool) -> str:
+    """A scheduled event to the function of its rule (after what it needs, unless `as_is`)."""
+    if is_reminders_event(event):
         if not as_is:
             event = remind_at_next_quarter_hour(event, stack.function.invoke, datetime.now(UTC))
         assert stack.sender is not None  # an embedded stack has its sender
         return json.dumps(stack.sender.invoke(event), indent=2, ensure_ascii=False)
+    function_id = scheduled_function(event)
+    if function_id == ERASURE_SWEEP_ID and not as_is:
+        delete_an_hour_ago(stack, datetime.now(UTC))
+    sweep = LocalFunction.load(load_template(), function_id)
+    return json.dumps(sweep.invoke(event), indent=2)
+
+
+def run_event(event: dict[str, Any], stack: LocalStack, as_is: bool) -> str:
+    """Send `event` to its function (after what it needs, unless `as_is`); the answer, shown."""
+    if is_hook_event(event):  # the smoke test, against the handler as it is here
+        status = run_hook(event, stack.function.invoke, CodeDeployShown())  # type: ignore[arg-type]
+        return json.dumps({"status": status}, indent=2)
     if is_scheduled_event(event):
-        function_id = scheduled_function(event)
-        if function_id == ERASURE_SWEEP_ID and not as_is:
-            delete_an_hour_ago(stack, datetime.now(UTC))
-        sweep = LocalFunction.load(load_template(), function_id)
-        return json.dumps(sweep.invoke(event), indent=2)
+        return run_scheduled(event, stack, as_is)
     if is_sqs_event(event) and is_fit_event(event):
         if not as_is:
             practise_learners_of(event, stack)
