@@ -53,6 +53,7 @@ class Life:
     days: int
     start: datetime
     sender_runs: list[dict[str, Any]] = field(default_factory=list)
+    sweeps: list[dict[str, Any]] = field(default_factory=list)  # the erasure sweep's runs
     pushes: list[tuple[str, str, str]] = field(default_factory=list)  # (device token, learner's day, message)
     _delivered: dict[str, int] = field(default_factory=dict)  # messages seen, by endpoint
     _owners: dict[str, Learner] = field(default_factory=dict)  # by every token ever registered
@@ -73,6 +74,7 @@ class Life:
                     self._open_app(learner, day)
                     self.world.drain()
             self._send_reminders_until(windows, midnight + timedelta(days=1))
+            self._sweep_erasures(midnight + timedelta(days=1))
 
     def _send_reminders_until(self, windows: list[datetime], until: datetime) -> None:
         """Run the sender at each window before `until`; after a run that could not remind
@@ -85,6 +87,17 @@ class Life:
                 follow_ups -= 1
                 if (later := window + QUARTER_HOUR) not in windows:
                     bisect.insort(windows, later)
+
+    def _sweep_erasures(self, at: datetime) -> None:
+        """The erasure sweep at `at`, then each hour after while a run failed or queued an
+        erasure (the worker drained after each), as its hourly schedule would; at most a day."""
+        for hour in range(24):
+            self.world.clock.now = at + timedelta(hours=hour)
+            run = self.world.run_erasure_sweep(self.world.clock.now)
+            self.sweeps.append(run)
+            self.world.drain()
+            if run.get("requeued") == 0:
+                return
 
     def _reminder_windows(self, midnight: datetime) -> list[datetime]:
         """The quarter hours of this day in which a learner's next reminder is planned."""

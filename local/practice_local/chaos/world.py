@@ -5,6 +5,7 @@ function pointed at the proxy and run on the world's clock:
     the API            through its resolver, on a client made as the function makes it
     the account worker and the optimizer   fed from their queues, as Lambda's SQS poller would
     the reminder sender                    at the windows of its quarter-hour schedule
+    the erasure sweep                      at the end of each day, then hourly while it finds work
 
 What stands for AWS itself (Lambda's queue poller, EventBridge, the harness's own setup and
 inspection) speaks to the emulator directly: the faults are those the functions meet.
@@ -61,6 +62,7 @@ CHAOS_ENVIRONMENT = {
     "FIT_MIN_HELD_OUT_ITEMS": "4",
 }
 RECEIVES_BEFORE_DEAD_LETTER = 5  # as the template's redrive policies
+ERASURE_SWEEP_ID = "ErasureSweepFunction"
 EVENTBRIDGE_ATTEMPTS = 2  # the run and the one retry of the template's RetryPolicy
 
 
@@ -104,6 +106,7 @@ class World:
     clock: Clock
     api: LocalFunction
     sender: LocalFunction
+    sweeper: LocalFunction  # the erasure sweep
     routes: RouteTable
     queues: dict[str, Queue]
     template: dict[str, Any]
@@ -139,10 +142,16 @@ class World:
     def run_sender(self, window: datetime) -> dict[str, Any]:
         """The reminder sender's handler on the schedule's event of `window`; EventBridge's retry
         policy runs a failed invocation again."""
-        event = scheduled_event(window)
+        return self._scheduled(self.sender, scheduled_event(window))
+
+    def run_erasure_sweep(self, at: datetime) -> dict[str, Any]:
+        """The erasure sweep's handler on its hourly event at `at` (with EventBridge's retry)."""
+        return self._scheduled(self.sweeper, scheduled_event(at, "ErasureSweepFunctionHourly"))
+
+    def _scheduled(self, function: LocalFunction, event: dict[str, Any]) -> dict[str, Any]:
         for _ in range(EVENTBRIDGE_ATTEMPTS):
             try:
-                return self.sender.invoke(event)
+                return function.invoke(event)
             except Exception:  # noqa: S112 - as EventBridge: the invocation failed, run it again
                 continue
         return {"failed_invocations": EVENTBRIDGE_ATTEMPTS}
@@ -170,7 +179,8 @@ class World:
         self._wire()
 
     def _wire(self) -> None:
-        from optimizer import app as optimizer_app  # noqa: PLC0415 - imported once the environment is set
+        from account_worker import sweep as erasure_sweep  # noqa: PLC0415 - imported once the environment is set
+        from optimizer import app as optimizer_app  # noqa: PLC0415
         from reminders import app as sender_app  # noqa: PLC0415
 
         serve_api_on(self.client, self.clock)
@@ -180,9 +190,10 @@ class World:
         sender = reminder_sender(store, push, workers=1, clock=self.clock, pause=lambda _: None)
         sender_app.sender = lambda: sender  # type: ignore[assignment]
         optimizer_app.clock = self.clock
+        erasure_sweep.clock = self.clock
 
 
-def scheduled_event(window: datetime) -> dict[str, Any]:
+def scheduled_event(window: datetime, rule: str = "ReminderSenderFunctionEveryQuarterHour") -> dict[str, Any]:
     return {
         "version": "0",
         "id": "chaos",
@@ -191,7 +202,7 @@ def scheduled_event(window: datetime) -> dict[str, Any]:
         "account": "123456789012",
         "time": window.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "region": REGION,
-        "resources": [f"arn:aws:events:{REGION}:123456789012:rule/ReminderSenderFunctionEveryQuarterHour"],
+        "resources": [f"arn:aws:events:{REGION}:123456789012:rule/{rule}"],
         "detail": {},
     }
 
@@ -229,6 +240,7 @@ def chaos_world(start: datetime) -> Iterator[World]:
         configure_environment(env, embedded=True)
         api = LocalFunction.load(template, FUNCTION_ID)
         sender = LocalFunction.load(template, SENDER_ID)
+        sweeper = LocalFunction.load(template, ERASURE_SWEEP_ID)
         queues = {}
         for logical_id, function_id, batch in (
             ("ErasureQueue", WORKER_ID, 10),
@@ -246,6 +258,7 @@ def chaos_world(start: datetime) -> Iterator[World]:
             Clock(start),
             api,
             sender,
+            sweeper,
             RouteTable(http_api_routes(template, FUNCTION_ID)),
             queues,
             template,
