@@ -33,7 +33,8 @@ GROWS_WITH = {
 TARGET_COLD_RATIO = 1.3
 # GET /daily: the profile, one limited query per due queue, the write (after a switch too);
 # completion: the session and profile, the cards of the session's course, the write; history,
-# stats and export: the profile (is the learner being deleted?) and one bounded query; the
+# stats and export: the profile (is the learner being deleted?) and one bounded query (an export's
+# first page also counts an export begun against the learner's quota: one UpdateItem); the
 # catalog: the profile (the catalog is cached by the container); the forecast: the profile and the
 # course's cards due per day (one item); a phrasebook page: the profile and one bounded query of
 # the cards; a delta: the profile, the sync log and the changed cards (one batch read); a device
@@ -43,7 +44,7 @@ TARGET_REQUESTS = {
     "completion": 3,
     "history": 2,
     "stats": 2,
-    "export": 2,
+    "export": 3,
     "courses": 1,
     "forecast": 2,
     "phrases": 2,

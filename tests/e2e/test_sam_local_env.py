@@ -66,3 +66,14 @@ def test_the_sam_env_vars_file_points_the_reminder_sender_at_the_embedded_table_
         variable = "APNS_PLATFORM_APPLICATION_ARN" if platform == "APNS" else "FCM_PLATFORM_APPLICATION_ARN"
         assert sender[variable] == env[FUNCTION_ID][variable]
         assert sender[variable].endswith(f":app/{platform}/{name}"), parameter
+
+
+def test_the_sam_env_vars_file_points_the_erasure_sweep_at_the_embedded_table_and_queue():
+    from practice.runtime.settings import ErasureSweepSettings
+
+    env = json.loads((REPO_ROOT / "docs" / "env.local.json").read_text())
+    sweep = env["ErasureSweepFunction"]
+    assert sweep["TABLE_NAME"] == LOCAL_TABLE_NAMES["PracticeTable"]
+    assert sweep["ERASURE_QUEUE_URL"] == env[FUNCTION_ID]["ERASURE_QUEUE_URL"]
+    read = {name.upper() for name in ErasureSweepSettings.model_fields}
+    assert set(sweep) <= read | {"AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SQS"}

@@ -20,6 +20,7 @@ class QuotaWindow:
     """One learner's allowance of one kind of request in one window of time."""
 
     name: str  # what is counted: session_starts, exports
+    per: str  # the window's kind, as the refusal says it: day, hour
     window: str  # which window: a learner day (2026-12-05) or a UTC hour (2026-12-05T09)
     limit: int
     ends_at: datetime
@@ -37,17 +38,13 @@ class QuotaWindow:
             retry_after=wait,
         )
 
-    @property
-    def per(self) -> str:
-        return "hour" if "T" in self.window else "day"
-
 
 def session_starts(day: str, day_ends_at: datetime, limit: int) -> QuotaWindow:
     """Sessions started in one learner day (the day of the learner's zone and start hour)."""
-    return QuotaWindow("session_starts", day, limit, day_ends_at)
+    return QuotaWindow("session_starts", "day", day, limit, day_ends_at)
 
 
 def exports(now: datetime, limit: int) -> QuotaWindow:
     """Exports begun (first pages) in one UTC hour; the pages after the first are free."""
     hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    return QuotaWindow("exports", hour.strftime("%Y-%m-%dT%H"), limit, hour + timedelta(hours=1))
+    return QuotaWindow("exports", "hour", hour.strftime("%Y-%m-%dT%H"), limit, hour + timedelta(hours=1))

@@ -165,7 +165,7 @@ class Settings(FitSettings, PushSettings):
     # client in a loop cannot fill its partition or the table's capacity.
     session_starts_per_day: int = Field(100, ge=1, le=10_000)
     exports_per_hour: int = Field(10, ge=1, le=1000)
-    erasure_requests_per_tombstone: int = Field(5, ge=1, le=100)
+    erasure_requests_per_tombstone: int = Field(5, ge=1, le=1000)
 
     # Review events (practice/domain/completion.py): how many, and how far a phone's clock is trusted.
     max_reviews_per_completion: int = Field(300, ge=1, le=MAX_REVIEWS_PER_COMPLETION)
