@@ -69,7 +69,8 @@ def test_invoke_sends_an_sqs_event_to_the_account_worker_which_erases_its_learne
     assert json.loads(result.stdout) == {"batchItemFailures": []}
     [erased] = [json.loads(line) for line in result.stderr.splitlines() if '"learner erased"' in line]
     assert erased["user_id"] == "learner-0001"
-    assert erased["items_deleted"] == 1  # the session the learner started
+    # the session the learner started, and its day's count of session starts (docs/quotas.md)
+    assert erased["items_deleted"] == 2
 
 
 def test_invoke_refuses_a_file_that_is_not_an_api_gateway_event(tmp_path):

@@ -85,11 +85,6 @@ class Table:
         with dynamodb_errors():
             self.client.put_item(TableName=self.name, Item=serialize_item(item))
 
-    def update(self, request: dict[str, Any]) -> None:
-        """One unconditional `update_item`."""
-        with dynamodb_errors():
-            self.client.update_item(**{"TableName": self.name, **request})
-
     def update_unless(self, request: dict[str, Any], refusal: Exception) -> None:
         """One conditional `update_item`; `refusal` raised when its condition fails."""
         with dynamodb_errors():
