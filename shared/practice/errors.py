@@ -172,7 +172,7 @@ class QuotaExceeded(PracticeError):
 
 
 class StoreUnavailable(PracticeError):
-    """DynamoDB or the deletion queue is throttling or unreachable; retry after Retry-After seconds."""
+    """DynamoDB or the push service is throttling or unreachable; retry after Retry-After seconds."""
 
     code = "service_unavailable"
     status = HTTPStatus.SERVICE_UNAVAILABLE
