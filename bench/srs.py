@@ -32,10 +32,10 @@ from pathlib import Path
 from statistics import mean, median
 from typing import Any
 
-from fsrs_rs_python import FSRS, FSRSItem, FSRSReview
-
+from bench import real_logs
+from bench.scoring import NO_METRICS, Metrics, metrics
 from optimizer.learner import optimize_learner, read_review_log
-from optimizer.model import DEFAULTS, FitRules, TimedItem, clip, training_items
+from optimizer.model import DEFAULTS, FitRules, TimedItem, clip, recall_probabilities, training_items
 from practice.compose import build_api
 from practice.courses.service import read_course_file
 from practice.domain.fit_policy import FitPolicy
@@ -66,12 +66,6 @@ RESULTS = Path(__file__).parent / "results"
 GOAL_SHARE, GOAL_RMSE_DROP, GOAL_MIN_REVIEWS = 0.90, 0.25, 1000
 
 
-@dataclass(frozen=True)
-class Metrics:
-    log_loss: float
-    rmse_bins: float
-
-
 @dataclass
 class LearnerResult:
     name: str
@@ -83,8 +77,8 @@ class LearnerResult:
     fit_peak_mib: float = 0.0
     log_bytes: int = 0  # the learner's session items, as stored: what a fit reads
     process_mib: float = 0.0  # resident before the fit
-    default: Metrics = Metrics(math.nan, math.nan)
-    fitted: Metrics = Metrics(math.nan, math.nan)
+    default: Metrics = NO_METRICS
+    fitted: Metrics = NO_METRICS
     # (predicted, recalled) pairs, for the calibration plot
     default_predictions: list[tuple[float, int]] = field(default_factory=list)
     fitted_predictions: list[tuple[float, int]] = field(default_factory=list)
@@ -339,41 +333,11 @@ def evaluate(
     parameters: Sequence[float], items: Sequence[TimedItem]
 ) -> tuple[Metrics, list[tuple[float, int]]]:
     """Log loss and RMSE(bins) of `parameters` predicting each item's last review, as srs-benchmark
-    computes them: the chance of recall from the memory state after the item's history."""
-    if not items:
-        return Metrics(math.nan, math.nan), []
-    model = FSRS(list(parameters))
-    histories = [FSRSItem([FSRSReview(r, d) for r, d in item.steps[:-1]]) for item in items]
-    states = model.memory_state_batch(histories)
-    decay = parameters[20]
-    factor = 0.9 ** (-1 / decay) - 1
-    losses, bins = [], defaultdict(lambda: [0.0, 0.0, 0])
-    predictions = []
-    for item, state in zip(items, states, strict=True):
-        rating, elapsed = item.steps[-1]
-        p = (1 + factor * elapsed / state.stability) ** -decay
-        p = min(max(p, 1e-4), 1 - 1e-4)
-        y = int(rating > 1)
-        losses.append(-(y * math.log(p) + (1 - y) * math.log(1 - p)))
-        predictions.append((p, y))
-        cell = bins[_bin(item)]
-        cell[0] += p
-        cell[1] += y
-        cell[2] += 1
-    total = sum(count for _, _, count in bins.values())
-    rmse = math.sqrt(sum(count * (p / count - y / count) ** 2 for p, y, count in bins.values()) / total)
-    return Metrics(mean(losses), rmse), predictions
-
-
-def _bin(item: TimedItem) -> tuple[int, int, int]:
-    """srs-benchmark's bin of an item (and fsrs-rs's r_matrix_index): interval, reviews, lapses."""
-    elapsed = item.steps[-1][1]
-    delta_bin = round(2.48 * 3.62 ** math.floor(math.log(elapsed, 3.62)) * 100)
-    length = sum(1 for _, d in item.steps if d > 0) + 1
-    length_bin = round(1.99 * 1.89 ** math.floor(math.log(length, 1.89)))
-    lapses = sum(1 for r, d in item.steps[:-1] if r == 1 and d > 0)
-    lapse_bin = 0 if lapses == 0 else round(1.65 * 1.73 ** math.floor(math.log(lapses, 1.73)))
-    return delta_bin, length_bin, lapse_bin
+    computes them, with the (predicted, recalled) pairs."""
+    predictions = recall_probabilities(parameters, items)
+    return metrics(items, predictions), [
+        (p, item.recalled) for p, item in zip(predictions, items, strict=True)
+    ]
 
 
 def _peak_rss() -> int:
@@ -509,7 +473,16 @@ def main(argv: list[str] | None = None) -> int:
         "--workload-learners", type=int, default=6, help="of those, in the workload's comparison"
     )
     parser.add_argument("--workload-control", type=int, default=4, help="of the control, in the comparison")
+    real = parser.add_argument_group("real learners (bench/real_logs.py): instead of the simulation")
+    real.add_argument(
+        "--real-logs", type=Path, help="a review-log CSV, or a directory of them (one per learner)"
+    )
+    real.add_argument("--zone", default="UTC", help="the learners' time zone (the logs name none)")
+    real.add_argument("--day-start-hour", type=int, default=4, help="when their learner day starts (Anki: 4)")
+    real.add_argument("--splits", type=int, default=5, help="time-ordered parts predicted per learner")
     args = parser.parse_args(argv)
+    if args.real_logs is not None:
+        return real_logs.run(args)
     started = time.perf_counter()
     cohort = [(name, truth, False) for name, truth in ground_truths(args.learners, args.seed)]
     cohort += [(f"control-{n + 1}", DEFAULTS, True) for n in range(args.control)]

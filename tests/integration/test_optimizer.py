@@ -71,6 +71,13 @@ def test_the_review_log_reads_back_every_review_of_the_learners_sessions(dynamod
     reviews, position = fits_repository.review_log("ana", None)
     assert position is None
     assert sorted(reviews) == sorted(expected)
+    # each in the learner day its session counted, as the streak did
+    days = {
+        (s.course_id, e.phrase_id, e.reviewed_at): s.practice_day
+        for s in memory.sessions.values()
+        for e in s.reviews
+    }
+    assert all(r.day is not None and r.day == days[(*r.card, r.reviewed_at)] for r in reviews)
     # from a position on: the sessions after it
     first = min(sid for (uid, sid) in memory.sessions if uid == "ana")
     rest, _ = fits_repository.review_log("ana", f"SESSION#{first}")
@@ -104,6 +111,10 @@ def test_a_profile_due_a_fit_is_in_the_sparse_index_until_the_fit_is_recorded(
     assert after.fsrs == fit and after.fit_due_since is None and after.version == profile.version + 1
     assert after.fit_checked_at == profile.reviews_logged
     assert fits_repository.fit_due_learners(shard, clock() + timedelta(days=3650), None) == ([], None)
+    # a later fit not adopted keeps the parameters: only the check is recorded
+    fits_repository.save_fit("ana", after.version, after.reviews_logged + 500, None)
+    kept = fits_repository.get_profile("ana")
+    assert kept is not None and kept.fsrs == fit and kept.fit_checked_at == after.reviews_logged + 500
 
 
 def test_no_fit_is_recorded_on_a_learner_being_erased(fits_repository, dynamodb, clock):

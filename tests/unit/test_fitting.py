@@ -3,18 +3,31 @@ rule, and scheduling with the learner's own parameters. The fits run fsrs-rs for
 simulated through the service (local/practice_local/simulation/learner.py) in memory."""
 
 import json
+import math
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from fsrs import Card, Scheduler, State
 from fsrs import Rating as FsrsRating
+from fsrs_rs_python import FSRS
 
-from optimizer.learner import optimize_learner
-from optimizer.model import DEFAULTS, FitRules, clip, judge, training_items
+from optimizer.learner import optimize_learner, read_review_log
+from optimizer.model import (
+    DEFAULTS,
+    FitRules,
+    clip,
+    fit,
+    fit_reviews,
+    judge,
+    log_loss,
+    recall_probabilities,
+    training_items,
+)
 from practice.domain.fit_policy import FitPolicy
 from practice.domain.learner import CardState, PersonalParameters, Profile
 from practice.domain.learner import Rating as ApiRating
+from practice.domain.learner_day import learner_day
 from practice.domain.scheduling import review
 from practice.errors import ConcurrentUpdate
 from practice.fitting.store import LoggedReview
@@ -35,13 +48,13 @@ def practised(
     days: int, user: str = "ana", truth: str = "14", learning_steps: int = 2
 ) -> tuple[AllStores, RecordingQueue]:
     """A learner who practised `days` simulated days, answering as real user `truth`'s memory
-    (a failed phrase seen again in the session up to `learning_steps` times)."""
+    ("defaults": FSRS's defaults) (a failed phrase seen again in the session up to
+    `learning_steps` times)."""
     repository = in_memory(COURSES_DIR)
     clock, requests = SimClock(), RecordingQueue()
     services = services_on(repository, clock, fits=requests)
-    learner = SimulatedLearner(
-        services.sessions, clock, user, REAL_USERS[truth], seed=11, learning_steps=learning_steps
-    )
+    memory = DEFAULTS if truth == "defaults" else REAL_USERS[truth]
+    learner = SimulatedLearner(services.sessions, clock, user, memory, seed=11, learning_steps=learning_steps)
     for day in range(days):
         learner.practise(day)
     return repository, requests
@@ -101,24 +114,68 @@ def test_training_items_are_reviews_on_a_later_learner_day_with_their_history():
     assert [item.at for item in items] == [reviews[4].reviewed_at, reviews[5].reviewed_at]
 
 
+def test_training_items_count_a_review_in_the_learner_day_it_was_logged_in():
+    # Ana reviewed on the morning of 3 March in Tokyo, flew to Madrid and reviewed again that
+    # evening, then two days later: her days then were Tokyo's, then Madrid's
+    tokyo, madrid = ZoneInfo("Asia/Tokyo"), ZoneInfo("Europe/Madrid")
+    times = [
+        datetime(2026, 3, 3, 10, 0, tzinfo=tokyo),
+        datetime(2026, 3, 3, 22, 0, tzinfo=madrid),
+        datetime(2026, 3, 5, 22, 0, tzinfo=madrid),
+    ]
+    zones = [tokyo, madrid, madrid]
+    logged = [
+        LoggedReview(("es-en", "hola"), at, 3, learner_day(at, zone, 4))
+        for at, zone in zip(times, zones, strict=True)
+    ]
+    # The second review was on the same learner day as the first: history, not a target
+    [item] = training_items(logged, lambda at: learner_day(at, madrid, 4))
+    assert item.steps == ((3, 0), (3, 0), (3, 2))
+    # Recounted in Madrid's zone, as before days were logged: Tokyo's 10:00 is Madrid's 02:00,
+    # the day before, so the second review reads as a day later
+    unlogged = [review._replace(day=None) for review in logged]
+    recounted = training_items(unlogged, lambda at: learner_day(at, madrid, 4))
+    assert [item.steps for item in recounted] == [((3, 0), (3, 1)), ((3, 0), (3, 1), (3, 2))]
+
+
 # -- the adoption rule ----------------------------------------------------------------------
 
 
-def test_a_fit_on_a_learner_unlike_the_defaults_is_adopted_and_predicts_better():
+def test_a_fit_on_a_learner_unlike_the_defaults_is_adopted_as_judged():
     repository, _ = practised(90)
     outcome = optimize_learner(repository, "ana", now=START, policy=FitPolicy(), rules=RULES)
     assert outcome is not None and outcome.judgement is not None
     judgement = outcome.judgement
     assert judgement.adopted and judgement.log_loss_after < judgement.log_loss_before
+    # The parameters adopted are the ones judged: fitted on the earlier 80 %
+    items = training_items(read_review_log(repository, "ana"), lambda at: learner_day(at, UTC, 4))
+    assert judgement.train_items + judgement.held_out_items == len(items)
+    assert judgement.parameters == judgement.candidate == fit(items[: judgement.train_items], DEFAULTS)
+    assert log_loss(judgement.candidate, items[judgement.train_items :]) == judgement.log_loss_after
+    assert log_loss(DEFAULTS, items[judgement.train_items :]) == judgement.log_loss_before
     profile = repository.get_profile("ana")
     assert profile is not None and profile.fsrs is not None
-    assert profile.fsrs.parameters == judgement.candidate != DEFAULTS
+    assert profile.fsrs.parameters == judgement.parameters != DEFAULTS
     assert (profile.fsrs.log_loss_before, profile.fsrs.log_loss_after) == (
         judgement.log_loss_before,
         judgement.log_loss_after,
     )
     assert profile.fsrs.reviews == outcome.reviews and profile.fit_checked_at == profile.reviews_logged
     assert profile.fit_due_since is None
+
+
+def test_the_judge_scores_each_held_out_review_once_not_the_latest_most():
+    repository, _ = practised(60)
+    items = training_items(read_review_log(repository, "ana"), lambda at: learner_day(at, UTC, 4))
+    probabilities = recall_probabilities(DEFAULTS, items)
+    plain = -sum(
+        math.log(p) if item.recalled else math.log(1 - p)
+        for p, item in zip(probabilities, items, strict=True)
+    ) / len(items)
+    assert log_loss(DEFAULTS, items) == pytest.approx(plain, rel=1e-12)
+    # fsrs-rs's own evaluation weights the latest items most: a different number on the same items
+    weighted = FSRS(list(DEFAULTS)).evaluate([item.fsrs_item() for item in items]).log_loss
+    assert abs(weighted - plain) > 1e-4
 
 
 def test_a_fit_that_predicts_no_better_than_the_parameters_in_use_is_not_adopted():
@@ -168,6 +225,30 @@ def test_a_learner_with_too_few_reviews_keeps_the_defaults():
     profile = repository.get_profile("ana")
     assert profile is not None and profile.fsrs is None
     assert profile.fit_checked_at == profile.reviews_logged  # the next try waits for more reviews
+
+
+def test_the_minimum_counts_reviews_not_items():
+    day = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    # 450 reviews, most on a card's first day (learning steps): 45 cards of 8 steps each, each
+    # seen again 3 and 9 days later: only 90 reviews are on a later day, 90 items
+    first_days = [
+        LoggedReview(("es-en", f"p{card}"), day + timedelta(minutes=card * 10 + step), 1 if step < 7 else 3)
+        for card in range(45)
+        for step in range(8)
+    ]
+    later = [
+        LoggedReview(("es-en", f"p{card}"), day + timedelta(days=days, minutes=card), 1 + (card * days) % 4)
+        for card in range(45)
+        for days in (3, 9)
+    ]
+    logged = sorted(first_days + later, key=lambda review: review.reviewed_at)
+    assert len(logged) == 450 and len(training_items(logged, lambda at: at.date())) == 90
+    judgement = fit_reviews(logged, lambda at: at.date(), DEFAULTS, RULES)  # 400 reviews at least: judged
+    assert judgement is not None and (judgement.train_items, judgement.held_out_items) == (72, 18)
+    # One review fewer than the minimum: not judged, however many items
+    assert fit_reviews(logged[:399], lambda at: at.date(), DEFAULTS, RULES) is None
+    # Enough reviews, too few held-out items to judge by
+    assert fit_reviews(logged, lambda at: at.date(), DEFAULTS, FitRules(min_held_out_items=19)) is None
 
 
 def test_no_fit_when_none_is_due_nor_for_an_unknown_or_erased_learner():

@@ -38,7 +38,7 @@ def store() -> FitStore:
 
 
 def fit_rules(config: OptimizerSettings) -> FitRules:
-    return FitRules(config.fit_held_out_share, config.fit_min_train_items, config.fit_min_held_out_items)
+    return FitRules(config.fit_held_out_share, config.fit_min_reviews, config.fit_min_held_out_items)
 
 
 store()  # settings and client at init: bad settings fail the cold start

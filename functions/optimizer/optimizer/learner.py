@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from optimizer.model import DEFAULTS, FitRules, Judgement, judge, training_items
+from optimizer.model import DEFAULTS, FitRules, Judgement, fit_reviews
 from practice.domain.fit_policy import FitPolicy
 from practice.domain.learner import PersonalParameters, Profile
 from practice.domain.learner_day import learner_day
@@ -54,13 +54,13 @@ def optimize_learner(
     started = time.perf_counter()
     reviews = read_review_log(store, user_id)
     zone, hour = profile.zone, profile.day_start_hour
-    items = training_items(reviews, lambda at: learner_day(at, zone, hour))
-    judgement = judge(items, profile.fsrs_parameters or DEFAULTS, rules)
+    in_use = profile.fsrs_parameters or DEFAULTS
+    judgement = fit_reviews(reviews, lambda at: learner_day(at, zone, hour), in_use, rules)
     outcome = FitOutcome(user_id, len(reviews), judgement, time.perf_counter() - started)
     fit = None
     if judgement is not None and judgement.adopted:
         fit = PersonalParameters(
-            parameters=judgement.candidate,
+            parameters=judgement.parameters,
             fitted_at=now,
             reviews=len(reviews),
             log_loss_before=judgement.log_loss_before,
@@ -71,8 +71,9 @@ def optimize_learner(
 
 
 def _save(store: FitStore, profile: Profile, fit: PersonalParameters | None) -> None:
-    """Record the fit on the profile. When the learner practised meanwhile, on the profile as it
-    is now: the fit stays valid, and their new reviews count toward the next one."""
+    """Record the fit on the profile (None: not adopted, the parameters stay). When the learner
+    practised meanwhile, on the profile as it is now: the fit stays valid, and their new reviews
+    count toward the next one."""
     checked_at = profile.reviews_logged
     for _ in range(SAVE_ATTEMPTS):
         try:

@@ -58,7 +58,7 @@ CHAOS_ENVIRONMENT = {
     "REMINDER_WORKERS": "1",  # one request at a time: the faults drawn replay per seed
     "FIT_FIRST_REVIEWS": "60",  # fits within a month of a few minutes a day
     "FIT_EVERY_REVIEWS": "150",
-    "FIT_MIN_TRAIN_ITEMS": "8",
+    "FIT_MIN_REVIEWS": "40",
     "FIT_MIN_HELD_OUT_ITEMS": "4",
 }
 RECEIVES_BEFORE_DEAD_LETTER = 5  # as the template's redrive policies

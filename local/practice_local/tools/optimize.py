@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     judgement = outcome.judgement
     print(f"learner {args.user}: {outcome.reviews} reviews read, fit took {outcome.seconds:.2f} s")
     if judgement is None:
-        print("too few reviews on later days to fit and judge: the defaults stay")
+        print("too few reviews, or too few on later days, to fit and judge: the parameters stay")
         return 0
     print(
         f"items: {judgement.train_items} to fit, {judgement.held_out_items} held out (the latest); "

@@ -29,7 +29,7 @@ class DynamoFitStore(ProfileReads):
             key(pk, after) if after is not None else None,
             KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
             ExpressionAttributeValues={":pk": {"S": pk}, ":prefix": {"S": session_sk.prefix}},
-            ProjectionExpression="sk, course_id, review_log, reviews",
+            ProjectionExpression="sk, course_id, practice_day, review_log, reviews",
         )
         reviews = [review for item in items for review in logged_reviews(deserialize_item(item))]
         return reviews, last_key["sk"]["S"] if last_key else None

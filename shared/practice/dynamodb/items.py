@@ -130,13 +130,16 @@ def session_from_item(item: dict[str, Any]) -> Session:
 
 
 def logged_reviews(item: dict[str, Any]) -> list[LoggedReview]:
-    """What a fit reads of a session item's review log (open sessions have none)."""
+    """What a fit reads of a session item's review log (open sessions have none): each review
+    counted in the session's practice day, as its streak was."""
     course = item["course_id"]
+    day = date.fromisoformat(item["practice_day"]) if item.get("practice_day") else None
     return [
         LoggedReview(
             (course, entry["phrase_id"]),
             datetime.fromisoformat(entry["reviewed_at"]),
             _RATING_NUMBER[entry["rating"]],
+            day,
         )
         for entry in expanded(item).get("reviews", [])
     ]

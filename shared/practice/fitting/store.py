@@ -2,7 +2,7 @@
 marked due (a sparse index, spread over shards so that no index partition takes them all)."""
 
 import zlib
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple, Protocol
 
 from practice.domain.learner import PersonalParameters
@@ -17,11 +17,14 @@ def fit_due_shard(user_id: str) -> int:
 
 class LoggedReview(NamedTuple):
     """One review of the learner's log, as much as a fit needs (rating 1-4: again to easy); the
-    card reviewed is its course and phrase (a phrase id may be in two courses)."""
+    card reviewed is its course and phrase (a phrase id may be in two courses). `day`: the learner
+    day it was counted in when it happened, in the zone of that day (None: logged before days
+    were kept; the fit then counts it in the learner's zone of now)."""
 
     card: tuple[str, str]
     reviewed_at: datetime
     rating: int
+    day: date | None = None
 
 
 class FitStore(ProfileReader, Protocol):

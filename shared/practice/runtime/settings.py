@@ -103,10 +103,11 @@ class OptimizerSettings(FitSettings):
     # flight), and stops starting pages this long before its timeout (the next day goes on).
     fit_sweep_grace_hours: float = Field(6.0, ge=0)
     fit_sweep_stop_seconds: float = Field(30.0, ge=1)
-    # The fit learns from the earlier 80 % of a learner's items and is judged on the latest 20 %
+    # A candidate learns from the earlier 80 % of a learner's items and is judged on the latest
+    # 20 %; a log of fewer reviews, or fewer items to judge by, keeps the parameters in use.
     fit_held_out_share: float = Field(0.2, gt=0, lt=1)
-    fit_min_train_items: int = Field(200, ge=8)
-    fit_min_held_out_items: int = Field(50, ge=1)
+    fit_min_reviews: int = Field(400, ge=1)
+    fit_min_held_out_items: int = Field(8, ge=1)
 
 
 class Settings(FitSettings, PushSettings):

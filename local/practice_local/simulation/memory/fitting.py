@@ -17,7 +17,10 @@ class MemoryFitStore(OnTable):
         sessions = sorted((sid, s) for (uid, sid), s in self.table.sessions.items() if uid == user_id)
         reviews = [
             LoggedReview(
-                (session.course_id, entry.phrase_id), entry.reviewed_at, RATING_NUMBERS[entry.rating.value]
+                (session.course_id, entry.phrase_id),
+                entry.reviewed_at,
+                RATING_NUMBERS[entry.rating.value],
+                session.practice_day,
             )
             for sid, session in sessions
             if after is None or f"SESSION#{sid}" > after
