@@ -25,9 +25,17 @@ from bench.lambda_image import (
 )
 from bench.reminders import measure_sender
 from bench.reminders import render as render_reminders
-from bench.report import BUILT, FLOOR, NO_BYTECODE, ROUTES, render_import_profile, render_table
+from bench.report import (
+    BUILT,
+    FLOOR,
+    NO_BYTECODE,
+    ROUTES,
+    render_import_profile,
+    render_profile,
+    render_table,
+)
 from bench.stats import summary
-from bench.warm import measure_against_emulator, measure_first_calls, measure_replayed
+from bench.warm import measure_against_emulator, measure_first_calls, measure_replayed, run_child
 from practice_local.cloud.template import REPO_ROOT
 from practice_local.simulation.seed import BENCH_NEW_PHRASES
 
@@ -43,6 +51,11 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--build-dir", type=Path, help="reuse this host-platform `sam build` output")
     parser.add_argument("--imports", type=int, default=15, help="rows of the -X importtime profile (15)")
     parser.add_argument("--show-imports", action="store_true", help="print the import profile too")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="only profile each warm route of the largest learner (where its CPU goes), print that",
+    )
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     parser.add_argument(
         "--reminders-due", type=int, default=1000, help="learners due in the sender's run (1000)"
@@ -134,6 +147,19 @@ def warm(
     return figures, course | {key: summary(values) for key, values in first.items()}
 
 
+def profile_routes(image: LambdaImage, work: Path, cards: int, *, invokes: int, warmup: int) -> str:
+    """Each route of a learner with `cards` cards, recorded against the emulator, then replayed
+    under cProfile (warm_child.py's `profile` mode): a table of where its CPU goes."""
+    progress(f"profile: recording every route of a learner with {cards:,} cards")
+    recorded = measure_against_emulator(image, work, cards=cards, most_cards=cards, invokes=3, warmup=1)
+    calls = {route: recorded[route] for route in ROUTES if "unavailable" not in recorded[route]}
+    config = {"paths": image.paths, "warming": recorded["warming"], "calls": calls, "invokes": invokes,
+              "warmup": warmup, "output": str(work / "profile.json")}  # fmt: skip
+    progress(f"profile: {invokes} replays per route under cProfile")
+    profile = run_child("profile", config, work, lambda_environment(work))["profile"]
+    return render_profile(profile, cards=cards, invokes=invokes)
+
+
 def main() -> None:
     options = arguments()
     cards = [int(count) for count in options.cards.split(",")]
@@ -145,6 +171,9 @@ def main() -> None:
         else:
             progress("sam build (host-platform layer) into a temporary directory")
             image = build_image(work)
+        if options.profile:
+            print(profile_routes(image, work, max(cards), invokes=options.invokes, warmup=options.warmup))
+            return
         census = bytecode_census(image)
         cold, imports = cold_start(image, work, options.cold_runs, options.imports)
         figures, first_call = warm(

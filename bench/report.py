@@ -279,3 +279,21 @@ def render_import_profile(profile: list[dict[str, Any]]) -> str:
         for row in profile
     ]
     return "\n".join(lines)
+
+
+def render_profile(profile: dict[str, dict[str, Any]], *, cards: int, invokes: int) -> str:
+    """`make bench BENCH_ARGS=--profile`'s table: per route, the profiled ms per call and the share
+    of its CPU in each part (warm_child.py's PROFILE_PARTS)."""
+    parts = list(next(iter(profile.values()))["shares"])
+    lines = [
+        f"Where each warm route's CPU goes, learner with {cards:,} cards, DynamoDB replayed in-process,"
+        f" {invokes} calls under cProfile (self time; a builtin's counted to its caller; cProfile"
+        " slows pure-Python code most)",
+        "",
+        "| route | ms/call (profiled) | " + " | ".join(parts) + " |",
+        "|---|---|" + "---|" * len(parts),
+    ]
+    for route, figures in profile.items():
+        shares = " | ".join(f"{figures['shares'][part]:.0%}" for part in parts)
+        lines.append(f"| {ROUTES.get(route, route)} | {figures['ms_per_call']:.1f} | {shares} |")
+    return "\n".join(lines)

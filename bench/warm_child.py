@@ -18,6 +18,9 @@ mode `replay`, every learner in one process: (b) replays the recorded answers th
 (event parsing, validation, signing and serialising requests, parsing answers, our code). Calls
 for all learners and routes are interleaved, so machine noise hits every figure alike.
 Raw timings (ms) go to the config's `output`; the parent computes the statistics.
+
+mode `profile` (`make bench BENCH_ARGS=--profile`): the same replays under cProfile, one route at
+a time: where each route's CPU goes (botocore's serialiser and parser, pydantic, fsrs, ours...).
 """
 
 import time
@@ -369,6 +372,66 @@ def replayed() -> dict[str, Any]:
     return {"in_process_ms": timings, "peak_rss_mib": rss_mib()}
 
 
+# Where a warm call's CPU goes, by the file each function is in (self time, cProfile)
+# (C functions have no file: cProfile names them by their object, so those marks match the name)
+PROFILE_PARTS = (
+    ("botocore serialise", ("botocore/serialize.py",)),
+    ("botocore parse", ("botocore/parsers.py",)),
+    ("botocore other", ("botocore/", "urllib3/", "dateutil/")),
+    ("pydantic", ("pydantic/", "pydantic_core")),
+    ("fsrs", ("/fsrs/", "fsrs_rs")),
+    ("powertools", ("aws_lambda_powertools/",)),
+    ("ours", ("/practice/", "/practice_api/")),
+    ("json", ("json/", "_json")),
+    ("datetime", ("datetime", "_strptime", "zoneinfo")),
+    ("zlib, base64, hashing", ("zlib", "base64", "hashlib", "hmac", "_blake2", "_sha")),
+)
+
+
+def profiled() -> dict[str, Any]:
+    """Each recorded call replayed `invokes` times under cProfile, after the warming calls: its
+    self time split by PROFILE_PARTS (the rest: "other", the standard library's json, zlib, ...)."""
+    import cProfile  # noqa: PLC0415 - only this mode profiles
+    import pstats  # noqa: PLC0415
+
+    calls: dict[str, dict[str, Any]] = CONFIG["calls"]
+    for warming in CONFIG["warming"]:
+        probe.replay(warming["answers"])
+        succeeded(invoke(warming["event"])[1])
+    results: dict[str, Any] = {}
+    for name, call in calls.items():
+        for _ in range(CONFIG["warmup"]):
+            probe.replay(call["answers"])
+            invoke(call["event"])
+        profiler = cProfile.Profile()
+        for _ in range(CONFIG["invokes"]):
+            probe.replay(call["answers"])
+            event = json.loads(call["event"])
+            profiler.enable()
+            app.lambda_handler(event, context)
+            profiler.disable()
+        parts = dict.fromkeys([part for part, _ in PROFILE_PARTS] + ["other"], 0.0)
+
+        def part_of(filename: str, function: str) -> str:
+            where = function if filename == "~" else filename
+            return next((p for p, marks in PROFILE_PARTS if any(m in where for m in marks)), "other")
+
+        for (filename, _, function), (_, _, self_time, _, callers) in pstats.Stats(profiler).stats.items():  # type: ignore[attr-defined]
+            part = part_of(filename, function)
+            if part == "other" and filename == "~" and callers:
+                # a builtin (len, isinstance, dict.get...): its time goes to whoever called it
+                for (caller_file, _, caller_function), timing in callers.items():
+                    parts[part_of(caller_file, caller_function)] += timing[2]
+            else:
+                parts[part] += self_time
+        total = sum(parts.values())
+        results[name] = {
+            "ms_per_call": total * 1000 / CONFIG["invokes"],
+            "shares": {part: seconds / total for part, seconds in parts.items()},
+        }
+    return {"profile": results}
+
+
 def first_call() -> dict[str, Any]:
     """The recorded first call (a first visit: profile created, course read), in this fresh process."""
     first = CONFIG["first_call"]
@@ -379,7 +442,7 @@ def first_call() -> dict[str, Any]:
 
 
 def main() -> None:
-    modes = {"emulator": against_emulator, "replay": replayed, "first": first_call}
+    modes = {"emulator": against_emulator, "replay": replayed, "first": first_call, "profile": profiled}
     results = modes[MODE]()
     Path(CONFIG["output"]).write_text(json.dumps(results), encoding="utf-8")
 

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from bench.report import ROUTES, render_table
+from bench.report import ROUTES, render_profile, render_table
 from bench.stats import percentile, summary
 
 
@@ -75,3 +75,15 @@ def test_the_table_has_rows_for_a_phrasebook_page_and_a_delta_with_their_sizes()
     assert page and delta
     assert any("50 phrases" in line for line in page + delta)
     assert "<= 2, constant: met" in page[0] and "<= 3, constant: met" in delta[0]
+
+
+def test_the_profile_table_has_a_row_per_route_with_its_shares():
+    profile = {
+        "daily": {"ms_per_call": 19.04, "shares": {"botocore parse": 0.34, "ours": 0.13, "other": 0.53}},
+        "completion": {"ms_per_call": 69.8, "shares": {"botocore parse": 0.36, "ours": 0.22, "other": 0.42}},
+    }
+    table = render_profile(profile, cards=10_000, invokes=30).splitlines()
+    assert "learner with 10,000 cards" in table[0] and "30 calls under cProfile" in table[0]
+    assert table[2] == "| route | ms/call (profiled) | botocore parse | ours | other |"
+    assert table[4] == "| GET /daily | 19.0 | 34% | 13% | 53% |"
+    assert table[5] == "| POST /sessions/{id}/complete | 69.8 | 36% | 22% | 42% |"
