@@ -14,18 +14,21 @@ from practice_local.cloud.fault_proxy import Fault, FaultPlan, FaultProxy
 
 pytestmark = pytest.mark.e2e
 ONE_ATTEMPT = Config(retries={"total_max_attempts": 1}, connect_timeout=0.3, read_timeout=0.3)
+# Setting up and checking, not under test: a fresh emulator's first answer (moto loading its
+# DynamoDB backend) can take longer than the short timeouts on a loaded machine
+PATIENT = Config(connect_timeout=5, read_timeout=30)
 TABLE = "fault-proxy-test"
 
 
-def client(service: str, url: str) -> Any:
+def client(service: str, url: str, config: Config = ONE_ATTEMPT) -> Any:
     session = botocore.session.get_session()
-    return session.create_client(service, region_name="eu-west-1", endpoint_url=url, config=ONE_ATTEMPT)
+    return session.create_client(service, region_name="eu-west-1", endpoint_url=url, config=config)
 
 
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[str]:
     with EmbeddedDynamoDB() as db:
-        client("dynamodb", db.endpoint_url).create_table(
+        client("dynamodb", db.endpoint_url, PATIENT).create_table(
             TableName=TABLE,
             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
             AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
@@ -48,7 +51,7 @@ def put_through(emulator: str, fault: Fault | None, key: str, stall_seconds: flo
 
 
 def stored(emulator: str, key: str) -> bool:
-    return "Item" in client("dynamodb", emulator).get_item(TableName=TABLE, Key={"pk": {"S": key}})
+    return "Item" in client("dynamodb", emulator, PATIENT).get_item(TableName=TABLE, Key={"pk": {"S": key}})
 
 
 @pytest.mark.parametrize(
@@ -155,5 +158,7 @@ def test_a_transaction_whose_answer_was_lost_is_applied_once_when_the_sdk_retrie
 
     # Then it succeeded, as DynamoDB answers a retry of an applied token, and was applied once
     assert proxy.log.requests == {"dynamodb": 2}
-    ledger = client("dynamodb", emulator).get_item(TableName=TABLE, Key={"pk": {"S": "ledger"}})["Item"]
+    ledger = client("dynamodb", emulator, PATIENT).get_item(TableName=TABLE, Key={"pk": {"S": "ledger"}})[
+        "Item"
+    ]
     assert ledger["xp"] == {"N": "5"}
