@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from fsrs_rs_python import DEFAULT_PARAMETERS, FSRS, FSRSItem, FSRSReview
 
 from bench.scoring import Metrics, metrics
+from bench.scoring import calibration_plot as plot_calibration
 from optimizer.model import DEFAULTS, FitRules, TimedItem, fit_reviews, recall_probabilities, training_items
 from practice.domain.learner_day import learner_day
 from practice.fitting.store import LoggedReview
@@ -242,26 +243,11 @@ def report(runs: list[LearnerRun], args: argparse.Namespace, seconds: float) -> 
 
 
 def calibration_plot(runs: list[LearnerRun], path: Path) -> None:
-    """Predicted recall against observed, in 10 bins of prediction, pooled: ours vs defaults."""
-    import matplotlib  # noqa: PLC0415 - only the plot needs it
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt  # noqa: PLC0415
-
-    figure, axes = plt.subplots(figsize=(6, 6))
-    axes.plot([0, 1], [0, 1], color="grey", linestyle=":", label="perfect calibration")
-    for model in ("defaults", "ours"):
-        cells = [[0.0, 0.0, 0] for _ in range(10)]
-        for p, y in (pair for run in runs for pair in run.predictions[model]):
-            cell = cells[min(int(p * 10), 9)]
-            cell[0], cell[1], cell[2] = cell[0] + p, cell[1] + y, cell[2] + 1
-        kept = [cell for cell in cells if cell[2] >= 20]
-        axes.plot([c[0] / c[2] for c in kept], [c[1] / c[2] for c in kept], marker="o", label=model)
-    axes.set(xlabel="predicted recall", ylabel="observed recall", xlim=(0, 1), ylim=(0, 1))
-    axes.set_title("Calibration on real learners' later reviews")
-    axes.legend(loc="upper left")
-    figure.savefig(path, dpi=110, bbox_inches="tight")
-    plt.close(figure)
+    """Calibration on every review predicted, pooled over the learners: ours vs the defaults."""
+    series = {
+        model: [pair for run in runs for pair in run.predictions[model]] for model in ("defaults", "ours")
+    }
+    plot_calibration(series, "Calibration on real learners' later reviews", path)
 
 
 def run(args: argparse.Namespace) -> int:

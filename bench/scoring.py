@@ -6,6 +6,7 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from optimizer.model import TimedItem
 
@@ -45,3 +46,27 @@ def srs_benchmark_bin(item: TimedItem) -> tuple[int, int, int]:
     lapses = sum(1 for r, d in item.steps[:-1] if r == 1 and d > 0)
     lapse_bin = 0 if lapses == 0 else round(1.65 * 1.73 ** math.floor(math.log(lapses, 1.73)))
     return delta_bin, length_bin, lapse_bin
+
+
+def calibration_plot(series: dict[str, list[tuple[float, int]]], title: str, path: Path) -> None:
+    """Predicted recall against observed, in 10 bins of prediction (a bin of fewer than 20
+    reviews left out), one line per series of (predicted, recalled) pairs."""
+    import matplotlib  # noqa: PLC0415 - only the plot needs it
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    figure, axes = plt.subplots(figsize=(6, 6))
+    axes.plot([0, 1], [0, 1], color="grey", linestyle=":", label="perfect calibration")
+    for label, pairs in series.items():
+        cells = [[0.0, 0.0, 0] for _ in range(10)]
+        for p, y in pairs:
+            cell = cells[min(int(p * 10), 9)]
+            cell[0], cell[1], cell[2] = cell[0] + p, cell[1] + y, cell[2] + 1
+        kept = [cell for cell in cells if cell[2] >= 20]
+        axes.plot([c[0] / c[2] for c in kept], [c[1] / c[2] for c in kept], marker="o", label=label)
+    axes.set(xlabel="predicted recall", ylabel="observed recall", xlim=(0, 1), ylim=(0, 1))
+    axes.set_title(title)
+    axes.legend(loc="upper left")
+    figure.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(figure)

@@ -23,7 +23,6 @@ import os
 import random
 import sys
 import time
-from collections import defaultdict
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from typing import Any
 
 from bench import real_logs
 from bench.scoring import NO_METRICS, Metrics, metrics
+from bench.scoring import calibration_plot as plot_calibration
 from optimizer.learner import optimize_learner, read_review_log
 from optimizer.model import DEFAULTS, FitRules, TimedItem, clip, recall_probabilities, training_items
 from practice.compose import build_api
@@ -434,31 +434,13 @@ def report(
 
 
 def calibration_plot(results: list[LearnerResult], path: Path) -> None:
-    """Predicted recall against observed, in 10 bins of prediction, pooled over the learners of
-    the main group: default vs fitted."""
-    import matplotlib  # noqa: PLC0415 - only the plot needs it
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt  # noqa: PLC0415
-
-    figure, axes = plt.subplots(figsize=(6, 6))
-    axes.plot([0, 1], [0, 1], color="grey", linestyle=":", label="perfect calibration")
-    for label, attribute in (("default parameters", "default_predictions"), ("fitted", "fitted_predictions")):
-        pairs = [pair for r in results if not r.control for pair in getattr(r, attribute)]
-        cells: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
-        for p, y in pairs:
-            cell = cells[min(int(p * 10), 9)]
-            cell[0] += p
-            cell[1] += y
-            cell[2] += 1
-        xs = [cells[b][0] / cells[b][2] for b in sorted(cells) if cells[b][2] >= 20]
-        ys = [cells[b][1] / cells[b][2] for b in sorted(cells) if cells[b][2] >= 20]
-        axes.plot(xs, ys, marker="o", label=label)
-    axes.set(xlabel="predicted recall", ylabel="observed recall", xlim=(0, 1), ylim=(0, 1))
-    axes.set_title("Calibration on held-out reviews (simulated learners)")
-    axes.legend(loc="upper left")
-    figure.savefig(path, dpi=110, bbox_inches="tight")
-    plt.close(figure)
+    """Calibration on the held-out reviews of the main group's learners: default vs fitted."""
+    main_group = [r for r in results if not r.control]
+    series = {
+        "default parameters": [pair for r in main_group for pair in r.default_predictions],
+        "fitted": [pair for r in main_group for pair in r.fitted_predictions],
+    }
+    plot_calibration(series, "Calibration on held-out reviews (simulated learners)", path)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -342,13 +342,19 @@ def deletion(invokes: int, warmup: int) -> dict[str, Any]:
     }
 
 
+def warm_caches() -> None:
+    """Replay the warming calls once each, filling the caches (courses, catalog) as they were
+    when the calls were recorded."""
+    for warming in CONFIG["warming"]:
+        probe.replay(warming["answers"])
+        succeeded(invoke(warming["event"])[1])
+
+
 def replayed() -> dict[str, Any]:
     """`calls`: {name: {"event", "requests", "answers"}}; `warming`: recorded calls, replayed once
     each to fill the caches (courses, catalog) as they were when the calls were recorded."""
     calls: dict[str, dict[str, Any]] = CONFIG["calls"]
-    for warming in CONFIG["warming"]:
-        probe.replay(warming["answers"])
-        succeeded(invoke(warming["event"])[1])
+    warm_caches()
     names = list(calls)
 
     def replay(name: str) -> float:
@@ -395,9 +401,7 @@ def profiled() -> dict[str, Any]:
     import pstats  # noqa: PLC0415
 
     calls: dict[str, dict[str, Any]] = CONFIG["calls"]
-    for warming in CONFIG["warming"]:
-        probe.replay(warming["answers"])
-        succeeded(invoke(warming["event"])[1])
+    warm_caches()
     results: dict[str, Any] = {}
     for name, call in calls.items():
         for _ in range(CONFIG["warmup"]):
