@@ -56,6 +56,11 @@ def arguments() -> argparse.Namespace:
         action="store_true",
         help="only profile each warm route of the largest learner (where its CPU goes), print that",
     )
+    parser.add_argument(
+        "--profile-stats",
+        type=Path,
+        help="with --profile: also write each route's cProfile stats here (python -m pstats FILE)",
+    )
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     parser.add_argument(
         "--reminders-due", type=int, default=1000, help="learners due in the sender's run (1000)"
@@ -147,14 +152,17 @@ def warm(
     return figures, course | {key: summary(values) for key, values in first.items()}
 
 
-def profile_routes(image: LambdaImage, work: Path, cards: int, *, invokes: int, warmup: int) -> str:
+def profile_routes(
+    image: LambdaImage, work: Path, cards: int, *, invokes: int, warmup: int, stats_dir: Path | None = None
+) -> str:
     """Each route of a learner with `cards` cards, recorded against the emulator, then replayed
     under cProfile (warm_child.py's `profile` mode): a table of where its CPU goes."""
     progress(f"profile: recording every route of a learner with {cards:,} cards")
     recorded = measure_against_emulator(image, work, cards=cards, most_cards=cards, invokes=3, warmup=1)
     calls = {route: recorded[route] for route in ROUTES if "unavailable" not in recorded[route]}
     config = {"paths": image.paths, "warming": recorded["warming"], "calls": calls, "invokes": invokes,
-              "warmup": warmup, "output": str(work / "profile.json")}  # fmt: skip
+              "warmup": warmup, "output": str(work / "profile.json"),
+              "stats_dir": str(stats_dir.resolve()) if stats_dir else None}  # fmt: skip
     progress(f"profile: {invokes} replays per route under cProfile")
     profile = run_child("profile", config, work, lambda_environment(work))["profile"]
     return render_profile(profile, cards=cards, invokes=invokes)
@@ -172,7 +180,16 @@ def main() -> None:
             progress("sam build (host-platform layer) into a temporary directory")
             image = build_image(work)
         if options.profile:
-            print(profile_routes(image, work, max(cards), invokes=options.invokes, warmup=options.warmup))
+            print(
+                profile_routes(
+                    image,
+                    work,
+                    max(cards),
+                    invokes=options.invokes,
+                    warmup=options.warmup,
+                    stats_dir=options.profile_stats,
+                )
+            )
             return
         census = bytecode_census(image)
         cold, imports = cold_start(image, work, options.cold_runs, options.imports)

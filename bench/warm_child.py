@@ -30,6 +30,7 @@ STARTED = time.perf_counter()
 import base64  # noqa: E402 - after the clock starts, as in cold_child.py
 import json  # noqa: E402
 import os  # noqa: E402
+import re  # noqa: E402
 import resource  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Callable  # noqa: E402
@@ -414,6 +415,10 @@ def profiled() -> dict[str, Any]:
             profiler.enable()
             app.lambda_handler(event, context)
             profiler.disable()
+        if CONFIG.get("stats_dir"):  # for `python -m pstats`: the functions behind the shares
+            stats_dir = Path(CONFIG["stats_dir"])
+            stats_dir.mkdir(parents=True, exist_ok=True)
+            profiler.dump_stats(stats_dir / f"{re.sub(r'[^A-Za-z0-9]+', '-', name).strip('-')}.prof")
         parts = dict.fromkeys([part for part, _ in PROFILE_PARTS] + ["other"], 0.0)
 
         def part_of(filename: str, function: str) -> str:

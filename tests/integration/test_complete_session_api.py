@@ -8,6 +8,8 @@ import pytest
 
 from practice.domain.learner import Session
 from practice.domain.scoring import DIALOG_BONUS, PACK_FINISHED_BONUS, STREAK_BONUS_PER_DAY, XP_PER_PHRASE
+from practice.dynamodb.codec import deserialize_item
+from practice.dynamodb.items import card_from_item
 from tests.conftest import TABLE_NAMES, load_event
 from tests.integration.conftest import daily_event
 
@@ -87,7 +89,7 @@ def test_completing_a_first_session_awards_xp_starts_the_streak_and_schedules_ca
     assert profile["courses"]["M"]["es-en"]["M"]["next_new_position"] == {"N": str(served)}
     for phrase in pack["new_phrases"]:
         card = get_item(dynamodb, "learner-0001", f"CARD#es-en#{phrase['phrase_id']}")
-        assert card["reps"] == {"N": "1"}
+        assert card_from_item(deserialize_item(card)).reps == 1
         assert card["due_at"]["S"] > summary["ended_at"][:19]
 
 
@@ -260,9 +262,8 @@ def test_a_session_completed_the_moment_it_started_earns_nothing_and_counts_for_
     # Then the ratings schedule the cards, but no XP is earned and the streak does not start
     assert status == 200
     assert (summary["total_xp"], summary["streak_after"], summary["practice_day"]) == (0, 0, None)
-    assert get_item(dynamodb, "learner-0001", f"CARD#es-en#{pack['new_phrases'][0]['phrase_id']}")[
-        "reps"
-    ] == {"N": "1"}
+    card = get_item(dynamodb, "learner-0001", f"CARD#es-en#{pack['new_phrases'][0]['phrase_id']}")
+    assert card_from_item(deserialize_item(card)).reps == 1
 
 
 def test_a_response_that_fails_its_own_model_is_a_500_not_a_client_error(api, invoke):

@@ -20,7 +20,7 @@ from practice.domain.learner import (
     XpAward,
 )
 from practice.dynamodb.codec import deserialize_item, serialize_item
-from practice.dynamodb.items import card_item, profile_item, session_from_item, session_item
+from practice.dynamodb.items import card_from_item, card_item, profile_item, session_from_item, session_item
 
 STARTED = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
@@ -95,6 +95,24 @@ def test_an_open_session_carries_its_ttl_and_a_completed_one_none():
     assert item["status"] == "completed"
     assert "ttl" not in item
     assert session_from_item(round_trip(item)) == completed
+    # The served phrase ids are one string a list: two attribute values, not one per phrase
+    assert (item["review_phrase_ids"], item["new_phrase_ids"]) == ("hola", "gracias")
+
+
+def test_a_session_stored_before_its_phrase_ids_were_strings_reads_the_same():
+    session = Session(
+        session_id="01KBC3M8Z5T1D2QWERTY123456",
+        user_id="ana",
+        pack_id="daily_2026-12-01",
+        course_id="es-en",
+        review_phrase_ids=("hola", "adios"),
+        new_phrase_ids=(),
+        started_at=STARTED,
+    )
+    item = session_item(session)
+    assert (item["review_phrase_ids"], item["new_phrase_ids"]) == ("hola adios", "")
+    legacy = item | {"review_phrase_ids": ["hola", "adios"], "new_phrase_ids": []}
+    assert session_from_item(round_trip(legacy)) == session_from_item(round_trip(item)) == session
 
 
 def test_a_card_keeps_its_fsrs_floats_exactly_and_is_indexed_by_queue_and_due_time():
@@ -114,13 +132,86 @@ def test_a_card_keeps_its_fsrs_floats_exactly_and_is_indexed_by_queue_and_due_ti
     item = card_item("ana", card)
     assert item["sk"] == "CARD#es-en#hola"  # a card belongs to its course
     assert (item["due_pk"], item["due_at"]) == ("USER#ana#es-en#review", "2026-12-04T08:00:00.123456Z")
-    assert CardState.model_validate(round_trip(item)) == card.model_copy(update={"version": 3})
+    assert card_from_item(round_trip(item)) == card.model_copy(update={"version": 3})
     # Learning (1) and Relearning (3) cards wait in their own queue
     for state in (1, 3):
         assert (
             card_item("ana", card.model_copy(update={"state": state, "step": 0}))["due_pk"]
             == "USER#ana#es-en#learning"
         )
+
+
+def reviewed_card(**changes: object) -> CardState:
+    fields: dict[str, object] = {
+        "course_id": "es-en",
+        "phrase_id": "hola",
+        "state": 2,
+        "step": None,
+        "stability": 12.5,
+        "difficulty": 4.75,
+        "due": datetime(2026, 12, 14, 8, 0, tzinfo=UTC),
+        "due_day": date(2026, 12, 14),
+        "last_review": STARTED,
+        "reps": 3,
+        "lapses": 0,
+        "version": 4,
+    }
+    return CardState.model_validate(fields | changes)
+
+
+def test_a_card_is_ten_attribute_values_with_what_expressions_and_the_due_index_name_on_their_own():
+    item = serialize_item(card_item("ana", reviewed_card()))
+    # botocore parses a response value by value: the FSRS state rides in one JSON string
+    assert set(item) == {
+        "pk",
+        "sk",
+        "entity",
+        "due_pk",
+        "due_at",
+        "due_day",
+        "stability",
+        "last_review",
+        "version",
+        "fsrs",
+    }
+    assert item["due_day"] == {"S": "2026-12-14"}  # what retiring reads and removes
+    assert item["version"] == {"N": "5"}  # what writes are conditioned on
+    assert item["stability"] == {"N": "12.5"}  # what the due index projects
+    # A card with no day counted, and a new card with no memory yet, leave those out (no NULLs)
+    new = serialize_item(card_item("ana", reviewed_card(state=1, step=0, stability=None, due_day=None)))
+    assert {"stability", "due_day"}.isdisjoint(new)
+    assert card_from_item(deserialize_item(new)) == reviewed_card(
+        state=1, step=0, stability=None, due_day=None, version=5
+    )
+
+
+def test_a_card_stored_before_the_compact_form_reads_as_the_same_card_and_is_written_back_compact():
+    card = reviewed_card()
+    # Given the item as it was written before (every field its own attribute, NULLs included)
+    legacy = {
+        "pk": "USER#ana",
+        "sk": "CARD#es-en#hola",
+        "entity": "card",
+        "due_pk": "USER#ana#es-en#review",
+        "due_at": "2026-12-14T08:00:00.000000Z",
+        **card.model_dump(mode="json"),
+    }
+    # Then it reads as the card it holds, and its next write is the compact one
+    read = card_from_item(round_trip(legacy))
+    assert read == card
+    rewritten = card_item("ana", read)
+    assert "fsrs" in rewritten and "reps" not in rewritten
+    assert card_from_item(round_trip(rewritten)) == card.model_copy(update={"version": 5})
+
+
+def test_a_compact_card_with_a_course_id_holding_a_hyphen_or_dots_keeps_both_ids():
+    card = reviewed_card(course_id="pt-br.en-gb", phrase_id="bom-dia")
+    assert card_from_item(round_trip(card_item("ana", card))).model_dump(
+        include={"course_id", "phrase_id"}
+    ) == {
+        "course_id": "pt-br.en-gb",
+        "phrase_id": "bom-dia",
+    }
 
 
 def test_attribute_values_are_dynamodbs_own_shapes():

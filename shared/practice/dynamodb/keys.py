@@ -106,6 +106,11 @@ def phrase_of_card(sk: str) -> str:
     return sk.rpartition("#")[2]
 
 
+def course_and_phrase_of_card(sk: str) -> tuple[str, str]:
+    course_id, _, phrase_id = card_sk.value_of(sk).rpartition("#")
+    return course_id, phrase_id
+
+
 def due_queue_pk(user_id: str, course_id: str, queue: str) -> str:
     return f"{user_pk(user_id)}#{course_id}#{queue}"
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from practice.domain.learner import CardState
 from practice.domain.phrasebook import SyncEntry
 from practice.dynamodb.codec import deserialize_item
-from practice.dynamodb.items import SYNC_ENTRY_PROJECTION, sync_entry_from_item
+from practice.dynamodb.items import SYNC_ENTRY_PROJECTION, card_from_item, sync_entry_from_item
 from practice.dynamodb.keys import card_key, card_sk, phrase_of_card, sync_sk, user_pk
 from practice.dynamodb.profile import ProfileReads
 
@@ -29,7 +29,7 @@ class DynamoPhrasebookStore(ProfileReads):
             Limit=limit,
             ConsistentRead=True,
         )
-        cards = [CardState.model_validate(deserialize_item(item)) for item in items]
+        cards = [card_from_item(deserialize_item(item)) for item in items]
         return cards, phrase_of_card(last["sk"]["S"]) if last else None
 
     def sync_entries(
@@ -51,4 +51,4 @@ class DynamoPhrasebookStore(ProfileReads):
 
     def phrase_cards(self, user_id: str, course_id: str, phrase_ids: Sequence[str]) -> list[CardState]:
         found = self._table.batch_get(user_pk(user_id), [card_key(course_id, pid) for pid in phrase_ids])
-        return [CardState.model_validate(item) for item in found.values() if not item.get("retired")]
+        return [card_from_item(item) for item in found.values() if not item.get("retired")]

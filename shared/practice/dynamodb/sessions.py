@@ -25,6 +25,7 @@ from practice.dynamodb import keys
 from practice.dynamodb.codec import deserialize_item, serialize_item
 from practice.dynamodb.items import (
     DUE_CARD_PROJECTION,
+    card_from_item,
     card_item,
     due_card_from_item,
     due_days_from_item,
@@ -193,7 +194,7 @@ class DynamoSessionStore(ProfileReads):
         card_keys = [keys.card_key(session.course_id, phrase_id) for phrase_id in phrase_ids]
         found = self._table.batch_get(pk, [*card_keys, counts_sk])
         counts = due_days_from_item(found.pop(counts_sk, None))
-        cards = {keys.phrase_of_card(sk): CardState.model_validate(item) for sk, item in found.items()}
+        cards = {keys.phrase_of_card(sk): card_from_item(item) for sk, item in found.items()}
         return session, profile, cards, counts
 
     def complete_session(self, completion: Completion) -> None:

@@ -85,7 +85,8 @@ def _linked[Item: Recorded](item: Item, audio: AudioLinks) -> Item:
 
 
 def review_log_item(entry: ReviewLogEntry) -> ReviewLogItem:
-    return ReviewLogItem.model_validate(entry.model_dump())  # the same fields, by design
+    # The same fields, by design: read from the entry's attributes, not from a dump of it
+    return ReviewLogItem.model_validate(entry, from_attributes=True)
 
 
 def session_response(session: Session) -> SessionResponse:
