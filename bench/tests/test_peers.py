@@ -33,6 +33,6 @@ def test_the_table_states_our_cold_start_against_each_peer():
     powertools = next(row for row in _cold_rows(cold, "n/a") if "Powertools" in row[0])
     fastapi = next(row for row in _cold_rows(cold, "n/a") if "FastAPI" in row[0])
     assert powertools[2] == "1.60x floor; ours / peer 0.75"
-    assert powertools[3] == "ours <= 0.8x peer: met"
+    assert powertools[3] == "ours <= 0.9x peer: met"
     assert fastapi[2] == "2.00x floor; ours / peer 0.60"
     assert fastapi[3] == "ours <= 0.55x peer: MISSED"

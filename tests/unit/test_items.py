@@ -47,17 +47,22 @@ def test_a_profile_reads_back_one_version_later():
     assert Profile.model_validate(round_trip(item)) == profile.model_copy(update={"version": 7})
 
 
+def a_session(**changes: object) -> Session:
+    fields: dict[str, object] = {
+        "session_id": "01KBC3M8Z5T1D2QWERTY123456",
+        "user_id": "ana",
+        "pack_id": "daily_2026-12-01",
+        "course_id": "es-en",
+        "review_phrase_ids": ("hola",),
+        "new_phrase_ids": ("gracias",),
+        "started_at": STARTED,
+        "expires_at": 1_800_000_000,
+    }
+    return Session.model_validate(fields | changes)
+
+
 def test_an_open_session_carries_its_ttl_and_a_completed_one_none():
-    open_session = Session(
-        session_id="01KBC3M8Z5T1D2QWERTY123456",
-        user_id="ana",
-        pack_id="daily_2026-12-01",
-        course_id="es-en",
-        review_phrase_ids=("hola",),
-        new_phrase_ids=("gracias",),
-        started_at=STARTED,
-        expires_at=1_800_000_000,
-    )
+    open_session = a_session()
     item = session_item(open_session)
     assert (item["sk"], item["status"], item["ttl"]) == (
         "SESSION#01KBC3M8Z5T1D2QWERTY123456",
@@ -100,15 +105,7 @@ def test_an_open_session_carries_its_ttl_and_a_completed_one_none():
 
 
 def test_a_session_stored_before_its_phrase_ids_were_strings_reads_the_same():
-    session = Session(
-        session_id="01KBC3M8Z5T1D2QWERTY123456",
-        user_id="ana",
-        pack_id="daily_2026-12-01",
-        course_id="es-en",
-        review_phrase_ids=("hola", "adios"),
-        new_phrase_ids=(),
-        started_at=STARTED,
-    )
+    session = a_session(review_phrase_ids=("hola", "adios"), new_phrase_ids=(), expires_at=None)
     item = session_item(session)
     assert (item["review_phrase_ids"], item["new_phrase_ids"]) == ("hola adios", "")
     legacy = item | {"review_phrase_ids": ["hola", "adios"], "new_phrase_ids": []}
